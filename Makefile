@@ -1,0 +1,39 @@
+# autoresearch: `make demo` runs the main job offline, `make test` runs the test suite.
+# Both set up .venv on first use (torch==2.13.0 first, so pip never pulls a CUDA build here).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+EXTRAS ?= dev,llamacpp,postgres
+PYTEST_ARGS ?=
+
+.PHONY: setup test test-fast demo bench eval clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install torch==2.13.0
+	$(BIN)/python -m pip install -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Skip the slow real-model tests (they still run in `make test` and CI).
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+demo: setup
+	$(BIN)/python -m evals.demo
+
+bench: setup
+	$(BIN)/python -m evals.bench
+
+eval: setup
+	$(BIN)/python -m evals.topic_retrieval
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

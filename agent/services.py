@@ -1,0 +1,29 @@
+"""Build the long-lived objects (clients, stores, models) from settings.
+
+Entry points (the CLI, the TUI, the Slack bot, tests) call these and pass the results down; there
+are no module-level singletons. Heavy dependencies are imported only inside the factories that
+need them.
+"""
+
+from __future__ import annotations
+
+from agent.settings import Settings
+from memory.embeddings import Embedder, load_embedder
+from tools.arxiv import ArxivClient
+from tools.ratelimit import HostLimiter
+
+
+def limiter(settings: Settings) -> HostLimiter:
+    """The per-host politeness limiter shared by everything that uses this data dir."""
+    return HostLimiter(settings.data_dir / "locks", settings.arxiv.min_interval_s)
+
+
+def arxiv_client(settings: Settings, host_limiter: HostLimiter | None = None) -> ArxivClient:
+    """An arXiv API client with the on-disk query cache."""
+    return ArxivClient(settings.arxiv, settings.data_dir / "cache" / "arxiv",
+                       host_limiter or limiter(settings))
+
+
+def embedder(settings: Settings) -> Embedder:
+    """The configured embedding model (loaded lazily on first use)."""
+    return load_embedder(settings.memory)

@@ -1,0 +1,259 @@
+"""One settings tree for every part of autoresearch.
+
+Precedence, lowest first: defaults < the TOML config file < environment variables
+(`AUTORESEARCH_…`, nested with `__`, e.g. `AUTORESEARCH_ARXIV__MIN_INTERVAL_S=0`) < command-line
+flags. This is the only module that reads the environment; everything else receives a `Settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "autoresearch"
+CONFIG_ENV = "AUTORESEARCH_CONFIG"
+
+GatePolicy = Literal["ask", "auto"]
+
+
+class ArxivSettings(BaseModel):
+    """How we talk to the arXiv API (or a mirror standing in for it)."""
+
+    api_url: str = "https://export.arxiv.org/api/query"
+    """Query endpoint; point it at a mirror or a test server."""
+    pdf_url: str = "https://arxiv.org/pdf"
+    """Base URL for PDFs: `{pdf_url}/{id}{version}`."""
+    min_interval_s: float = 3.0
+    """Minimum spacing between two requests to one host, across every process sharing the data dir."""
+    timeout_s: float = 30.0
+    """Per-request timeout (connect and read)."""
+    max_tries: int = 4
+    """Tries per request before giving up on 429, 5xx, timeouts and connection errors."""
+    backoff_base_s: float = 5.0
+    """First backoff delay; doubles each retry, with jitter."""
+    backoff_max_s: float = 60.0
+    """Cap on one backoff delay (a server's Retry-After is honoured up to the retry budget)."""
+    retry_budget_s: float = 180.0
+    """Give up once retrying one request would take longer than this."""
+    page_size: int = 100
+    """Results per API request (arXiv allows up to 2,000)."""
+    cache_ttl_s: float = 86400.0
+    """How long a query's answer is reused from the on-disk cache."""
+    max_candidates: int = 200
+    """Candidates fetched for a topic search before reranking by meaning."""
+    user_agent: str = "autoresearch/0.1 (https://github.com/autoresearch/autoresearch)"
+
+
+class PdfSettings(BaseModel):
+    """Downloading and parsing PDFs."""
+
+    dpi: int = 150
+    """Resolution of rendered figure PNGs."""
+    max_bytes: int = 60_000_000
+    """Refuse downloads larger than this."""
+    download_timeout_s: float = 60.0
+    time_budget_s: float = 120.0
+    """Give up parsing one paper after this long (a clear outcome, never a hang)."""
+
+
+class MemorySettings(BaseModel):
+    """Where papers are remembered and how they are embedded."""
+
+    chroma_url: str = ""
+    """Chroma server URL (`http://host:8000`); empty = embedded store in the data dir."""
+    chroma_token: SecretStr | None = None
+    """Auth token for a Chroma server."""
+    embedding_model: str = "minilm"
+    """`minilm` (the offline packaged all-MiniLM-L6-v2), a sentence-transformers folder, or
+    `langchain:<provider>:<model>`."""
+    embedding_backend: Literal["auto", "torch", "onnx"] = "auto"
+    chunk_chars: int = 1200
+    chunk_overlap: int = 200
+    embed_batch_size: int = 64
+
+
+class FigureSettings(BaseModel):
+    """Describing figures."""
+
+    reader: Literal["auto", "cpu", "gpu"] = "auto"
+    """`auto` uses the GPU reader when a model is configured, else the CPU reader."""
+    model: str = ""
+    """A vision-language model: a local directory or a hub name already in the local cache."""
+    device: str = "auto"
+    """`auto`, `cuda`, `cuda:1`, `mps` or `cpu`."""
+    dtype: str = "auto"
+    """`auto` (bf16 on CUDA, float32 elsewhere), `bfloat16`, `float16` or `float32`."""
+    batch_size: int = 8
+    max_new_tokens: int = 256
+
+
+class LLMSettings(BaseModel):
+    """Chat models per role; empty means none, and that role uses the extractive path."""
+
+    planner: str = ""
+    writer: str = ""
+    summarizer: str = ""
+    chat: str = ""
+    translator: str = ""
+    base_url: str = ""
+    """OpenAI-compatible base URL for `openai:` models served elsewhere."""
+    openai_api_key: SecretStr | None = None
+    anthropic_api_key: SecretStr | None = None
+    timeout_s: float = 120.0
+    max_retries: int = 3
+    temperature: float | None = 0.2
+    context_window: int = 8192
+    """Token budget for one prompt; retrieved text is truncated to fit."""
+    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    """USD per million tokens (input, output) by model string."""
+
+
+class ReviewSettings(BaseModel):
+    """The review agent's limits and gate policies."""
+
+    max_papers: int = 20
+    approve_papers: GatePolicy = "ask"
+    approve_outline: GatePolicy = "ask"
+    approve_draft: GatePolicy = "ask"
+    max_revisions: int = 2
+    concurrency: int = 4
+    """Papers downloaded and parsed at once."""
+
+
+class SearchSettings(BaseModel):
+    """Query expansion and the coverage loop of the review's search stage."""
+
+    max_requests: int = 10
+    """arXiv API requests one review's search may spend."""
+    min_new_fraction: float = 0.1
+    """Stop the coverage loop when a round adds less than this fraction of new relevant papers."""
+
+
+class CheckpointSettings(BaseModel):
+    """Where LangGraph checkpoints (paused and finished runs) live."""
+
+    backend: Literal["sqlite", "postgres"] = "sqlite"
+    postgres_dsn: SecretStr | None = None
+
+
+class SlackSettings(BaseModel):
+    """The Slack bot."""
+
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    """App-level token (`xapp-…`): Socket Mode when set, else the HTTP receiver."""
+    signing_secret: SecretStr | None = None
+    approvers: list[str] = Field(default_factory=list)
+    """Slack user ids allowed to approve gates."""
+    api_url: str = "https://slack.com/api/"
+
+
+class DigestSettings(BaseModel):
+    """Keyword watchlists and the daily digest."""
+
+    max_per_keyword: int = 100
+
+
+class Settings(BaseSettings):
+    """Every setting autoresearch has, in one tree."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AUTORESEARCH_",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    home: Path | None = None
+    """The data dir (caches, library, runs); defaults to the platform's user data dir."""
+    chroma_url: str = ""
+    """Shortcut for `memory.chroma_url` (env `AUTORESEARCH_CHROMA_URL`)."""
+    arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
+    pdf: PdfSettings = Field(default_factory=PdfSettings)
+    memory: MemorySettings = Field(default_factory=MemorySettings)
+    figures: FigureSettings = Field(default_factory=FigureSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    checkpoint: CheckpointSettings = Field(default_factory=CheckpointSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+
+    @model_validator(mode="after")
+    def _resolve(self) -> "Settings":
+        """Fill the data dir and fold the top-level Chroma shortcut into the memory group."""
+        if self.home is None:
+            self.home = platformdirs.user_data_path(APP_NAME)
+        self.home = self.home.expanduser()
+        if self.chroma_url and not self.memory.chroma_url:
+            self.memory.chroma_url = self.chroma_url
+        return self
+
+    @property
+    def data_dir(self) -> Path:
+        """The data dir, created on first use."""
+        assert self.home is not None
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home
+
+    def path(self, *parts: str) -> Path:
+        """A path under the data dir whose parent folder exists."""
+        target = self.data_dir.joinpath(*parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def masked(self) -> dict[str, Any]:
+        """The effective settings as plain JSON, secrets masked."""
+        return self.model_dump(mode="json")
+
+
+def default_config_file() -> Path:
+    """The TOML config file: `$AUTORESEARCH_CONFIG`, else `~/.config/autoresearch/config.toml`."""
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings: defaults < TOML file < environment < `overrides` (command-line flags).
+
+    `overrides` may be nested dicts (`arxiv={"api_url": …}`); pydantic-settings merges every layer
+    group by group, so one flag never resets its siblings. `None` means "flag not given".
+    """
+    toml_path = config_file or default_config_file()
+
+    class _Layered(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path)
+            return (init_settings, env_settings, toml)
+
+    return _Layered(**_drop_none(overrides))
+
+
+def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    """Drop flags that were not given (`None`), recursing into groups."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            value = _drop_none(value)
+        if value is not None and value != {}:
+            out[key] = value
+    return out
