@@ -27,3 +27,10 @@ def arxiv_client(settings: Settings, host_limiter: HostLimiter | None = None) ->
 def embedder(settings: Settings) -> Embedder:
     """The configured embedding model (loaded lazily on first use)."""
     return load_embedder(settings.memory)
+
+
+def library(settings: Settings, embedding: Embedder | None = None):
+    """The paper library (Chroma + parsed papers on disk)."""
+    from memory.library import Library
+
+    return Library.open(settings, embedding or embedder(settings))
