@@ -34,3 +34,53 @@ def library(settings: Settings, embedding: Embedder | None = None):
     from memory.library import Library
 
     return Library.open(settings, embedding or embedder(settings))
+
+
+def checkpointer(settings: Settings):
+    """The LangGraph checkpointer that keeps paused and interrupted runs (SQLite in the data dir).
+
+    A run paused or killed in one process resumes from another on the same data dir. The
+    serializer may only rebuild the state's own models (`agent.state.checkpoint_types`).
+    """
+    if settings.checkpoint.backend != "sqlite":
+        raise NotImplementedError(
+            f"checkpoint.backend = {settings.checkpoint.backend!r} is not supported yet; use sqlite")
+    import sqlite3
+
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    from agent.state import checkpoint_types
+
+    connection = sqlite3.connect(settings.path("runs", "checkpoints.sqlite"), check_same_thread=False,
+                                 timeout=30)
+    connection.execute("PRAGMA journal_mode=WAL")
+    saver = SqliteSaver(connection, serde=JsonPlusSerializer(allowed_msgpack_modules=checkpoint_types()))
+    saver.setup()
+    return saver
+
+
+def run_registry(settings: Settings):
+    """The list of review runs every process on this data dir can read and cancel."""
+    from agent.runs import RunRegistry
+
+    return RunRegistry(settings.path("runs", "runs.sqlite"), settings.data_dir / "runs" / "locks")
+
+
+def figure_reader(settings: Settings):
+    """The configured figure reader, or None while no reader is installed (figures keep captions)."""
+    import tools.figures
+
+    make_reader = getattr(tools.figures, "make_reader", None)
+    return make_reader(settings) if make_reader else None
+
+
+def chat_model(settings: Settings, role: str):
+    """The chat model for a role, or None (no model configured, or no LLM support installed)."""
+    import importlib.util
+
+    if not getattr(settings.llm, role, "") or importlib.util.find_spec("agent.llm") is None:
+        return None
+    from agent.llm import chat_model as build  # type: ignore[import-not-found]
+
+    return build(settings, role)

@@ -126,8 +126,14 @@ class ReviewSettings(BaseModel):
     approve_outline: GatePolicy = "ask"
     approve_draft: GatePolicy = "ask"
     max_revisions: int = 2
+    """How many times the draft gate may send the draft back with feedback."""
     concurrency: int = 4
     """Papers downloaded and parsed at once."""
+    max_themes: int = 6
+    """Most taxonomy sections the outline may have."""
+    halt_at: str = ""
+    """Crash-test hook, never set in normal use: `STAGE:N` (e.g. `ingest:2`) makes the stage block
+    forever once its progress reaches N, so a test can kill the process at a known point."""
 
 
 class SearchSettings(BaseModel):

@@ -1,0 +1,67 @@
+"""export: write review.md, references.bib, figures/ and run.json (the run's full report)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import ReviewContext
+from agent.nodes.outline import readable_ids
+from agent.nodes.stage import Reporter, stage
+from agent.stages import library_papers
+from agent.state import State, run_counts
+
+
+@stage("export")
+def export(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> dict[str, Any]:
+    """Export the approved draft; run.json records what was asked, read, decided and measured."""
+    context = runtime.context
+    assert state.draft is not None and state.verification is not None
+    started = time.perf_counter()
+    out_dir = Path(state.request.out_dir)
+    papers = library_papers(context.services, readable_ids(state))
+    written = context.stages.export_review(state.draft, state.verification, papers, out_dir,
+                                           run_meta(state, context), fmt=state.request.format)
+    _stamp_export_time(out_dir / "run.json", time.perf_counter() - started)
+    report.progress(len(written), len(written), str(out_dir))
+    return {"outputs": [str(p) for p in written]}
+
+
+def run_meta(state: State, context: ReviewContext) -> dict[str, Any]:
+    """What run.json says about the run, beside what the exporter adds."""
+    found = state.verification
+    assert found is not None
+    titles = {p.arxiv_id: p for p in state.papers}
+    papers = [{"arxiv_id": i, "version": o.version, "title": titles[i].title if i in titles else "",
+               "status": o.status, "chunks": o.chunks, "figures": o.figures, "message": o.message}
+              for i, o in state.ingest.items()]
+    return {
+        "run_id": context.run_id, "topic": state.request.topic,
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "request": state.request.model_dump(mode="json"),
+        "plan": state.plan.model_dump(mode="json") if state.plan else None,
+        "papers": papers, "counts": run_counts(state),
+        "citations": {"total": found.total, "unresolved": len(found.unresolved),
+                      "unsupported": len(found.unsupported)},
+        "verification": found.model_dump(mode="json"),
+        "timings": dict(state.timings),
+        "decisions": [d.model_dump(mode="json") for d in state.decisions],
+        "warnings": list(state.warnings), "writer": state.draft.writer if state.draft else "",
+        "usage": context.usage(), "settings": context.settings.masked(),
+    }
+
+
+def _stamp_export_time(run_json: Path, seconds: float) -> None:
+    """Add the export's own time to run.json (it is only known once the files are written)."""
+    if not run_json.exists():
+        return
+    data = json.loads(run_json.read_text())
+    data.setdefault("timings", {})["export"] = round(seconds, 4)
+    tmp = run_json.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False))
+    tmp.replace(run_json)

@@ -1,0 +1,74 @@
+"""The content work the review graph orchestrates, bundled so the graph can take it by injection.
+
+The graph decides *when* (order, gates, retries, crash safety); these callables decide *what*
+(how a paper is read, how the outline and the draft are written, verified and exported). The
+production bundle imports the real modules; tests pass small deterministic stand-ins.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.state import IngestOutcome
+
+if TYPE_CHECKING:
+    from agent.context import ReviewServices
+    from agent.review_types import Draft, Outline, Verification
+    from memory.records import LibraryPaper
+    from tools.paper import Paper
+
+
+IngestFn = Callable[["Paper", "ReviewServices"], IngestOutcome]
+OutlineFn = Callable[..., "Outline"]
+"""`build_outline(topic, papers, embedder, max_themes=6) -> Outline`"""
+WriteFn = Callable[..., "Draft"]
+"""`write_review(topic, outline, papers, library, settings, chat_model=None, feedback="",
+revision=0) -> Draft`"""
+VerifyFn = Callable[..., "tuple[Draft, Verification]"]
+"""`verify_draft(draft, library, papers) -> (cleaned draft, Verification)`"""
+ExportFn = Callable[..., "list[Path]"]
+"""`export_review(draft, verification, papers, out_dir, run_meta, fmt="md") -> [paths]`"""
+
+
+@dataclass(frozen=True)
+class Stages:
+    """One callable per content stage, with the signatures of the real modules."""
+
+    ingest: IngestFn
+    build_outline: OutlineFn
+    write_review: WriteFn
+    verify_draft: VerifyFn
+    export_review: ExportFn
+
+
+def production_stages() -> Stages:
+    """The real content modules; the interim ones where a module has not landed yet."""
+    from agent import interim
+
+    content: dict[str, Any] = {}
+    for name, module in (("build_outline", "agent.outline"), ("write_review", "agent.writers"),
+                         ("verify_draft", "agent.verify"), ("export_review", "agent.export")):
+        source = importlib.import_module(module) if _has(module) else interim
+        content[name] = getattr(source, name, None) or getattr(interim, name)
+    return Stages(ingest=ingest_abstract, **content)
+
+
+def _has(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def ingest_abstract(paper: Paper, services: ReviewServices) -> IngestOutcome:
+    """Store a paper by its abstract (until the PDF pipeline lands, and when no PDF can be had)."""
+    record = services.library.add(paper, None)
+    return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status="abstract_only",
+                         chunks=record.chunks, message="abstract only: no PDF reader installed")
+
+
+def library_papers(services: ReviewServices, ids: list[str]) -> list[LibraryPaper]:
+    """The stored records of `ids`, in order, skipping any no longer in the library."""
+    records = (services.library.get(i) for i in ids)
+    return [r for r in records if r is not None]
