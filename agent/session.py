@@ -12,8 +12,6 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from langgraph.types import Command
-
 from agent.approval import Decision, InvalidDecision, parse_request
 from agent.context import ReviewContext, ReviewServices, RunCancelled
 from agent.events import ApprovalNeeded, BaseEvent, Failed, Finished, Warning, parse_event
@@ -43,15 +41,26 @@ class ReviewSession:
                  registry: RunRegistry | None = None,
                  chat_models: Callable[[Settings, str], Any] | None = None) -> None:
         from agent import services as factories
-        from agent.graph import build_graph
 
         self.settings = settings
         self.chat_models = chat_models or factories.chat_model
         self.services = services or ReviewServices(settings)
         self.stages = stages or production_stages()
         self.registry = registry or factories.run_registry(settings)
-        self._checkpointer = checkpointer or factories.checkpointer(settings)
-        self.graph = build_graph(self._checkpointer)
+        self._checkpointer = checkpointer
+        self._graph: Any = None
+
+    @property
+    def graph(self) -> Any:
+        """The compiled review graph over the checkpointer (built on first use: listing and
+        cancelling runs never pay for importing LangGraph)."""
+        if self._graph is None:
+            from agent import services as factories
+            from agent.graph import build_graph
+
+            self._checkpointer = self._checkpointer or factories.checkpointer(self.settings)
+            self._graph = build_graph(self._checkpointer)
+        return self._graph
 
     def close(self) -> None:
         """Close the checkpointer's connection."""
@@ -92,6 +101,8 @@ class ReviewSession:
             if pending is None:
                 raise InvalidDecision(f"run {info.run_id} is not waiting at a gate")
             decision.check(parse_request(pending))
+            from langgraph.types import Command
+
             graph_input = Command(resume=decision.model_dump(mode="json"))
         return self._drive(info.run_id, request, graph_input)
 

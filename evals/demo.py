@@ -1,8 +1,9 @@
 """The offline demo behind `make demo`: autoresearch against a local arXiv mirror.
 
 It starts the mirror over the shipped seed corpus (108 real arXiv records, no PDFs) on 127.0.0.1,
-points autoresearch at it with a data dir under `out/demo`, and runs the main job, so a newcomer
-sees it work without network.
+points autoresearch at it with a data dir under `out/demo`, and runs the main job, a full review
+with every gate on `auto`, so a newcomer sees it work without network. The mirror has no PDFs, so
+every paper is read from its abstract (run.json marks each one `abstract_only`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 
 OUT = Path("out/demo")
+TOPIC = "video anomaly detection"
 
 
 def main() -> int:
@@ -32,7 +34,11 @@ def main() -> int:
         })
         print(f"arXiv mirror on {mirror.base_url} with {len(mirror.corpus.records)} seed records",
               file=sys.stderr)
-        return cli(["search", "video anomaly detection", "--since", "2023-01-01", "--max", "10"])
+        code = cli(["review", TOPIC, "--approve", "auto", "--max-papers", "12", "--out", str(OUT / "review")])
+    if code == 0:
+        print(f"\nThe review is in {(OUT / 'review' / 'review.md').resolve()} "
+              f"(references.bib and run.json beside it).", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":
