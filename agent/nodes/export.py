@@ -36,10 +36,9 @@ def run_meta(state: State, context: ReviewContext) -> dict[str, Any]:
     """What run.json says about the run, beside what the exporter adds."""
     found = state.verification
     assert found is not None
-    titles = {p.arxiv_id: p for p in state.papers}
-    papers = [{"arxiv_id": i, "version": o.version, "title": titles[i].title if i in titles else "",
-               "status": o.status, "chunks": o.chunks, "figures": o.figures, "message": o.message}
-              for i, o in state.ingest.items()]
+    papers = [{"arxiv_id": p.arxiv_id, "version": o.version, "title": p.title, "status": o.status,
+               "chunks": o.chunks, "figures": o.figures, "message": o.message}
+              for p in state.papers if (o := state.ingest.get(p.arxiv_id))]
     return {
         "run_id": context.run_id, "topic": state.request.topic,
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -68,6 +68,8 @@ def test_papers_gate_edit_drops_and_adds_and_resumes_in_a_new_session(make_sessi
 
     second = make_session()  # another session: state comes back from the SQLite checkpoint
     assert second.show(paused.run_id).pending == paused.request
+    asked_again = drain(second.resume(paused.run_id))[-1]  # no decision: the gate asks again
+    assert isinstance(asked_again, ApprovalNeeded) and asked_again.request == paused.request
     with pytest.raises(InvalidDecision, match="papers gate"):
         second.resume(paused.run_id, Decision(action="revise", feedback="more"))
     with caplog.at_level(logging.WARNING):
