@@ -227,3 +227,15 @@ def test_a_planner_model_adds_queries_fake_llm(make_session, mirror) -> None:
     events = drain(broken.start(request(ASK)))
     assert any(isinstance(e, Warning) and "planner model failed" in e.message for e in events)
     assert isinstance(events[-1], ApprovalNeeded)
+
+
+def test_a_second_review_reuses_stored_papers_and_cached_queries(make_session, mirror) -> None:
+    session = make_session()
+    first = drain(session.start(request()))[-1]
+    assert isinstance(first, Finished) and first.counts["abstract_only"] == 4
+    hits, stats = len(mirror.api_hits()), session.services.library.stats()
+    again = drain(session.start(request()))[-1]
+    assert isinstance(again, Finished) and again.counts["stored"] == 4 and again.counts["abstract_only"] == 0
+    assert len(mirror.api_hits()) == hits  # the query came from the day-long cache
+    assert session.services.library.stats() == stats
+    assert first.out_dir != again.out_dir  # each run writes its own folder by default
