@@ -61,8 +61,9 @@ def is_retryable(error: BaseException) -> bool:
     """Whether waiting and trying again may succeed (rate limit, timeout, overload, 5xx)."""
     if isinstance(error, (TimeoutError, ConnectionError)):
         return True
-    if status_of(error) in RETRY_STATUS:
-        return True
+    status = status_of(error)
+    if status is not None:  # the server said what it was; believe it over the class name
+        return status in RETRY_STATUS
     return any(cls.__name__ in RETRY_NAMES for cls in type(error).__mro__)
 
 

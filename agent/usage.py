@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -45,6 +45,12 @@ class Tally:
         self.input_tokens += inputs
         self.output_tokens += outputs
         self.cost_usd = None if cost is None or self.cost_usd is None else self.cost_usd + cost
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON, cost rounded to a millionth of a cent."""
+        cost = None if self.cost_usd is None else round(self.cost_usd, 8)
+        return {"calls": self.calls, "input_tokens": self.input_tokens,
+                "output_tokens": self.output_tokens, "cost_usd": cost}
 
 
 @dataclass
@@ -136,13 +142,13 @@ class UsageRecorder(BaseCallbackHandler):
         """Everything so far as plain JSON: totals, by role/stage/model, retries, errors."""
         with self._lock:
             return {
-                **asdict(self.total),
+                **self.total.as_dict(),
                 "retries": self.retries,
                 "errors": self.errors,
                 "estimated_calls": self.estimated_calls,
-                "by_role": {k: asdict(v) for k, v in sorted(self.by_role.items())},
-                "by_stage": {k: asdict(v) for k, v in sorted(self.by_stage.items())},
-                "by_model": {k: asdict(v) for k, v in sorted(self.by_model.items())},
+                "by_role": {k: v.as_dict() for k, v in sorted(self.by_role.items())},
+                "by_stage": {k: v.as_dict() for k, v in sorted(self.by_stage.items())},
+                "by_model": {k: v.as_dict() for k, v in sorted(self.by_model.items())},
                 "unpriced_models": sorted(m for m, t in self.by_model.items() if t.cost_usd is None),
             }
 
