@@ -31,8 +31,7 @@ LANGUAGES = {"zh": "Simplified Chinese", "zh-cn": "Simplified Chinese", "zh-tw":
 """Language codes spelled out: small models follow "Japanese" better than "ja"."""
 
 
-_ECHOED_FENCE = re.compile(r"<paper\b[^>]*>.*?(?:</paper>|\Z)", re.DOTALL | re.IGNORECASE)
-_STRAY_FENCE = re.compile(r"</?paper\b[^>]*>", re.IGNORECASE)
+_FENCE_TAG = re.compile(r"</?paper\b[^>]*>", re.IGNORECASE)
 
 
 class PassageLike(Protocol):
@@ -175,8 +174,8 @@ def _pieces(text: str, limit: int, count: Any) -> list[str]:
 
 
 def strip_fences(text: str) -> str:
-    """Remove `<paper>` blocks a model copied from its prompt (data, not the answer)."""
-    return _STRAY_FENCE.sub("", _ECHOED_FENCE.sub("", text)).strip()
+    """Remove `<paper …>` tags a model copied from its prompt (small models echo the format)."""
+    return re.sub(r"\n{3,}", "\n\n", _FENCE_TAG.sub("", text)).strip()
 
 
 def _unwrap(text: str) -> str:

@@ -140,3 +140,11 @@ def test_translation_failures_are_clear() -> None:
     with pytest.raises(LLMCallFailed, match="empty translation into Japanese"):
         translate(FakeListChatModel(responses=["<think>only thoughts</think>"]), "text", "ja")
     assert language_name("zh") == "Simplified Chinese" and language_name("Klingon") == "Klingon"
+
+
+def test_fence_tags_a_fake_model_echoes_are_removed_but_its_words_kept() -> None:
+    fake = FakeListChatModel(responses=['<paper id="2401.00001" section="3 Method">\nWe drive a portrait '
+                                        '[@2401.00001].\n</paper>\n<paper id="9999.99999">Unclosed echo'])
+    answer = grounded_answer(fake, "How?", [A])
+    assert "<paper" not in answer.text and "</paper>" not in answer.text and "9999" not in answer.text
+    assert answer.text.startswith("We drive a portrait [@2401.00001].") and "Unclosed echo" in answer.text
