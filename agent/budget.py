@@ -14,8 +14,6 @@ from typing import Any, TypeVar
 
 from langchain_core.messages import BaseMessage
 
-from agent.llm_guard import estimate_tokens
-
 DEFAULT_WINDOW = 8192
 DEFAULT_OUTPUT = 1024
 MARGIN = 0.05
@@ -25,6 +23,11 @@ MIN_PASSAGE_TOKENS = 32
 
 P = TypeVar("P")
 Counter = Callable[[str], int]
+
+
+def estimate_tokens(text: str) -> int:
+    """A provider-neutral estimate: about four characters per token."""
+    return (len(text) + 3) // 4
 
 
 def counter_for(model: Any) -> Counter:

@@ -20,8 +20,8 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from agent.llm_errors import LLMConfigError, LLMUnavailable
-from agent.llm_guard import GuardedChatModel, rejects_temperature
+from agent.llm_errors import LLMConfigError, LLMUnavailable, rejects_temperature
+from agent.llm_guard import GuardedChatModel
 from agent.settings import LLMSettings, Settings
 from agent.usage import MODEL_KEY, ROLE_KEY, UsageRecorder
 

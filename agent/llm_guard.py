@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
@@ -27,63 +26,15 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
-from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import (AsyncRetrying, RetryCallState, Retrying, retry_if_exception,
+                      stop_after_attempt)
 
-from agent.llm_errors import LLMCallFailed
+from agent.budget import estimate_tokens
+from agent.llm_errors import (LLMCallFailed, is_retryable, is_temperature_rejection, retry_after,
+                               status_of)
 from agent.thinking import ThinkFilter, strip_think
 
 log = logging.getLogger(__name__)
-
-RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504, 529}
-RETRY_NAMES = {"RateLimitError", "APITimeoutError", "APIConnectionError", "InternalServerError",
-               "OverloadedError", "ServiceUnavailableError", "TimeoutException", "ConnectError",
-               "RemoteProtocolError", "ReadError", "ResponseError"}
-"""Exception class names (anywhere in the MRO) that a retry may fix; matched by name so no provider
-SDK has to be imported to recognise its errors."""
-
-_REASONING = re.compile(r"^(o\d+(?:-(?:mini|pro|preview|deep-research))*(?:-\d{4}-\d{2}-\d{2})?"
-                        r"|gpt-5(?!-chat)[\w.-]*)$")
-
-
-def rejects_temperature(model_name: str) -> bool:
-    """Whether a model is known to reject `temperature` (OpenAI's o-series and gpt-5)."""
-    return bool(_REASONING.match(model_name.lower().rsplit("/", 1)[-1]))
-
-
-def status_of(error: BaseException) -> int | None:
-    """The HTTP status an SDK error carries, if any."""
-    status = getattr(error, "status_code", None) or getattr(getattr(error, "response", None),
-                                                            "status_code", None)
-    return status if isinstance(status, int) else None
-
-
-def is_retryable(error: BaseException) -> bool:
-    """Whether waiting and trying again may succeed (rate limit, timeout, overload, 5xx)."""
-    if isinstance(error, (TimeoutError, ConnectionError)):
-        return True
-    status = status_of(error)
-    if status is not None:  # the server said what it was; believe it over the class name
-        return status in RETRY_STATUS
-    return any(cls.__name__ in RETRY_NAMES for cls in type(error).__mro__)
-
-
-def is_temperature_rejection(error: BaseException) -> bool:
-    """Whether a provider refused the request because of the `temperature` parameter."""
-    text = str(error).lower()
-    return "temperature" in text and (status_of(error) in (400, 422, None)) and any(
-        word in text for word in ("unsupported", "not support", "does not support", "only the default",
-                                  "invalid", "not allowed"))
-
-
-def retry_after(error: BaseException) -> float | None:
-    """Seconds a server asked us to wait (`Retry-After`), if it said."""
-    headers = getattr(getattr(error, "response", None), "headers", None) or {}
-    try:
-        value = headers.get("retry-after")
-        return max(float(value), 0.0) if value is not None else None
-    except (TypeError, ValueError):
-        return None
-
 
 class GuardedChatModel(BaseChatModel):
     """A chat model with autoresearch's robustness rules applied (see the module docstring)."""
@@ -327,8 +278,3 @@ def clean_result(result: ChatResult) -> ChatResult:
                           response_metadata=metadata)
         generations.append(ChatGeneration(message=clean, generation_info=generation.generation_info))
     return ChatResult(generations=generations, llm_output=result.llm_output)
-
-
-def estimate_tokens(text: str) -> int:
-    """A provider-neutral estimate: about four characters per token."""
-    return (len(text) + 3) // 4

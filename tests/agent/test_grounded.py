@@ -7,13 +7,12 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from agent.budget import fit_passages, prompt_budget, truncate_to_tokens
+from agent.budget import estimate_tokens, fit_passages, prompt_budget, truncate_to_tokens
 from agent.citekeys import keep_allowed_citations
 from agent.grounded import (fence_passage, grounded_answer, grounded_section, language_name,
                             translate)
 from agent.llm import guard
 from agent.llm_errors import LLMCallFailed
-from agent.llm_guard import estimate_tokens
 from agent.settings import LLMSettings
 from memory.records import Passage
 

@@ -14,7 +14,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from agent.llm import guard
 from agent.llm_errors import LLMCallFailed
-from agent.llm_guard import is_retryable, rejects_temperature
+from agent.llm_errors import is_retryable, rejects_temperature
 from agent.settings import LLMSettings
 from agent.thinking import ThinkFilter, strip_think
 from agent.usage import UsageRecorder
