@@ -87,7 +87,8 @@ class GuardedChatModel(BaseChatModel):
 
         if include_raw:
             raise NotImplementedError("include_raw is not supported; call agent.structured.structured")
-        return RunnableLambda(lambda value: structured(self, schema, self._convert_input(value).to_messages()))
+        return RunnableLambda(
+            lambda value: structured(self, schema, self._convert_input(value).to_messages()))
 
     # -- calls ---------------------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 """Every prompt autoresearch sends to a chat model, as named templates.
 
 Templates use `str.format` placeholders (`{question}`); literal braces are doubled. A user may
-override any part in settings (`llm.prompts = {"grounded_answer.user": "…"}`); an override must use
-exactly the placeholders of the part it replaces, so a typo is a clear error at start-up rather
-than a prompt that silently lost the passages.
+override any part in settings (`llm.prompts = {"grounded_answer.user": "…"}`); the overridden
+prompt must use exactly the built-in prompt's placeholders (one may move between its system and
+user parts), so a typo is a clear error at start-up rather than a prompt that lost the passages.
 
 Retrieved paper text only ever reaches a model inside `<paper …>` blocks built by
 `agent.grounded.fence_passages`, and every system prompt that carries such blocks says their
@@ -88,14 +88,16 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
         name="grounded_answer",
         system=_GROUNDED_SYSTEM,
         user="{passages}\n\nQuestion: {question}\n\n"
-             "Answer in a few sentences, citing each claim as [@ID].",
+             "Answer in a few sentences. After each claim write the id of its paper as [@ID] "
+             "(ids: {allowed_keys}).",
     ),
     Prompt(
         name="grounded_section",
         system=_GROUNDED_SYSTEM,
         user="{passages}\n\nWrite the section \"{section}\" of a survey on \"{topic}\". "
              "{guidance}\nWrite connected prose in paragraphs; compare the papers' approaches "
-             "and results; cite every claim as [@ID].",
+             "and results. After each claim write the id of its paper as [@ID] "
+             "(ids: {allowed_keys}).",
     ),
     Prompt(
         name="summarize_paper",
@@ -143,16 +145,24 @@ class PromptBook:
 
     def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
         self._prompts = dict(BUILTIN)
+        parts: dict[str, dict[str, str]] = {}
         for key, template in (overrides or {}).items():
             name, _, part = key.partition(".")
-            base = self._prompts.get(name)
-            if base is None or part not in ("system", "user"):
+            if name not in BUILTIN or part not in ("system", "user"):
                 known = ", ".join(f"{n}.system|user" for n in sorted(BUILTIN))
                 raise PromptError(f"llm.prompts: no prompt part {key!r} (known: {known})")
-            want, got = base.variables(part), placeholders(template)
+            placeholders(template)  # a malformed template fails here, naming itself
+            parts.setdefault(name, {})[part] = template
+        for name, changed in parts.items():
+            # A placeholder may move between the system and user parts, but none may go missing
+            # (the passages would silently vanish) and none may be added (nothing would fill it).
+            base = BUILTIN[name]
+            prompt = base.model_copy(update=changed)
+            want, got = base.variables(), prompt.variables()
             if want != got:
-                raise PromptError(f"llm.prompts[{key!r}]: {_difference(want - got, got - want)}")
-            self._prompts[name] = base.model_copy(update={part: template})
+                where = " and ".join(f"{name}.{part}" for part in sorted(changed))
+                raise PromptError(f"llm.prompts[{where}]: {_difference(want - got, got - want)}")
+            self._prompts[name] = prompt
 
     def get(self, name: str) -> Prompt:
         """The template called `name`."""

@@ -57,6 +57,7 @@ def test_prompts_lists_templates_and_rejects_a_bad_override() -> None:
     done = run_cli("llm", "prompts", "grounded_answer", "--json")
     assert done.returncode == 0, done.stderr
     prompt = json.loads(done.stdout)
-    assert prompt["placeholders"] == {"system": ["allowed_keys"], "user": ["passages", "question"]}
+    assert prompt["placeholders"] == {"system": ["allowed_keys"],
+                                      "user": ["allowed_keys", "passages", "question"]}
     bad = run_cli("llm", "prompts", env={"AUTORESEARCH_LLM__PROMPTS": '{"grounded_answer.user": "{question}"}'})
     assert bad.returncode == 1 and "missing {passages}" in bad.stderr

@@ -38,6 +38,7 @@ import agent.llm, agent.grounded, agent.structured, agent.prompts, agent.usage
 settings = load_settings()
 roles = {{r: services.chat_model(settings, r) for r in agent.llm.ROLES}}
 code = main(["llm", "status", "--json"])
+services.library(settings).stats()  # the real store too: chromadb must not pull an SDK in
 print(json.dumps({{"roles": {{r: m is None for r, m in roles.items()}}, "code": code,
                   "loaded": [m for m in {PROVIDER_MODULES!r} if m in sys.modules]}}))
 """

@@ -36,6 +36,13 @@ def test_an_override_must_keep_exactly_the_placeholders() -> None:
                .content) == "Q: why?\nP"
     with pytest.raises(PromptError, match=r"grounded_answer.user.*missing \{passages\}"):
         PromptBook({"grounded_answer.user": "Q: {question}"})
+    moved = PromptBook({"grounded_answer.system": "Be careful.",
+                        "grounded_answer.user": "{passages} Q: {question} Cite only {allowed_keys}."})
+    assert moved.get("grounded_answer").variables("system") == set()
+    with pytest.raises(PromptError, match=r"grounded_answer.system and grounded_answer.user: "
+                                          r"missing \{allowed_keys\}"):
+        PromptBook({"grounded_answer.system": "Be careful.",
+                    "grounded_answer.user": "{passages} Q: {question}"})
     with pytest.raises(PromptError, match=r"unknown \{tone\}"):
         PromptBook({"translate.user": "<text>{text}</text> {tone}"})
     with pytest.raises(PromptError, match="no prompt part 'answer.user'"):
