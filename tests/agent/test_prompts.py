@@ -39,7 +39,7 @@ def test_an_override_must_keep_exactly_the_placeholders() -> None:
     moved = PromptBook({"grounded_answer.system": "Be careful.",
                         "grounded_answer.user": "{passages} Q: {question} Cite only {allowed_keys}."})
     assert moved.get("grounded_answer").variables("system") == set()
-    with pytest.raises(PromptError, match=r"grounded_answer.system and grounded_answer.user: "
+    with pytest.raises(PromptError, match=r"grounded_answer.system and grounded_answer.user\]: "
                                           r"missing \{allowed_keys\}"):
         PromptBook({"grounded_answer.system": "Be careful.",
                     "grounded_answer.user": "{passages} Q: {question}"})
