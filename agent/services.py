@@ -75,12 +75,19 @@ def figure_reader(settings: Settings):
     return make_reader(settings) if make_reader else None
 
 
-def chat_model(settings: Settings, role: str):
-    """The chat model for a role, or None (no model configured, or no LLM support installed)."""
-    import importlib.util
+def chat_model(settings: Settings, role: str, usage=None):
+    """The chat model for a role (planner, writer, summarizer, chat, translator), or None.
 
-    if not getattr(settings.llm, role, "") or importlib.util.find_spec("agent.llm") is None:
-        return None
-    from agent.llm import chat_model as build  # type: ignore[import-not-found]
+    None means the role has no model configured and takes its extractive path. Pass a
+    `usage_recorder(settings)` to account tokens and cost.
+    """
+    from agent.llm import chat_model as build
 
-    return build(settings, role)
+    return build(settings, role, usage=usage)
+
+
+def usage_recorder(settings: Settings):
+    """A token and cost recorder priced with `llm.prices` (its `snapshot()` goes into run.json)."""
+    from agent.usage import UsageRecorder
+
+    return UsageRecorder(settings.llm.prices)

@@ -14,13 +14,15 @@ from typing import Any
 
 from agent.approval import Decision, InvalidDecision, parse_request
 from agent.context import ReviewContext, ReviewServices, RunCancelled
-from agent.events import ApprovalNeeded, BaseEvent, Failed, Finished, Warning, parse_event
+from agent.events import ApprovalNeeded, BaseEvent, Failed, Finished, parse_event
 from agent.runs import RunBusy, RunInfo, RunNotFound, RunRegistry, new_run_id
 from agent.settings import Settings
 from agent.stages import Stages, production_stages
 from agent.state import ReviewRequest, State, resolve_request, run_counts
 
 log = logging.getLogger(__name__)
+ROLES_USED = ("planner", "writer")
+"""The chat-model roles a review uses (each may be None: the extractive path)."""
 __all__ = ["ReviewSession", "RunBusy", "RunNotFound", "InvalidDecision", "NotResumable"]
 
 
@@ -33,13 +35,14 @@ class ReviewSession:
 
     Services (arXiv client, embedder, library) are built on first use unless given; the
     checkpointer and registry come from `agent.services` unless given; `chat_models(settings,
-    role)` builds a run's chat models (default `agent.services.chat_model`). Close it when done.
+    role, usage=recorder)` builds a run's chat models (default `agent.services.chat_model`, which
+    accounts tokens and cost in the run's recorder). Close it when done.
     """
 
     def __init__(self, settings: Settings, *, services: ReviewServices | None = None,
                  stages: Stages | None = None, checkpointer: Any = None,
                  registry: RunRegistry | None = None,
-                 chat_models: Callable[[Settings, str], Any] | None = None) -> None:
+                 chat_models: Callable[..., Any] | None = None) -> None:
         from agent import services as factories
 
         self.settings = settings
@@ -137,28 +140,32 @@ class ReviewSession:
 
     def _context(self, run_id: str, request: ReviewRequest) -> ReviewContext:
         """The nodes' runtime context: this session's services, the run's own models."""
+        from agent import services as factories
+
         settings = self.settings
         if request.models:
             settings = settings.model_copy(update={"llm": settings.llm.model_copy(update=request.models)})
         models: dict[str, Any] = {}
+        usage = factories.usage_recorder(settings)
 
         def chat_model(role: str) -> Any:
             if role not in models:
-                models[role] = self.chat_models(settings, role)
+                models[role] = self.chat_models(settings, role, usage=usage)
             return models[role]
 
         return ReviewContext(run_id=run_id, settings=settings, services=self.services, stages=self.stages,
                              is_cancelled=lambda: self.registry.cancel_requested(run_id),
-                             chat_model=chat_model)
+                             chat_model=chat_model, usage=usage.snapshot)
 
     def _drive(self, run_id: str, request: ReviewRequest, graph_input: Any) -> Iterator[BaseEvent]:
         """Run the graph under the run's lock, translating its stream into events."""
         with self.registry.driving(run_id):
             self.registry.set_status(run_id, "running")
-            context = self._context(run_id, request)
-            yield from _missing_models(context)
             config = _config(run_id)
             try:
+                context = self._context(run_id, request)
+                for role in ROLES_USED:  # a misconfigured model fails now, not after an hour of reading
+                    context.chat_model(role)
                 for mode, chunk in self.graph.stream(graph_input, config, stream_mode=["updates", "custom"],
                                                      context=context):
                     if mode == "custom":
@@ -184,14 +191,6 @@ class ReviewSession:
             self.registry.set_status(run_id, "finished")
             yield Finished(run_id=run_id, out_dir=state.request.out_dir, counts=run_counts(state))
 
-
-def _missing_models(context: ReviewContext) -> Iterator[BaseEvent]:
-    """Say so when a configured chat model cannot be used (the run goes on extractively)."""
-    for role in ("planner", "writer"):
-        wanted = getattr(context.settings.llm, role)
-        if wanted and context.chat_model(role) is None:
-            yield Warning(run_id=context.run_id, message=f"llm.{role} = {wanted!r} cannot be used on "
-                          "this install (no LLM support yet); the extractive path runs instead")
 
 
 def _config(run_id: str) -> dict[str, Any]:

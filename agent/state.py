@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -93,6 +93,18 @@ def add_seconds(left: dict[str, float], right: dict[str, float]) -> dict[str, fl
     return out
 
 
+def add_usage(left: dict[str, dict[str, Any]], right: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Reducer: add chat-model usage per stage (a cost becomes None once any part is unpriced)."""
+    out = {stage: dict(tally) for stage, tally in left.items()}
+    for stage, tally in right.items():
+        mine = out.setdefault(stage, {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0})
+        for key in ("calls", "input_tokens", "output_tokens"):
+            mine[key] = mine.get(key, 0) + tally.get(key, 0)
+        costs = (mine.get("cost_usd"), tally.get("cost_usd"))
+        mine["cost_usd"] = None if None in costs else round(costs[0] + costs[1], 8)
+    return out
+
+
 @dataclass
 class InputState:
     """What a run starts from."""
@@ -131,6 +143,9 @@ class State(InputState):
     """Problems that did not stop the run (also sent as Warning events)."""
     timings: Annotated[dict[str, float], add_seconds] = field(default_factory=dict)
     """Wall seconds per stage."""
+    llm_usage: Annotated[dict[str, dict[str, Any]], add_usage] = field(default_factory=dict)
+    """Chat-model calls, tokens and cost per stage (kept in the state, so a resumed run's report
+    still counts what earlier processes spent)."""
     outputs: list[str] = field(default_factory=list)
     """Files written by export."""
 
@@ -169,7 +184,7 @@ def run_counts(state: State) -> dict[str, int]:
     """The numbers a finished run reports (Finished event, run.json)."""
     statuses = [o.status for o in state.ingest.values()]
     found = state.verification or Verification()
-    return {"papers": len(state.papers), "ingested": statuses.count("ingested"),
+    return {"papers": len(state.papers), "llm_calls": sum(u.get("calls", 0) for u in state.llm_usage.values()), "ingested": statuses.count("ingested"),
             "stored": statuses.count("stored"), "abstract_only": statuses.count("abstract_only"),
             "failed": statuses.count("failed"), "themes": len(state.outline.themes) if state.outline else 0,
             "citations": found.total, "unresolved": len(found.unresolved),

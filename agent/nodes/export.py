@@ -14,7 +14,7 @@ from agent.context import ReviewContext
 from agent.nodes.outline import readable_ids
 from agent.nodes.stage import Reporter, stage
 from agent.stages import library_papers
-from agent.state import State, run_counts
+from agent.state import State, add_usage, run_counts
 
 
 @stage("export")
@@ -51,7 +51,7 @@ def run_meta(state: State, context: ReviewContext) -> dict[str, Any]:
         "timings": dict(state.timings),
         "decisions": [d.model_dump(mode="json") for d in state.decisions],
         "warnings": list(state.warnings), "writer": state.draft.writer if state.draft else "",
-        "usage": context.usage(), "settings": context.settings.masked(),
+        "usage": usage_report(state), "settings": context.settings.masked(),
     }
 
 
@@ -64,3 +64,11 @@ def _stamp_export_time(run_json: Path, seconds: float) -> None:
     tmp = run_json.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False))
     tmp.replace(run_json)
+
+
+def usage_report(state: State) -> dict[str, Any]:
+    """Chat-model calls, tokens and cost of the whole run, in total and per stage."""
+    total = add_usage({}, {"total": {}})["total"]
+    for tally in state.llm_usage.values():
+        total = add_usage({"total": total}, {"total": tally})["total"]
+    return {**total, "by_stage": dict(state.llm_usage)}

@@ -7,25 +7,28 @@ person's own categories and dates always win, and a planner failure falls back t
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from langgraph.runtime import Runtime
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from agent.context import ReviewContext
+from agent.llm_errors import LLMError
 from agent.nodes.stage import Reporter, stage
-from agent.prompts import PLAN_SEARCH
+from agent.prompts import PromptBook
 from agent.state import ReviewRequest, SearchPlan, State
+from agent.structured import structured
 
 MAX_QUERIES = 4
 _CATEGORY = re.compile(r"^[a-z\-]+(\.[A-Za-z\-]+)?$")
 
 
 class _Proposal(BaseModel):
-    queries: list[str] = Field(default_factory=list)
-    categories: list[str] = Field(default_factory=list)
+    """What the planner model is asked for."""
+
+    queries: list[str] = Field(default_factory=list, description="short arXiv search phrases, most important first")
+    categories: list[str] = Field(default_factory=list, description="arXiv category codes such as cs.CV")
 
 
 @stage("plan")
@@ -38,11 +41,9 @@ def plan(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> dic
     if model is None:
         return {"plan": heuristic}
     try:
-        proposal = propose(model, request)
-    # A planner must never sink a run: any provider error or unusable answer falls back to the
-    # topic itself, and the person is told why.
-    except Exception as error:  # noqa: BLE001
-        report.warn(f"the planner model failed ({type(error).__name__}: {error}); searching the topic as typed")
+        proposal = propose(model, request, PromptBook(runtime.context.settings.llm.prompts))
+    except LLMError as error:  # a planner never sinks a run: the topic as typed is a fine plan
+        report.warn(f"the planner model failed ({error}); searching the topic as typed")
         return {"plan": heuristic}
     queries = _unique([request.topic, *proposal.queries])[:MAX_QUERIES]
     categories = request.categories or [c for c in proposal.categories if _CATEGORY.match(c)]
@@ -50,19 +51,10 @@ def plan(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> dic
         "queries": queries, "categories": categories, "planner": _model_name(model)})}
 
 
-def propose(model: Any, request: ReviewRequest) -> _Proposal:
-    """Ask the planner model for queries and categories (a JSON object in its answer)."""
-    prompt = PLAN_SEARCH.format(topic=request.topic, categories=", ".join(request.categories) or "none",
-                                max_queries=MAX_QUERIES)
-    answer = model.invoke(prompt)
-    text = answer.content if isinstance(answer.content, str) else json.dumps(answer.content)
-    match = re.search(r"\{.*\}", text, re.DOTALL)
-    if not match:
-        raise ValueError("no JSON object in the planner's answer")
-    try:
-        return _Proposal.model_validate_json(match.group(0))
-    except ValidationError as error:
-        raise ValueError(f"unusable plan: {error.errors()[0]['msg']}") from None
+def propose(model: Any, request: ReviewRequest, prompts: PromptBook) -> _Proposal:
+    """Ask the planner model for queries and categories (JSON, validated, repaired once)."""
+    messages = prompts.render("plan_search", topic=request.topic)
+    return structured(model, _Proposal, messages, retries=1, prompts=prompts)
 
 
 def _unique(queries: list[str]) -> list[str]:

@@ -64,11 +64,14 @@ def stage(name: str) -> Callable[[NodeBody], Callable[[State, Runtime[ReviewCont
             runtime.context.check_cancelled()
             runtime.stream_writer(StageStarted(stage=name).model_dump(mode="json"))
             report = Reporter(runtime, name)
-            started = time.perf_counter()
+            started, spent_before = time.perf_counter(), runtime.context.usage()
             update = body(state, runtime, report) or {}
             seconds = round(time.perf_counter() - started, 4)
             runtime.stream_writer(StageFinished(stage=name, seconds=seconds).model_dump(mode="json"))
             update["timings"] = {name: seconds}
+            spent = llm_spent(spent_before, runtime.context.usage())
+            if spent["calls"]:
+                update["llm_usage"] = {name: spent}
             if report.warnings:
                 update["warnings"] = [f"{name}: {w}" for w in report.warnings]
             return update
@@ -78,6 +81,15 @@ def stage(name: str) -> Callable[[NodeBody], Callable[[State, Runtime[ReviewCont
         return node
 
     return wrap
+
+
+def llm_spent(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Chat-model calls, tokens and cost between two usage snapshots (cost None when unpriced)."""
+    spent: dict[str, Any] = {k: after.get(k, 0) - before.get(k, 0)
+                             for k in ("calls", "input_tokens", "output_tokens")}
+    cost_after, cost_before = after.get("cost_usd", 0.0), before.get("cost_usd", 0.0)
+    spent["cost_usd"] = None if cost_after is None or cost_before is None else round(cost_after - cost_before, 8)
+    return spent
 
 
 def ask(gate: GateName, policy: GatePolicy, request: Any) -> Decision:

@@ -210,23 +210,46 @@ def test_cancel_stops_a_live_run_at_its_next_step_and_ends_a_paused_one(make_ses
         session.resume(paused.run_id, Decision(action="approve"))
 
 
-def test_a_planner_model_adds_queries_fake_llm(make_session, mirror) -> None:
-    """The planner is a hosted LLM in production; a fake chat model stands in for it here."""
+def fake_planner(answer: str):
+    """A hosted planner model stands in as a fake chat model, wrapped as `agent.llm` wraps real ones."""
+    from agent.llm import guard
+
+    def models(settings, role, usage=None):
+        if role != "planner":
+            return None
+        return guard(FakeListChatModel(responses=[answer]), "fake:planner", role, settings.llm, usage)
+
+    return models
+
+
+def test_a_planner_model_adds_queries_and_its_tokens_are_counted_fake_llm(make_session, mirror) -> None:
     answer = '{"queries": ["weakly supervised anomaly localisation", "surveillance video events"], ' \
              '"categories": ["cs.CV", "not a category!"]}'
-    session = make_session(chat_models=lambda settings, role: FakeListChatModel(responses=[answer])
-                           if role == "planner" else None)
-    events = drain(session.start(request(GatePolicies(papers="ask", outline="ask", draft="ask"))))
+    session = make_session(chat_models=fake_planner(answer))
+    events = drain(session.start(request()))
     search_steps = [e for e in events if isinstance(e, Progress) and e.stage == "search"]
     assert [e.total for e in search_steps][:1] == [3]
     assert "weakly supervised" in search_steps[1].message
     queries = [h.params.get("search_query", "") for h in mirror.api_hits()]
     assert any("localisation" in q for q in queries) and all("cat:cs.CV" in q for q in queries)
+    done = events[-1]
+    assert isinstance(done, Finished) and done.counts["llm_calls"] == 1
+    report = json.loads((Path(done.out_dir) / "run.json").read_text())
+    assert report["plan"]["planner"] == "fake:planner"
+    assert report["usage"]["calls"] == 1 and report["usage"]["by_stage"]["plan"]["input_tokens"] > 0
 
-    broken = make_session(chat_models=lambda settings, role: FakeListChatModel(responses=["no idea"]))
+    broken = make_session(chat_models=fake_planner("no idea"))
     events = drain(broken.start(request(ASK)))
     assert any(isinstance(e, Warning) and "planner model failed" in e.message for e in events)
     assert isinstance(events[-1], ApprovalNeeded)
+
+
+def test_a_misconfigured_model_fails_the_run_at_once(make_session, mirror) -> None:
+    session = make_session()
+    failed = drain(session.start(request(models={"writer": "gpt-4o"})))
+    assert len(failed) == 1 and isinstance(failed[0], Failed)
+    assert "llm.writer = 'gpt-4o': write provider:model" in failed[0].error
+    assert not mirror.api_hits()  # nothing was searched
 
 
 def test_a_second_review_reuses_stored_papers_and_cached_queries(make_session, mirror) -> None:
