@@ -45,6 +45,7 @@ class ReviewServices:
         self.settings = settings
         self._arxiv, self._embedder, self._library = arxiv, embedder, library
         self._figure_reader = figure_reader
+        self._downloader: Any = None
         self._reader_built = figure_reader is not None
 
     @property
@@ -72,6 +73,14 @@ class ReviewServices:
             from agent import services
             self._library = services.library(self.settings, self.embedder)
         return self._library
+
+    @property
+    def downloader(self) -> Any:
+        """The PDF downloader (content-addressed cache, the arXiv politeness limiter)."""
+        if self._downloader is None:
+            from agent import services
+            self._downloader = services.downloader(self.settings)  # type: ignore[attr-defined]
+        return self._downloader
 
     @property
     def figure_reader(self) -> FigureReader | None:

@@ -54,11 +54,22 @@ def production_stages() -> Stages:
                          ("verify_draft", "agent.verify"), ("export_review", "agent.export")):
         source = importlib.import_module(module) if _has(module) else interim
         content[name] = getattr(source, name, None) or getattr(interim, name)
-    return Stages(ingest=ingest_abstract, **content)
+    return Stages(ingest=ingest_pdf if _has("agent.ingest") else ingest_abstract, **content)
 
 
 def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
+
+
+def ingest_pdf(paper: Paper, services: ReviewServices) -> IngestOutcome:
+    """Download, parse and store a paper; its abstract when the PDF cannot be had or read."""
+    from agent.ingest import ingest_paper  # type: ignore[import-not-found]
+
+    result = ingest_paper(paper, downloader=services.downloader, library=services.library,
+                          store=services.library.papers, settings=services.settings)
+    return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status=result.status,
+                         chunks=result.chunks, figures=result.figures,
+                         message=result.error or "; ".join(result.warnings[:3]))
 
 
 def ingest_abstract(paper: Paper, services: ReviewServices) -> IngestOutcome:

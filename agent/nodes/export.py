@@ -33,8 +33,9 @@ def export(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
 
 
 def run_meta(state: State, context: ReviewContext) -> dict[str, Any]:
-    """What run.json says about the run, beside what the exporter adds."""
-    found = state.verification
+    """What run.json says about the run, beside what the exporter adds (`ingest` lists every
+    approved paper with how it was read, failed ones included)."""
+    found, usage = state.verification, usage_report(state)
     assert found is not None
     papers = [{"arxiv_id": p.arxiv_id, "version": o.version, "title": p.title, "status": o.status,
                "chunks": o.chunks, "figures": o.figures, "message": o.message}
@@ -44,14 +45,15 @@ def run_meta(state: State, context: ReviewContext) -> dict[str, Any]:
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "request": state.request.model_dump(mode="json"),
         "plan": state.plan.model_dump(mode="json") if state.plan else None,
-        "papers": papers, "counts": run_counts(state),
+        "papers": papers, "ingest": papers, "counts": run_counts(state),
         "citations": {"total": found.total, "unresolved": len(found.unresolved),
                       "unsupported": len(found.unsupported)},
         "verification": found.model_dump(mode="json"),
         "timings": dict(state.timings),
         "decisions": [d.model_dump(mode="json") for d in state.decisions],
         "warnings": list(state.warnings), "writer": state.draft.writer if state.draft else "",
-        "usage": usage_report(state), "settings": context.settings.masked(),
+        "usage": usage, "tokens": {k: usage[k] for k in ("calls", "input_tokens", "output_tokens")},
+        "cost_usd": usage["cost_usd"], "settings": context.settings.masked(),
     }
 
 

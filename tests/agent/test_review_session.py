@@ -47,7 +47,7 @@ def test_an_auto_run_goes_through_every_stage_and_exports(make_session, mirror) 
     out = Path(done.out_dir)
     assert (out / "review.md").is_file() and (out / "references.bib").is_file() and (out / "figures").is_dir()
     report = json.loads((out / "run.json").read_text())
-    assert [p["status"] for p in report["papers"]] == ["abstract_only"] * 4
+    assert [p["status"] for p in report["ingest"]] == ["abstract_only"] * 4
     assert report["citations"]["unresolved"] == 0 and report["citations"]["total"] > 0
     assert set(report["timings"]) == set(STAGES)
     assert report["request"]["gates"] == AUTO.model_dump()
@@ -80,7 +80,7 @@ def test_papers_gate_edit_drops_and_adds_and_resumes_in_a_new_session(make_sessi
     assert isinstance(done, Finished), events[-1]
     assert any(isinstance(e, Warning) and "2401.99999" in e.message for e in events)
     report = json.loads((Path(done.out_dir) / "run.json").read_text())
-    assert [p["arxiv_id"] for p in report["papers"]] == [*candidates[1:], UNRELATED]
+    assert [p["arxiv_id"] for p in report["ingest"]] == [*candidates[1:], UNRELATED]
     assert report["decisions"][0] == {"gate": "papers", "action": "edit", "by": "test",
                                       "detail": "4 of 4 candidates, 2 added"}
 
@@ -160,7 +160,7 @@ def test_one_bad_paper_is_recorded_and_skipped(make_session, mirror) -> None:
     assert isinstance(done, Finished) and (done.counts["failed"], done.counts["abstract_only"]) == (1, 3)
     assert any(isinstance(e, Warning) and "PDF is encrypted" in e.message for e in events)
     report = json.loads((Path(done.out_dir) / "run.json").read_text())
-    failed = [p for p in report["papers"] if p["status"] == "failed"]
+    failed = [p for p in report["ingest"] if p["status"] == "failed"]
     assert [p["arxiv_id"] for p in failed] == broken and failed[0]["message"] == "PDF is encrypted"
 
 
