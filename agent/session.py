@@ -99,7 +99,8 @@ class ReviewSession:
             raise RunBusy(f"run {info.run_id} is being driven by another process right now")
         request = ReviewRequest.model_validate_json(self.registry.request_json(info.run_id))
         pending = self._pending(info.run_id)
-        graph_input: Any = None
+        # A run killed before its first checkpoint starts over from its stored request.
+        graph_input: Any = None if self.graph.get_state(_config(info.run_id)).values else {"request": request}
         if decision is not None:
             if pending is None:
                 raise InvalidDecision(f"run {info.run_id} is not waiting at a gate")

@@ -262,3 +262,13 @@ def test_a_second_review_reuses_stored_papers_and_cached_queries(make_session, m
     assert len(mirror.api_hits()) == hits  # the query came from the day-long cache
     assert session.services.library.stats() == stats
     assert first.out_dir != again.out_dir  # each run writes its own folder by default
+
+
+def test_a_run_that_died_before_its_first_checkpoint_starts_over_on_resume(make_session, mirror) -> None:
+    session = make_session()
+    never_driven = session.start(request(), run_id="20260101-early0")  # registered, then the process "died"
+    del never_driven
+    info = session.show("20260101-early0")
+    assert (info.status, info.live, info.timings) == ("running", False, {})
+    done = drain(session.resume("20260101-early0"))[-1]
+    assert isinstance(done, Finished) and done.counts["papers"] == 4
