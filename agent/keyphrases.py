@@ -36,6 +36,9 @@ com https http et al first second further furthermore specifically particular ke
 large small high low better best superior comprehensive remarkable strong stronger simple model models
 task tasks dataset datasets benchmark benchmarks problem problems study studies state-of-the-art sota
 current able ability abilities way ways aim aims research researchers field fields area areas
+detect detects generate generates learn learns train trains enable enables capture captures leverage
+leverages provide provides require requires allow allows lead leads remain remains obtain perform
+performs consider considers fully highly widely largely
 """.split())
 """English function words plus the words every abstract uses, which name nothing."""
 

@@ -13,8 +13,9 @@ import re
 from agent.writers.markdown import CITATION, CITATION_GROUP, heading_text, unescape
 from tools.citations import escape_latex
 
+# The default OT1 encoding keeps pdflatex on the Type 1 Computer Modern fonts every TeX install
+# has (T1 would need cm-super or lmodern, or bitmap fonts generated on the fly).
 PREAMBLE = r"""\documentclass[11pt]{article}
-\usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}
 \usepackage{textcomp}
 \usepackage{amsmath,amssymb}
@@ -80,9 +81,13 @@ def _url(url: str) -> str:
 
 def markdown_to_latex(markdown: str, title: str, bibliography: str = "references") -> str:
     """A complete LaTeX document for the review."""
-    body: list[str] = []
+    blocks: list[str] = []
     for block in re.split(r"\n\s*\n", markdown.strip()):
-        body.append(_block(block.strip(), bibliography))
+        if block.startswith(": ") and blocks and blocks[-1].lstrip().startswith("|"):
+            blocks[-1] += "\n" + block  # a table's caption paragraph belongs to the table
+        else:
+            blocks.append(block.strip())
+    body = [_block(block, bibliography) for block in blocks]
     return (PREAMBLE + "\n\\title{" + inline(title) + "}\n\\date{}\n\n\\begin{document}\n\\maketitle\n\n"
             + "\n\n".join(b for b in body if b) + "\n\n\\end{document}\n")
 

@@ -19,6 +19,7 @@ from agent.keyphrases import class_tfidf, key_phrases, surface_form, topic_stems
 from agent.review_types import Outline, Theme
 from memory.embeddings import Embedder
 from memory.records import LibraryPaper
+from tools.citations import paper_date
 
 OTHER_TITLE = "Other Directions"
 
@@ -119,7 +120,7 @@ def _theme_title(phrases: list[str], texts: list[str]) -> str:
 
 
 def _chronological(group: list[int], records: list[LibraryPaper]) -> list[int]:
-    return sorted(group, key=lambda i: (records[i].paper.published or "9999", records[i].paper.arxiv_id))
+    return sorted(group, key=lambda i: (paper_date(records[i].paper) or "9999", records[i].paper.arxiv_id))
 
 
 def _unique_titles(themes: list[Theme]) -> list[Theme]:

@@ -26,7 +26,8 @@ NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 
 BIBTEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
                    "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                   "^": r"\textasciicircum{}"}
+                   "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
+                   "|": r"\textbar{}"}
 
 
 def ascii_fold(text: str) -> str:
@@ -60,10 +61,15 @@ def _title_words(title: str) -> list[str]:
 
 def paper_year(paper: Paper) -> str:
     """The year of the first version: the published date, else the one a new-style id encodes."""
-    if paper.year:
-        return paper.year
+    return paper_date(paper)[:4]
+
+
+def paper_date(paper: Paper) -> str:
+    """`YYYY-MM-DD` of the first version, else `YYYY-MM` from a new-style id, else empty."""
+    if paper.published:
+        return paper.published
     found = re.fullmatch(r"(\d{2})(\d{2})\.\d{4,5}", paper.arxiv_id)
-    return f"20{found.group(1)}" if found and 1 <= int(found.group(2)) <= 12 else ""
+    return f"20{found.group(1)}-{found.group(2)}" if found and 1 <= int(found.group(2)) <= 12 else ""
 
 
 def base_key(paper: Paper) -> str:

@@ -65,8 +65,8 @@ _TASK_PATTERNS = (
 
 
 def paper_text(record: LibraryPaper) -> str:
-    """The text the table may draw from: abstract, comment and the body (no related work)."""
-    parts = [record.paper.abstract, record.paper.comment]
+    """The text the table may draw from: title, abstract, comment and the body (no related work)."""
+    parts = [record.paper.title, record.paper.abstract, record.paper.comment]
     if record.parsed:
         parts += [s.text for s in paper_sentences(record)]
         parts += [p.text for sec in record.parsed.sections for p in sec.paragraphs if _CODE.search(p.text)]

@@ -31,6 +31,8 @@ _METHOD = re.compile(
     r"incorporate|exploit|combine|model|represent|first|then)|(?:is|are) (?:built|based) (?:on|upon)|"
     r"module|encoder|decoder|architecture|objective|loss|pipeline|backbone|mechanism|branch|"
     r"transformer|diffusion|attention)\b", re.IGNORECASE)
+_RESULT_STRONG = re.compile(r"\b(?:outperform\w*|surpass\w*|state-of-the-art|SOTA|achiev\w*|improv\w*)\b",
+                            re.IGNORECASE)
 _RESULT_WORDS = re.compile(
     r"\b(?:outperform\w*|achiev\w*|improv\w*|surpass\w*|state-of-the-art|SOTA|gains?|reduc\w*|boost\w*|"
     r"exceed\w*|accuracy|AUC|F1|mAP|scores?|speed-?up|faster|better than)\b", re.IGNORECASE)
@@ -148,7 +150,7 @@ def role_score(sentence: Sentence, role: Role) -> float:
         words, numbers = len(_RESULT_WORDS.findall(text)), len(_NUMBER.findall(text))
         own = _OWN.search(text) is not None
         strength = 0.0
-        if words and not _LIMITATION.search(text) and (numbers or own):
+        if words and not _LIMITATION.search(text) and (numbers or own and _RESULT_STRONG.search(text)):
             strength = (0.6 if numbers else 0.3) + min(0.4, 0.2 * words) - (0.0 if own else 0.1)
     elif role == "limitation":
         strength = 1.0 if _LIMITATION.search(text) else 0.0

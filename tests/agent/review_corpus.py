@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from evals.mirror import SEED_CORPUS
 from memory.records import LibraryPaper
 from tools.document import Figure, Paragraph, ParsedPaper, Section, Table
@@ -102,13 +100,15 @@ def abstract_only(paper: Paper) -> LibraryPaper:
     return LibraryPaper(paper=paper, abstract_only=True)
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory, embedder):
-    """A real Chroma library holding 2 parsed VAD papers and 4 abstract-only papers (VAD, THG)."""
+def build_corpus(home: Path, embedder) -> tuple:
+    """A real Chroma library in `home` holding 2 parsed VAD papers and 4 abstract-only ones (VAD, THG).
+
+    Returns (settings, library, records). The `review_corpus` fixture (tests/conftest.py) builds it
+    once per session; tests only read from it.
+    """
     from agent.settings import load_settings
     from memory.library import Library
 
-    home = tmp_path_factory.mktemp("library")
     settings = load_settings(config_file=home / "none.toml", home=home)
     library = Library.open(settings, embedder)
     vad, thg = seed_papers(VAD, 4), seed_papers(THG, 2)
