@@ -81,7 +81,8 @@ def _copy_figures(draft: Draft, out_dir: Path) -> tuple[str, list[Path], list[st
             copied.append(target)
             continue
         warnings.append(f"figure {figure.number} of {figure.arxiv_id} left out: {source} no longer exists")
-        block = re.compile(r"\n*!\[[^\n]*\]\(" + re.escape(relative) + r"\)[^\n]*(?:\n\n\*Figure reader[^\n]*)?")
+        block = re.compile(r"(?:\n\n\*\*[^\n]*\*\*)?\n+!\[[^\n]*\]\(" + re.escape(relative)
+                           + r"\)[^\n]*(?:\n\n\*Figure reader[^\n]*)?")
         markdown = block.sub("", markdown)
     return markdown, copied, warnings
 
