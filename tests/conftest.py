@@ -71,3 +71,12 @@ def review_corpus(tmp_path_factory: pytest.TempPathFactory, embedder):
     from tests.agent.review_corpus import build_corpus
 
     return build_corpus(tmp_path_factory.mktemp("review-library"), embedder)
+
+
+@pytest.fixture
+def fake_openai():
+    """A fake OpenAI-compatible chat server on 127.0.0.1 (stands in for a hosted LLM)."""
+    from evals.fake_openai import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        yield server
