@@ -113,22 +113,7 @@ def run_report(draft: Draft, verification: Verification, papers: list[LibraryPap
     if warnings:
         report["warnings"] = [*report.get("warnings", []), *warnings]
     if draft.usage:
-        report["tokens"] = dict(draft.usage)
-        cost = llm_cost(draft.usage, draft.writer, _prices(run_meta))
-        if cost is not None:
-            report["cost_usd"] = cost
+        # The session's own recorder (all stages) wins when the caller passed one in run_meta.
+        report.setdefault("tokens", {k: draft.usage.get(k, 0) for k in ("calls", "input_tokens", "output_tokens")})
+        report.setdefault("cost_usd", draft.usage.get("cost_usd"))
     return report
-
-
-def _prices(run_meta: dict[str, Any]) -> dict[str, Any]:
-    settings = run_meta.get("settings") or {}
-    return (settings.get("llm") or {}).get("prices") or {} if isinstance(settings, dict) else {}
-
-
-def llm_cost(usage: dict[str, int], model: str, prices: dict[str, Any]) -> float | None:
-    """USD spent, from per-million-token (input, output) prices; None when the model has none."""
-    price = prices.get(model) or next((v for k, v in prices.items() if k.split(":", 1)[-1] == model), None)
-    if not price:
-        return None
-    per_in, per_out = float(price[0]), float(price[1])
-    return round((usage.get("input_tokens", 0) * per_in + usage.get("output_tokens", 0) * per_out) / 1e6, 6)

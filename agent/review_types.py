@@ -6,7 +6,7 @@ meet here; both sides code against these models.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -99,8 +99,12 @@ class Draft(BaseModel):
     revision: int = 0
     notes: list[str] = Field(default_factory=list)
     """What the writer did with the reviewer's feedback, and what it could not do."""
-    usage: dict[str, int] = Field(default_factory=dict)
-    """Tokens spent when an LLM wrote it (`input_tokens`, `output_tokens`, `calls`)."""
+    usage: dict[str, Any] = Field(default_factory=dict)
+    """What an LLM writer spent: `calls`, `input_tokens`, `output_tokens`, `cost_usd` (None when
+    the model has no known price)."""
+    removed_citations: list[str] = Field(default_factory=list)
+    """Citation markers an LLM writer produced for papers outside the review (invented or
+    injected); removed before the draft was assembled, and reported by `verify` as unresolved."""
 
 
 class Verification(BaseModel):

@@ -96,6 +96,10 @@ def verify_draft(draft: Draft, library: Library, papers: list[LibraryPaper],
                   for section, sentence, keys in cited_sentences(body)]
     unresolved = sorted({k for k in citation_keys(body) if not resolves(k)})
     body = remove_keys(body, set(unresolved))
+    # The LLM writer already cut citations of papers outside the review; they count here too.
+    earlier = [m.lstrip("@") for m in draft.removed_citations]
+    unresolved = sorted(set(unresolved) | {m for m in earlier if not resolves(m)})
+    total += len(draft.removed_citations)
     unsupported = [s for s in statements if not s.supported]
     if unsupported:
         body = body.rstrip("\n") + "\n\n" + appendix(unsupported, threshold)

@@ -12,7 +12,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from agent.export import export_review, llm_cost
+from agent.export import export_review
 from agent.latex import inline, markdown_to_latex
 from agent.outline import build_outline
 from agent.verify import verify_draft
@@ -80,13 +80,16 @@ def test_a_figure_whose_image_vanished_is_left_out_with_a_warning(verified, tmp_
 
 def test_tokens_and_cost_are_reported_when_an_llm_wrote_the_draft(verified, tmp_path: Path) -> None:
     draft, verification, records = verified
-    llm_draft = draft.model_copy(update={"writer": "gpt-test", "usage": {"input_tokens": 2_000_000,
-                                                                           "output_tokens": 500_000, "calls": 4}})
-    meta = {"settings": {"llm": {"prices": {"openai:gpt-test": [1.0, 4.0]}}}}
-    export_review(llm_draft, verification, records, tmp_path / "out", meta)
-    report = json.loads((tmp_path / "out" / "run.json").read_text())
-    assert report["tokens"]["calls"] == 4 and report["cost_usd"] == pytest.approx(4.0)
-    assert llm_cost({"input_tokens": 10}, "unknown", {}) is None
+    usage = {"calls": 4, "input_tokens": 2_000_000, "output_tokens": 500_000, "cost_usd": 4.0}
+    llm_draft = draft.model_copy(update={"writer": "openai:gpt-test", "usage": usage})
+    export_review(llm_draft, verification, records, tmp_path / "a", {})
+    report = json.loads((tmp_path / "a" / "run.json").read_text())
+    assert report["tokens"] == {"calls": 4, "input_tokens": 2_000_000, "output_tokens": 500_000}
+    assert report["cost_usd"] == 4.0 and report["writer"] == "openai:gpt-test"
+    session = {"tokens": {"calls": 9, "input_tokens": 1, "output_tokens": 1}, "cost_usd": 0.5}
+    export_review(llm_draft, verification, records, tmp_path / "b", session)
+    report = json.loads((tmp_path / "b" / "run.json").read_text())
+    assert report["tokens"]["calls"] == 9 and report["cost_usd"] == 0.5  # the session's totals win
 
 
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed (apt-get install pandoc)")
