@@ -24,8 +24,9 @@ from tools.paper import Paper
 ExportFormat = Literal["md", "latex"]
 
 
-def export_review(draft: Draft, verification: Verification, papers: list[LibraryPaper] | list[Paper],
-                  out_dir: Path, run_meta: dict[str, Any], fmt: ExportFormat = "md") -> list[Path]:
+def export_review(draft: Draft, verification: Verification,
+                  papers: list[LibraryPaper] | list[Paper], out_dir: Path, run_meta: dict[str, Any],
+                  fmt: ExportFormat = "md") -> list[Path]:
     """Write the review's files into `out_dir`; returns the paths written (figures included)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -36,17 +37,20 @@ def export_review(draft: Draft, verification: Verification, papers: list[Library
     written = list(figures)
 
     bib = out_dir / "references.bib"
-    bib.write_text(to_bibtex(cited, {p.arxiv_id: id_to_key[p.arxiv_id] for p in cited}), encoding="utf-8")
+    bibtex = to_bibtex(cited, {p.arxiv_id: id_to_key[p.arxiv_id] for p in cited})
+    bib.write_text(bibtex, encoding="utf-8")
     review = out_dir / "review.md"
     review.write_text(front_matter(draft.title) + markdown, encoding="utf-8")
     written[:0] = [review, bib]
     if fmt == "latex":
         tex = out_dir / "review.tex"
-        tex.write_text(markdown_to_latex(markdown, draft.title, bibliography=bib.stem), encoding="utf-8")
+        latex = markdown_to_latex(markdown, draft.title, bibliography=bib.stem)
+        tex.write_text(latex, encoding="utf-8")
         written.append(tex)
     report = out_dir / "run.json"
     meta = run_report(draft, verification, papers, markdown, run_meta, warnings)
-    report.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    report.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n",
+                      encoding="utf-8")
     written.append(report)
     return written
 
@@ -80,7 +84,8 @@ def _copy_figures(draft: Draft, out_dir: Path) -> tuple[str, list[Path], list[st
                 shutil.copyfile(source, target)
             copied.append(target)
             continue
-        warnings.append(f"figure {figure.number} of {figure.arxiv_id} left out: {source} no longer exists")
+        warnings.append(f"figure {figure.number} of {figure.arxiv_id} left out: "
+                        f"{source} no longer exists")
         block = re.compile(r"(?:\n\n\*\*[^\n]*\*\*)?\n+!\[[^\n]*\]\(" + re.escape(relative)
                            + r"\)[^\n]*(?:\n\n\*Figure reader[^\n]*)?")
         markdown = block.sub("", markdown)
@@ -106,7 +111,8 @@ def run_report(draft: Draft, verification: Verification, papers: list[LibraryPap
     report["papers"] = rows
     report["counts"] = {**report.get("counts", {}), "papers": len(rows), "cited_papers": len(used),
                         "statements": verification.statements, "figures": len(draft.figures),
-                        "table_rows": len(draft.comparison), "words": len(re.findall(r"\w+", markdown))}
+                        "table_rows": len(draft.comparison),
+                        "words": len(re.findall(r"\w+", markdown))}
     report["writer"] = draft.writer
     report["revision"] = draft.revision
     report["notes"] = [*report.get("notes", []), *draft.notes]
@@ -114,6 +120,7 @@ def run_report(draft: Draft, verification: Verification, papers: list[LibraryPap
         report["warnings"] = [*report.get("warnings", []), *warnings]
     if draft.usage:
         # The session's own recorder (all stages) wins when the caller passed one in run_meta.
-        report.setdefault("tokens", {k: draft.usage.get(k, 0) for k in ("calls", "input_tokens", "output_tokens")})
+        counts = ("calls", "input_tokens", "output_tokens")
+        report.setdefault("tokens", {k: draft.usage.get(k, 0) for k in counts})
         report.setdefault("cost_usd", draft.usage.get("cost_usd"))
     return report

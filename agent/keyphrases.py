@@ -26,19 +26,19 @@ only onto or other others otherwise our ours out over own per perhaps rather sam
 since so some such than that the their theirs them themselves then there thereby therefore these
 they this those though through thus to together too toward towards under until up upon us very via
 was we well were what whatever when where whereas whether which while who whom whose why will with
-within without would yet you your
-paper papers propose proposed proposes method methods approach approaches result results show shows
-shown novel existing performance based experiment experiments experimental demonstrate demonstrates
-extensive achieve achieves achieved state art framework work works new significantly significant
-use used using uses address addresses present presents introduce introduces including include
-includes various recent recently effectively effective outperform outperforms code available github
-com https http et al first second further furthermore specifically particular key main important
-large small high low better best superior comprehensive remarkable strong stronger simple model models
-task tasks dataset datasets benchmark benchmarks problem problems study studies state-of-the-art sota
-current able ability abilities way ways aim aims research researchers field fields area areas
-detect detects generate generates learn learns train trains enable enables capture captures leverage
-leverages provide provides require requires allow allows lead leads remain remains obtain perform
-performs consider considers fully highly widely largely
+within without would yet you your paper papers propose proposed proposes method methods approach
+approaches result results show shows shown novel existing performance based experiment experiments
+experimental demonstrate demonstrates extensive achieve achieves achieved state art framework work
+works new significantly significant use used using uses address addresses present presents
+introduce introduces including include includes various recent recently effectively effective
+outperform outperforms code available github com https http et al first second further furthermore
+specifically particular key main important large small high low better best superior comprehensive
+remarkable strong stronger simple model models task tasks dataset datasets benchmark benchmarks
+problem problems study studies state-of-the-art sota current able ability abilities way ways aim
+aims research researchers field fields area areas detect detects generate generates learn learns
+train trains enable enables capture captures leverage leverages provide provides require requires
+allow allows lead leads remain remains obtain perform performs consider considers fully highly
+widely largely
 """.split())
 """English function words plus the words every abstract uses, which name nothing."""
 
@@ -82,7 +82,8 @@ def class_tfidf(groups: list[list[str]]) -> list[Counter]:
     A phrase counts once per paper: a name repeated in one abstract says less about a group than
     a phrase many of its papers share.
     """
-    counts = [Counter(p for text in texts for p in set(candidate_phrases(text))) for texts in groups]
+    counts = [Counter(p for text in texts for p in set(candidate_phrases(text)))
+              for texts in groups]
     total = Counter()
     for c in counts:
         total.update(c)
@@ -113,7 +114,8 @@ def key_phrases(weights: Counter, centroid: np.ndarray, embedder: Embedder, excl
     scores = []
     for i, phrase in enumerate(candidates):
         length = _length(phrase)
-        score = 0.45 * weights[phrase] / best[length] + 0.45 * float(similarity[i]) + 0.1 * (length - 1)
+        score = (0.45 * weights[phrase] / best[length] + 0.45 * float(similarity[i])
+                 + 0.1 * (length - 1))
         scores.append(score)
     chosen: list[int] = []
     for i in sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i])):
@@ -139,13 +141,15 @@ def _pool(weights: Counter, size: int) -> list[str]:
 
 def topic_stems(topic: str) -> frozenset[str]:
     """Stems of the topic's words, for `key_phrases(exclude=…)`."""
-    return _stems(" ".join(w.lower() for w in _TOKEN.findall(topic))) if topic.strip() else frozenset()
+    if not topic.strip():
+        return frozenset()
+    return _stems(" ".join(w.lower() for w in _TOKEN.findall(topic)))
 
 
 def surface_form(phrase: str, texts: list[str]) -> str:
     """The phrase as the papers most often write it (`mllms` → `MLLMs`), else Title Case."""
-    pattern = re.compile(r"\b" + r"[\s\-]+".join(map(re.escape, re.split(r"[\s\-]+", phrase))) + r"\b",
-                         re.IGNORECASE)
+    words = re.split(r"[\s\-]+", phrase)
+    pattern = re.compile(r"\b" + r"[\s\-]+".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
     forms = Counter(m.group(0) for text in texts for m in pattern.finditer(text))
     words = (forms.most_common(1)[0][0] if forms else phrase).split()
     return " ".join(w if any(c.isupper() for c in w[1:]) else w[:1].upper() + w[1:] for w in words)

@@ -48,7 +48,7 @@ def inline(markdown: str) -> str:
     out: list[str] = []
     position = 0
     for match in _INLINE.finditer(markdown):
-        out.append(escape_latex(markdown[position:match.start()]) if match.start() > position else "")
+        out.append(escape_latex(markdown[position:match.start()]))
         out.append(_inline_token(match))
         position = match.end()
     out.append(escape_latex(markdown[position:]))
@@ -88,8 +88,8 @@ def markdown_to_latex(markdown: str, title: str, bibliography: str = "references
         else:
             blocks.append(block.strip())
     body = [_block(block, bibliography) for block in blocks]
-    return (PREAMBLE + "\n\\title{" + inline(title) + "}\n\\date{}\n\n\\begin{document}\n\\maketitle\n\n"
-            + "\n\n".join(b for b in body if b) + "\n\n\\end{document}\n")
+    head = f"\n\\title{{{inline(title)}}}\n\\date{{}}\n\n\\begin{{document}}\n\\maketitle\n\n"
+    return PREAMBLE + head + "\n\n".join(b for b in body if b) + "\n\n\\end{document}\n"
 
 
 def _block(block: str, bibliography: str) -> str:
@@ -136,7 +136,8 @@ def _list(lines: list[str]) -> str:
         elif items:
             items[-1] += " " + line.strip()
     env = "enumerate" if numbered else "itemize"
-    return f"\\begin{{{env}}}\n" + "\n".join(f"\\item {inline(i)}" for i in items) + f"\n\\end{{{env}}}"
+    body = "\n".join(f"\\item {inline(i)}" for i in items)
+    return f"\\begin{{{env}}}\n{body}\n\\end{{{env}}}"
 
 
 def _cells(line: str) -> list[str]:
@@ -161,6 +162,8 @@ def _table(lines: list[str]) -> str:
     if caption:
         out.append(f"\\caption{{{inline(caption)}}}\\\\")
     out += [r"\toprule", head, r"\midrule", r"\endhead"]
-    out += [" & ".join(inline(c) for c in (row + [""] * len(header))[: len(header)]) + r" \\" for row in body]
+    for row in body:
+        cells = (row + [""] * len(header))[: len(header)]
+        out.append(" & ".join(inline(c) for c in cells) + r" \\")
     out += [r"\bottomrule", r"\end{longtable}", "}"]
     return "\n".join(out)

@@ -89,8 +89,9 @@ def build_outline(topic: str, papers: list[LibraryPaper], embedder: Embedder,
         centroid = vectors[group].mean(axis=0)
         phrases = key_phrases(weights[n], centroid, embedder, exclude)
         other = has_other and n == len(groups) - 1
-        theme = Theme(title=OTHER_TITLE if other else _theme_title(phrases, [texts[i] for i in group]),
-                      key_phrases=[surface_form(p, [texts[i] for i in group]) for p in phrases],
+        members = [texts[i] for i in group]
+        theme = Theme(title=OTHER_TITLE if other else _theme_title(phrases, members),
+                      key_phrases=[surface_form(p, members) for p in phrases],
                       paper_ids=[records[i].paper.arxiv_id for i in _chronological(group, records)])
         centrality = float(centroid @ topic_vector) / (float(np.linalg.norm(centroid)) or 1.0)
         themes.append(((other, -len(group), -centrality, theme.title), theme))
@@ -120,7 +121,8 @@ def _theme_title(phrases: list[str], texts: list[str]) -> str:
 
 
 def _chronological(group: list[int], records: list[LibraryPaper]) -> list[int]:
-    return sorted(group, key=lambda i: (paper_date(records[i].paper) or "9999", records[i].paper.arxiv_id))
+    return sorted(group, key=lambda i: (paper_date(records[i].paper) or "9999",
+                                        records[i].paper.arxiv_id))
 
 
 def _unique_titles(themes: list[Theme]) -> list[Theme]:

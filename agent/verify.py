@@ -16,7 +16,14 @@ from __future__ import annotations
 import re
 
 from agent.review_types import Draft, Statement, Verification
-from agent.writers.markdown import CITATION, CITATION_GROUP, citation_keys, escape, heading_text, unescape
+from agent.writers.markdown import (
+    CITATION,
+    CITATION_GROUP,
+    citation_keys,
+    escape,
+    heading_text,
+    unescape,
+)
 from agent.writers.sentences import split_sentences
 from memory.library import Library
 from memory.records import LibraryPaper
@@ -31,11 +38,13 @@ MAX_FRAMING_WORDS = 8
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 _QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
-_STOP = frozenset("""a an the of and or in on for to with by from as at is are was were be been this that
-these those it its their they we our which who whom whose what when where how than then also such
+_STOP = frozenset("""
+a an the of and or in on for to with by from as at is are was were be been this that these
+those it its their they we our which who whom whose what when where how than then also such
 into over under between about can could may might will would should has have had not no do does
-did but if so very more most other others paper papers authors write work method results approach
-show shows use used using based via while both each per""".split())
+did but if so very more most other others paper papers authors write work method results
+approach show shows use used using based via while both each per
+""".split())
 
 
 def normalize(text: str) -> str:
@@ -76,7 +85,8 @@ def _stored_text(record: LibraryPaper | None) -> str:
     if record.parsed:
         parts += [record.parsed.abstract]
         parts += [p.text for s in record.parsed.sections for p in s.paragraphs]
-        parts += [f.caption for f in record.parsed.figures] + [t.caption for t in record.parsed.tables]
+        parts += [f.caption for f in record.parsed.figures]
+        parts += [t.caption for t in record.parsed.tables]
     return " ".join(p for p in parts if p)
 
 
@@ -193,8 +203,8 @@ def remove_keys(markdown: str, bad: set[str]) -> str:
 def appendix(unsupported: list[Statement], threshold: float) -> str:
     """The "Unverified statements" appendix: each flagged sentence, what it cites, and why."""
     lines = [f"# {APPENDIX_TITLE}", "",
-             f"These cited statements could not be matched to the stored text of the papers they cite "
-             f"(support below {threshold:.2f}); check them before relying on them.", ""]
+             "These cited statements could not be matched to the stored text of the papers they "
+             f"cite (support below {threshold:.2f}); check them before relying on them.", ""]
     for n, s in enumerate(unsupported, 1):
         cited = ", ".join(f"`{k}`" for k in s.keys)
         lines.append(f"{n}. “{escape(s.text)}” (section “{escape(s.section)}”; cites {cited}; "

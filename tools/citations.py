@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from tools.paper import Paper
 
 STOPWORDS = frozenset(
-    "a an and are as at be by can do does for from how in into is it its learning of on or our "
-    "the their this to toward towards via what when where which who why with without we you".split())
+    "a an and are as at be by can do does for from how in into is it its learning of on or our the "
+    "their this to toward towards via what when where which who why with without we you".split())
 """Words never used as the key's title word (`learning` is in almost every ML title)."""
 
 NAME_PARTICLES = frozenset("da de del della der di du la le van von den ter zu".split())
@@ -69,7 +69,9 @@ def paper_date(paper: Paper) -> str:
     if paper.published:
         return paper.published
     found = re.fullmatch(r"(\d{2})(\d{2})\.\d{4,5}", paper.arxiv_id)
-    return f"20{found.group(1)}-{found.group(2)}" if found and 1 <= int(found.group(2)) <= 12 else ""
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        return ""
+    return f"20{found.group(1)}-{found.group(2)}"
 
 
 def base_key(paper: Paper) -> str:
@@ -143,7 +145,8 @@ def protect_title(title: str) -> str:
     out = []
     for word in escape_bibtex(title.strip()).split(" "):
         core = re.sub(r"\\[a-zA-Z]+|[^A-Za-z]", "", word)
-        if any(c.isupper() for c in core[1:]) or (len(core) == 1 and core.isupper() and core != "A"):
+        lone_capital = len(core) == 1 and core.isupper() and core != "A"
+        if any(c.isupper() for c in core[1:]) or lone_capital:
             word = "{" + word + "}"
         out.append(word)
     return " ".join(out)

@@ -28,4 +28,5 @@ def write_review(topic: str, outline: Outline, papers: list[LibraryPaper], libra
         return write_extractive(topic, outline, papers, feedback, revision)
     from agent.writers.llm import write_abstractive
 
-    return write_abstractive(topic, outline, papers, library, settings, chat_model, feedback, revision)
+    return write_abstractive(topic, outline, papers, library, settings, chat_model, feedback,
+                             revision)

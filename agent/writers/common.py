@@ -71,7 +71,8 @@ def prepare(topic: str, outline: Outline, papers: list[LibraryPaper], feedback: 
         themes.append(theme.model_copy(update={"paper_ids": ids}))
     kept = outline.model_copy(update={"themes": themes})
     in_use = {pid for t in themes for pid in t.paper_ids}
-    return Context(topic=topic, outline=kept, records={k: v for k, v in records.items() if k in in_use},
+    return Context(topic=topic, outline=kept,
+                   records={k: v for k, v in records.items() if k in in_use},
                    keys={k: v for k, v in keys.items() if k in in_use}, plan=plan, notes=notes)
 
 
@@ -79,8 +80,9 @@ def scope_paragraph(ctx: Context) -> str:
     """What the survey covers: how many papers, which years, how many read in full."""
     ids = ctx.paper_ids()
     years = sorted(ctx.year(i) for i in ids if ctx.year(i))
-    span = f", published between {years[0]} and {years[-1]}" if years and years[0] != years[-1] else (
-        f", published in {years[0]}" if years else "")
+    span = f", published in {years[0]}" if years else ""
+    if years and years[0] != years[-1]:
+        span = f", published between {years[0]} and {years[-1]}"
     partial = sum(1 for i in ids if ctx.records[i].abstract_only)
     if not partial:
         read = " All of them were read in full."
@@ -99,11 +101,13 @@ def scope_paragraph(ctx: Context) -> str:
 def taxonomy_section(ctx: Context) -> str:
     """The taxonomy as a list: each theme, its key phrases and its papers."""
     lines = ["# Taxonomy", "",
-             "The papers fall into the following themes (named by the phrases their papers share):", ""]
+             "The papers fall into the following themes (named by the phrases their papers "
+             "share):", ""]
     for theme in ctx.themes():
         phrases = ", ".join(escape(p) for p in theme.key_phrases[:4])
         names = ", ".join(escape(ctx.name(pid)) for pid in theme.paper_ids)
-        lines.append(f"- **{escape(theme.title)}**" + (f" ({phrases})" if phrases else "") + f": {names}.")
+        label = f"**{escape(theme.title)}**" + (f" ({phrases})" if phrases else "")
+        lines.append(f"- {label}: {names}.")
     return "\n".join(lines)
 
 
@@ -119,11 +123,13 @@ def comparison_section(ctx: Context, rows: list[ComparisonRow]) -> str:
     for row in rows:
         mark = "†" if ctx.records[row.arxiv_id].abstract_only else ""
         code = f"<{row.code}>" if row.code else ""
-        body.append([f"{escape(ctx.name(row.arxiv_id))}{mark} {cite(row.key)}", row.year, escape(row.task),
-                     escape(row.method), escape(", ".join(row.datasets)), escape(", ".join(row.metrics)), code])
+        body.append([f"{escape(ctx.name(row.arxiv_id))}{mark} {cite(row.key)}", row.year,
+                     escape(row.task), escape(row.method), escape(", ".join(row.datasets)),
+                     escape(", ".join(row.metrics)), code])
     intro = ("Each cell is taken from the paper's own text; an empty cell means the paper does not "
              "state it in the text that was read. † marks papers read from their abstract only.")
-    return f"# {COMPARISON_TITLE}\n\n{intro}\n\n{pipe_table(header, body)}\n\n: Comparison of the reviewed papers."
+    table = pipe_table(header, body)
+    return f"# {COMPARISON_TITLE}\n\n{intro}\n\n{table}\n\n: Comparison of the reviewed papers."
 
 
 def figures_section(ctx: Context, figures: list[DraftFigure]) -> str:
@@ -131,7 +137,8 @@ def figures_section(ctx: Context, figures: list[DraftFigure]) -> str:
     if not figures:
         return ""
     parts = [f"# {FIGURES_TITLE}", "",
-             "One key figure per theme: its overview or architecture figure where the paper has one."]
+             "One key figure per theme: its overview or architecture figure where the paper has "
+             "one."]
     for figure in figures:
         if figure.theme:
             parts += ["", f"**{escape(figure.theme)}.**"]

@@ -16,29 +16,31 @@ from memory.records import LibraryPaper
 from tools.citations import paper_year
 
 KNOWN_DATASETS = (
-    "ImageNet", "ImageNet-1K", "ImageNet-21K", "COCO", "MS-COCO", "MSCOCO", "Flickr30K", "Visual Genome",
-    "VQAv2", "VQA v2", "GQA", "OK-VQA", "TextVQA", "DocVQA", "ChartQA", "ScienceQA", "VizWiz", "NoCaps",
-    "RefCOCO", "RefCOCO+", "RefCOCOg", "POPE", "MME", "MMBench", "MMMU", "SEED-Bench", "MM-Vet",
-    "LLaVA-Bench", "MathVista", "CIFAR-10", "CIFAR-100", "ADE20K", "Cityscapes", "Pascal VOC", "LAION",
-    "LAION-400M", "LAION-5B", "CC3M", "CC12M", "WebVid", "WebVid-10M", "HowTo100M", "Kinetics",
-    "Kinetics-400", "Kinetics-600", "Kinetics-700", "UCF101", "UCF-101", "HMDB51", "HMDB-51",
-    "Something-Something", "Something-Something V2", "SSv2", "ActivityNet", "ActivityNet Captions",
-    "Charades", "Charades-STA", "MSR-VTT", "MSRVTT", "MSVD", "DiDeMo", "YouCook2", "Ego4D",
-    "EPIC-KITCHENS", "EgoSchema", "NExT-QA", "TVQA", "How2QA", "Video-MME", "MVBench", "LongVideoBench",
-    "MLVU", "Perception Test", "UCF-Crime", "ShanghaiTech", "XD-Violence", "CUHK Avenue", "Avenue",
-    "UCSD Ped1", "UCSD Ped2", "UBnormal", "NWPU Campus", "UCF-Crime", "VoxCeleb", "VoxCeleb1", "VoxCeleb2",
-    "HDTF", "LRS2", "LRS3", "MEAD", "CelebV-HQ", "CelebA", "CelebA-HQ", "FFHQ", "LibriSpeech",
-    "GSM8K", "MATH", "MMLU", "HumanEval", "MBPP", "BIG-Bench", "HellaSwag", "TruthfulQA",
-    "AIME", "Codeforces", "GPQA", "SQuAD", "GLUE", "SuperGLUE", "WMT", "CMU-MOSI", "CMU-MOSEI", "MELD",
-    "IEMOCAP", "PubTabNet", "FinTabNet", "SynthTabNet", "TableBank", "PubLayNet", "DocLayNet", "KITTI",
-    "nuScenes", "Waymo", "ScanNet", "ShapeNet", "ModelNet40",
+    "ImageNet", "ImageNet-1K", "ImageNet-21K", "COCO", "MS-COCO", "MSCOCO", "Flickr30K",
+    "Visual Genome", "VQAv2", "VQA v2", "GQA", "OK-VQA", "TextVQA", "DocVQA", "ChartQA",
+    "ScienceQA", "VizWiz", "NoCaps", "RefCOCO", "RefCOCO+", "RefCOCOg", "POPE", "MME",
+    "MMBench", "MMMU", "SEED-Bench", "MM-Vet", "LLaVA-Bench", "MathVista", "CIFAR-10",
+    "CIFAR-100", "ADE20K", "Cityscapes", "Pascal VOC", "LAION", "LAION-400M", "LAION-5B",
+    "CC3M", "CC12M", "WebVid", "WebVid-10M", "HowTo100M", "Kinetics", "Kinetics-400",
+    "Kinetics-600", "Kinetics-700", "UCF101", "UCF-101", "HMDB51", "HMDB-51",
+    "Something-Something", "Something-Something V2", "SSv2", "ActivityNet",
+    "ActivityNet Captions", "Charades", "Charades-STA", "MSR-VTT", "MSRVTT", "MSVD", "DiDeMo",
+    "YouCook2", "Ego4D", "EPIC-KITCHENS", "EgoSchema", "NExT-QA", "TVQA", "How2QA", "Video-MME",
+    "MVBench", "LongVideoBench", "MLVU", "Perception Test", "UCF-Crime", "ShanghaiTech",
+    "XD-Violence", "CUHK Avenue", "Avenue", "UCSD Ped1", "UCSD Ped2", "UBnormal", "NWPU Campus",
+    "VoxCeleb", "VoxCeleb1", "VoxCeleb2", "HDTF", "LRS2", "LRS3", "MEAD", "CelebV-HQ", "CelebA",
+    "CelebA-HQ", "FFHQ", "LibriSpeech", "GSM8K", "MATH", "MMLU", "HumanEval", "MBPP",
+    "BIG-Bench", "HellaSwag", "TruthfulQA", "AIME", "Codeforces", "GPQA", "SQuAD", "GLUE",
+    "SuperGLUE", "WMT", "CMU-MOSI", "CMU-MOSEI", "MELD", "IEMOCAP", "PubTabNet", "FinTabNet",
+    "SynthTabNet", "TableBank", "PubLayNet", "DocLayNet", "KITTI", "nuScenes", "Waymo",
+    "ScanNet", "ShapeNet", "ModelNet40",
 )
 KNOWN_METRICS = (
-    "AUC", "AUROC", "ROC-AUC", "AP", "mAP", "F1", "BLEU", "ROUGE", "ROUGE-L", "CIDEr", "METEOR", "SPICE",
-    "FID", "FVD", "KID", "PSNR", "SSIM", "LPIPS", "LSE-C", "LSE-D", "CSIM", "NIQE", "CLIP score",
-    "CLIPScore", "EER", "IoU", "mIoU", "WER", "CER", "MRR", "NDCG", "Recall@1", "R@1", "top-1 accuracy",
-    "top-5 accuracy", "accuracy", "precision", "recall", "perplexity", "pass@1", "Elo", "win rate",
-    "exact match", "success rate", "TEDS", "MOS", "FPS", "latency",
+    "AUC", "AUROC", "ROC-AUC", "AP", "mAP", "F1", "BLEU", "ROUGE", "ROUGE-L", "CIDEr", "METEOR",
+    "SPICE", "FID", "FVD", "KID", "PSNR", "SSIM", "LPIPS", "LSE-C", "LSE-D", "CSIM", "NIQE",
+    "CLIP score", "CLIPScore", "EER", "IoU", "mIoU", "WER", "CER", "MRR", "NDCG", "Recall@1",
+    "R@1", "top-1 accuracy", "top-5 accuracy", "accuracy", "precision", "recall", "perplexity",
+    "pass@1", "Elo", "win rate", "exact match", "success rate", "TEDS", "MOS", "FPS", "latency",
 )
 _CASE_FREE_METRICS = frozenset({"accuracy", "precision", "recall", "perplexity", "win rate",
                                 "exact match", "success rate", "latency", "top-1 accuracy",
@@ -46,9 +48,11 @@ _CASE_FREE_METRICS = frozenset({"accuracy", "precision", "recall", "perplexity",
 _NAMED_NEAR = re.compile(
     r"\b((?:[A-Z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*)(?:\s(?:[A-Z0-9][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)){0,2})"
     r"\s(?:dataset|benchmark|corpus)\b")
-_NOT_NAMES = frozenset("The This These Our We A An Each Both All Large Existing New Novel Public Real "
-                       "Several Many Most Other Two Three Four Five Standard Popular Common Challenging "
-                       "Synthetic Video Image Text Benchmark Dataset In On For With Multiple Various".split())
+_NOT_NAMES = frozenset("""
+The This These Our We A An Each Both All Large Existing New Novel Public Real
+Several Many Most Other Two Three Four Five Standard Popular Common Challenging
+Synthetic Video Image Text Benchmark Dataset In On For With Multiple Various
+""".split())
 _CODE = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org|"
                    r"[\w.-]+\.github\.io)/[^\s)\]}>,;\"']*", re.IGNORECASE)
 _PROPOSE = re.compile(
@@ -56,11 +60,11 @@ _PROPOSE = re.compile(
     r"(?P<what>[^.;:]{4,160}?)(?=,|;|\.|\s(?:that|which|to|for|by|where|with)\b)", re.IGNORECASE)
 _NAMED = re.compile(r"\b(?:called|named|dubbed|termed|coined)\s+(?P<name>[A-Z][\w\-+.]*[\w+])")
 _TASK_PATTERNS = (
-    re.compile(r"\b(?:the )?(?:task|problem) of (?P<task>[a-z][\w\- ]{3,60}?)(?=[,.;:(]|\s(?:is|which|that|"
-               r"where|with|remains|has|by|using|from)\b)"),
-    re.compile(r"\b(?:we|this (?:paper|work))\s+(?:address|tackle|study|investigate|focus on|consider|"
-               r"explore)s?\s+(?:the\s+)?(?P<task>[a-z][\w\- ]{3,60}?)(?=[,.;:(]|\s(?:by|with|which|that|"
-               r"where|in|using|through|via|and)\b)"),
+    re.compile(r"\b(?:the )?(?:task|problem) of (?P<task>[a-z][\w\- ]{3,60}?)"
+               r"(?=[,.;:(]|\s(?:is|which|that|where|with|remains|has|by|using|from)\b)"),
+    re.compile(r"\b(?:we|this (?:paper|work))\s+(?:address|tackle|study|investigate|focus on|"
+               r"consider|explore)s?\s+(?:the\s+)?(?P<task>[a-z][\w\- ]{3,60}?)"
+               r"(?=[,.;:(]|\s(?:by|with|which|that|where|in|using|through|via|and)\b)"),
 )
 
 
@@ -69,7 +73,8 @@ def paper_text(record: LibraryPaper) -> str:
     parts = [record.paper.title, record.paper.abstract, record.paper.comment]
     if record.parsed:
         parts += [s.text for s in paper_sentences(record)]
-        parts += [p.text for sec in record.parsed.sections for p in sec.paragraphs if _CODE.search(p.text)]
+        parts += [p.text for sec in record.parsed.sections for p in sec.paragraphs
+                  if _CODE.search(p.text)]
     return "\n".join(p for p in parts if p)
 
 
@@ -77,9 +82,10 @@ def comparison_row(record: LibraryPaper, key: str) -> ComparisonRow:
     """One table row for a paper; empty cells where its text says nothing."""
     paper = record.paper
     text = paper_text(record)
-    return ComparisonRow(arxiv_id=paper.arxiv_id, key=key, title=paper.title, year=paper_year(paper),
-                         task=find_task(paper.title, text), method=find_method(paper.title, text),
-                         datasets=find_datasets(text), metrics=find_metrics(text), code=find_code(text))
+    return ComparisonRow(arxiv_id=paper.arxiv_id, key=key, title=paper.title,
+                         year=paper_year(paper), task=find_task(paper.title, text),
+                         method=find_method(paper.title, text), datasets=find_datasets(text),
+                         metrics=find_metrics(text), code=find_code(text))
 
 
 def short_name(title: str) -> str:
@@ -97,7 +103,8 @@ def find_method(title: str, text: str) -> str:
     named = _NAMED.search(text)
     if not name and named:
         name = named.group("name")
-    proposed = next((m for m in _PROPOSE.finditer(text) if not m.group("what").startswith("to ")), None)
+    proposed = next((m for m in _PROPOSE.finditer(text) if not m.group("what").startswith("to ")),
+                    None)
     what = _trim(proposed.group("what"), 12) if proposed else ""
     if name and what and name.lower() not in what.lower():
         return f"{name}: {what}"
@@ -138,7 +145,8 @@ def find_datasets(text: str) -> list[str]:
 
 def find_metrics(text: str) -> list[str]:
     """Evaluation metrics the text names."""
-    return _dedupe([m for m in KNOWN_METRICS if _mentions(text, m, case=m not in _CASE_FREE_METRICS)])
+    return _dedupe([m for m in KNOWN_METRICS
+                    if _mentions(text, m, case=m not in _CASE_FREE_METRICS)])
 
 
 def find_code(text: str) -> str:
@@ -167,5 +175,8 @@ def _dedupe(names: list[str]) -> list[str]:
         if any(norm(name) == norm(kept) for kept in out):
             continue
         out.append(name)
-    return [n for n in out if not any(n != o and re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", o)
-                                     for o in out)]
+    def inside(name: str, other: str) -> bool:
+        pattern = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+        return name != other and re.search(pattern, other) is not None
+
+    return [n for n in out if not any(inside(n, o) for o in out)]

@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from agent.review_types import Draft, Outline, Theme
 from agent.writers.common import (
-    OPEN_PROBLEMS_TITLE, Context, assemble, comparison_rows, comparison_section, figures_section,
-    gallery, prepare, scope_paragraph, taxonomy_section,
+    OPEN_PROBLEMS_TITLE,
+    Context,
+    assemble,
+    comparison_rows,
+    comparison_section,
+    figures_section,
+    gallery,
+    prepare,
+    scope_paragraph,
+    taxonomy_section,
 )
 from agent.writers.markdown import cite, escape, quote
 from agent.writers.sentences import Role, Sentence, best, paper_sentences
@@ -24,7 +32,8 @@ LEADS: dict[Role, str] = {
     "limitation": "On limitations:",
 }
 ROLES_DEFAULT: list[tuple[Role, int]] = [("contribution", 1), ("method", 1), ("result", 1)]
-ROLES_EXPANDED: list[tuple[Role, int]] = [("contribution", 2), ("method", 2), ("result", 2), ("limitation", 1)]
+ROLES_EXPANDED: list[tuple[Role, int]] = [("contribution", 2), ("method", 2), ("result", 2),
+                                          ("limitation", 1)]
 ROLES_CONCISE: list[tuple[Role, int]] = [("contribution", 1), ("result", 1)]
 
 
@@ -39,7 +48,8 @@ def write_extractive(topic: str, outline: Outline, papers: list[LibraryPaper], f
     figures = gallery(ctx)
     markdown = assemble(outline.title, [
         _introduction(ctx, sentences, used), taxonomy_section(ctx), *sections,
-        comparison_section(ctx, rows), figures_section(ctx, figures), _open_problems(ctx, sentences, used),
+        comparison_section(ctx, rows), figures_section(ctx, figures),
+        _open_problems(ctx, sentences, used),
     ])
     return Draft(title=outline.title, markdown=markdown, keys={v: k for k, v in ctx.keys.items()},
                  comparison=rows, figures=figures, writer="extractive", revision=revision,
@@ -58,22 +68,26 @@ def _introduction(ctx: Context, sentences: dict[str, list[Sentence]], used: set[
                 break
     parts = ["# Introduction", "", scope_paragraph(ctx)]
     if framing:
-        parts += ["", "In the papers' own words, the field is motivated as follows. " + " ".join(framing)]
+        parts += ["", "In the papers' own words, the field is motivated as follows. "
+                  + " ".join(framing)]
     return "\n".join(parts)
 
 
-def _theme_section(ctx: Context, theme: Theme, sentences: dict[str, list[Sentence]], used: set[str]) -> str:
+def _theme_section(ctx: Context, theme: Theme, sentences: dict[str, list[Sentence]],
+                   used: set[str]) -> str:
     """A theme: what it covers, then one paragraph per paper in chronological order."""
     years = [ctx.year(p) for p in theme.paper_ids if ctx.year(p)]
     span = f" from {min(years)} to {max(years)}" if years and min(years) != max(years) else ""
     phrases = ", ".join(escape(p) for p in theme.key_phrases[:3])
-    lead = (f"This theme gathers {len(theme.paper_ids)} paper{'s' if len(theme.paper_ids) != 1 else ''}"
-            f"{span}" + (f", whose shared vocabulary includes {phrases}." if phrases else "."))
+    count = len(theme.paper_ids)
+    lead = (f"This theme gathers {count} paper{'s' if count != 1 else ''}{span}"
+            + (f", whose shared vocabulary includes {phrases}." if phrases else "."))
     paragraphs = [f"## {escape(theme.title)}", "", lead]
     previous = ""
     for n, pid in enumerate(theme.paper_ids):
         roles = _roles(ctx, theme, pid)
-        paragraph = _paper_paragraph(ctx, pid, sentences[pid], roles, used, _connective(n, previous, ctx, pid))
+        opening = _connective(n, previous, ctx, pid)
+        paragraph = _paper_paragraph(ctx, pid, sentences[pid], roles, used, opening)
         paragraphs += ["", paragraph]
         previous = ctx.year(pid)
     return "\n".join(paragraphs)
@@ -97,12 +111,13 @@ def _connective(n: int, previous_year: str, ctx: Context, pid: str) -> str:
     return "Also in this theme, in"
 
 
-def _paper_paragraph(ctx: Context, pid: str, sentences: list[Sentence], roles: list[tuple[Role, int]],
-                     used: set[str], connective: str) -> str:
+def _paper_paragraph(ctx: Context, pid: str, sentences: list[Sentence],
+                     roles: list[tuple[Role, int]], used: set[str], connective: str) -> str:
     """One paper: its name and year, then its own sentences by role, each quoted and cited."""
     record = ctx.records[pid]
     key = ctx.keys[pid]
-    when = ", ".join(x for x in [ctx.year(pid), "abstract only" if record.abstract_only else ""] if x)
+    marks = [ctx.year(pid), "abstract only" if record.abstract_only else ""]
+    when = ", ".join(x for x in marks if x)
     opening = f"{connective} *{escape(record.paper.title)}*" + (f" ({when})" if when else "")
     picked: list[tuple[Role, Sentence]] = []
     for role, count in roles:
@@ -138,5 +153,6 @@ def _open_problems(ctx: Context, sentences: dict[str, list[Sentence]], used: set
             found_any = True
             parts += [f"**{escape(theme.title)}.** " + " ".join(quotes[:3]), ""]
     if not found_any:
-        parts.append("None of the papers states a limitation or an open problem in the text that was read.")
+        parts.append("None of the papers states a limitation or an open problem in the text that "
+                     "was read.")
     return "\n".join(parts)

@@ -18,8 +18,8 @@ from tools.paper import ARXIV_ID_RE
 _DROP = re.compile(r"\b(?:drop|remove|exclude|omit|delete|cut|leave out|take out|skip)\b", re.I)
 _EXPAND = re.compile(r"\b(?:expand|elaborate|extend|more (?:on|about|detail)|longer|deeper|"
                      r"go into|say more|detail)\b", re.I)
-_SHORTEN = re.compile(r"\b(?:shorten|shorter|more concise|condense|less detail|trim|too long|brief)\b",
-                      re.I)
+_SHORTEN = re.compile(
+    r"\b(?:shorten|shorter|more concise|condense|less detail|trim|too long|brief)\b", re.I)
 _NEGATION = re.compile(r"\b(?:don't|do not|never|no need to|not)\b", re.I)
 
 

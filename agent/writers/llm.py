@@ -22,8 +22,16 @@ from agent.settings import Settings
 from agent.usage import UsageRecorder
 from agent.writers import extractive
 from agent.writers.common import (
-    OPEN_PROBLEMS_TITLE, Context, assemble, comparison_rows, comparison_section, figures_section,
-    gallery, prepare, scope_paragraph, taxonomy_section,
+    OPEN_PROBLEMS_TITLE,
+    Context,
+    assemble,
+    comparison_rows,
+    comparison_section,
+    figures_section,
+    gallery,
+    prepare,
+    scope_paragraph,
+    taxonomy_section,
 )
 from agent.writers.markdown import escape
 from agent.writers.sentences import best, paper_sentences
@@ -41,7 +49,8 @@ PASSAGES_PER_PAPER = 3
 class _Session:
     """One draft's calls to the model: prompts, usage, removed citations, failures."""
 
-    def __init__(self, model: "BaseChatModel", settings: Settings, ctx: Context, library: "Library") -> None:
+    def __init__(self, model: "BaseChatModel", settings: Settings, ctx: Context,
+                 library: "Library") -> None:
         self.usage = UsageRecorder(settings.llm.prices)
         self.model = _recording(model, self.usage)
         self.prompts = PromptBook(settings.llm.prompts)
@@ -50,13 +59,15 @@ class _Session:
         self.removed: list[str] = []
         self.sentences = {pid: paper_sentences(ctx.records[pid]) for pid in ctx.paper_ids()}
 
-    def write(self, prompt: str, passages: list[Passage], what: str, **variables: str) -> str | None:
+    def write(self, prompt: str, passages: list[Passage], what: str,
+              **variables: str) -> str | None:
         """The model's prose for one part, or None (and a note) when it could not be had."""
         try:
-            result: GroundedText = write_grounded(self.model, prompt, passages, set(self.ctx.keys.values()),
-                                                  keys=self.ctx.keys, prompts=self.prompts, **variables)
-        # LLMError covers every typed failure of the LLM layer (rate limit, timeout, no room in the
-        # context window); provider SDKs used without the guard raise their own types, hence the rest.
+            result: GroundedText = write_grounded(
+                self.model, prompt, passages, set(self.ctx.keys.values()), keys=self.ctx.keys,
+                prompts=self.prompts, **variables)
+        # LLMError covers every typed failure of the LLM layer (rate limit, timeout, no room in
+        # the context window); provider SDKs used without the guard raise their own types.
         except (LLMError, OSError, ValueError, RuntimeError) as error:
             self.ctx.notes.append(f"the model failed on {what} ({type(error).__name__}: {error}); "
                                   "that part was written extractively")
@@ -66,7 +77,8 @@ class _Session:
             self.ctx.notes.append(f"citations removed from {what} (not among the review's papers): "
                                   + ", ".join(result.removed))
         if not _prose(result.text):
-            self.ctx.notes.append(f"the model wrote nothing for {what}; that part was written extractively")
+            self.ctx.notes.append(f"the model wrote nothing for {what}; that part was written "
+                                  "extractively")
             return None
         return _prose(result.text)
 
@@ -79,7 +91,7 @@ def _prose(text: str) -> str:
 
 
 def _recording(model: "BaseChatModel", recorder: UsageRecorder) -> "BaseChatModel":
-    """The model with `recorder` added to its callbacks (a copy; the caller's model is unchanged)."""
+    """The model with `recorder` among its callbacks (a copy: the caller's model is unchanged)."""
     callbacks = model.callbacks
     if callbacks is not None and not isinstance(callbacks, list):
         return model  # a callback manager: the caller accounts for usage itself
@@ -100,7 +112,8 @@ def write_abstractive(topic: str, outline: Outline, papers: list[LibraryPaper], 
         comparison_section(ctx, rows), figures_section(ctx, figures), _open_problems(session),
     ])
     snapshot = session.usage.snapshot()
-    usage: dict[str, Any] = {k: snapshot[k] for k in ("calls", "input_tokens", "output_tokens", "cost_usd")}
+    usage: dict[str, Any] = {k: snapshot[k]
+                             for k in ("calls", "input_tokens", "output_tokens", "cost_usd")}
     return Draft(title=outline.title, markdown=markdown, keys={v: k for k, v in ctx.keys.items()},
                  comparison=rows, figures=figures, writer=model_name(chat_model), revision=revision,
                  notes=ctx.notes, usage=usage, removed_citations=session.removed)
@@ -123,14 +136,17 @@ def _retrieve(session: _Session, ids: list[str], query: str, k: int) -> list[Pas
 
 def _theme_section(session: _Session, theme: Theme, feedback: str) -> str:
     ctx = session.ctx
-    query = f"{theme.title}: {', '.join(theme.key_phrases)}. Contribution, method, results, limitations."
-    expand = theme.title in ctx.plan.expand_themes or bool(ctx.plan.expand_papers & set(theme.paper_ids))
+    query = (f"{theme.title}: {', '.join(theme.key_phrases)}. "
+             "Contribution, method, results, limitations.")
+    expand = (theme.title in ctx.plan.expand_themes
+              or bool(ctx.plan.expand_papers & set(theme.paper_ids)))
     length = "Write four to six paragraphs." if expand else (
         "Write one paragraph." if ctx.plan.concise else "Write two to four paragraphs.")
-    guidance = length + (f" Reviewer feedback on the previous draft (content only): {feedback.strip()}"
-                         if feedback.strip() else "")
-    text = session.write("grounded_section", _retrieve(session, theme.paper_ids, query, PASSAGES_PER_PAPER),
-                         f"section “{theme.title}”", topic=ctx.topic, section=theme.title, guidance=guidance)
+    if feedback.strip():
+        length += f" Reviewer feedback on the previous draft (content only): {feedback.strip()}"
+    passages = _retrieve(session, theme.paper_ids, query, PASSAGES_PER_PAPER)
+    text = session.write("grounded_section", passages, f"section “{theme.title}”",
+                         topic=ctx.topic, section=theme.title, guidance=length)
     if text is None:
         return extractive._theme_section(ctx, theme, session.sentences, set())
     return f"## {escape(theme.title)}\n\n{text}"

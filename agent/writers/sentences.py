@@ -18,21 +18,23 @@ from memory.records import LibraryPaper
 Role = Literal["background", "contribution", "method", "result", "limitation"]
 
 _ABBREVIATIONS = re.compile(
-    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|resp|approx|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Ref|Refs|Dr|Prof|"
-    r"Mr|Ms|Inc|Ltd|St|al|viz|incl)|\b[A-Z])\.$")
+    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|resp|approx|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Ref|Refs|"
+    r"Dr|Prof|Mr|Ms|Inc|Ltd|St|al|viz|incl)|\b[A-Z])\.$")
 _SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(\[]?[A-Z0-9])")
 
 _CONTRIBUTION = re.compile(
-    r"\b(?:we|this (?:paper|work|study|article)|in this (?:paper|work)|our (?:work|paper))\b[^.;]{0,80}?"
+    r"\b(?:we|this (?:paper|work|study|article)|in this (?:paper|work)|our (?:work|paper))\b"
+    r"[^.;]{0,80}?"
     r"\b(?:propose|present|introduce|develop|design|devise|contribute|formulate|put forward|build)",
     re.IGNORECASE)
 _METHOD = re.compile(
-    r"\b(?:consists? of|composed of|comprises?|we (?:use|employ|leverage|adopt|train|apply|utili[sz]e|"
-    r"incorporate|exploit|combine|model|represent|first|then)|(?:is|are) (?:built|based) (?:on|upon)|"
+    r"\b(?:consists? of|composed of|comprises?|we (?:use|employ|leverage|adopt|train|apply|"
+    r"utili[sz]e|incorporate|exploit|combine|model|represent|first|then)|"
+    r"(?:is|are) (?:built|based) (?:on|upon)|"
     r"module|encoder|decoder|architecture|objective|loss|pipeline|backbone|mechanism|branch|"
     r"transformer|diffusion|attention)\b", re.IGNORECASE)
-_RESULT_STRONG = re.compile(r"\b(?:outperform\w*|surpass\w*|state-of-the-art|SOTA|achiev\w*|improv\w*)\b",
-                            re.IGNORECASE)
+_RESULT_STRONG = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|state-of-the-art|SOTA|achiev\w*|improv\w*)\b", re.IGNORECASE)
 _RESULT_WORDS = re.compile(
     r"\b(?:outperform\w*|achiev\w*|improv\w*|surpass\w*|state-of-the-art|SOTA|gains?|reduc\w*|boost\w*|"
     r"exceed\w*|accuracy|AUC|F1|mAP|scores?|speed-?up|faster|better than)\b", re.IGNORECASE)
@@ -41,7 +43,8 @@ _OWN = re.compile(r"\b(?:we|our|ours|the proposed|this (?:method|approach|model|
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|x\b|×|points?\b|pp\b|dB\b)|\b\d+\.\d+\b|\b\d{2,}\b")
 _LIMITATION = re.compile(
     r"\b(?:limitations?|future (?:work|research|directions?)|remains? (?:an? )?(?:open|challenging|"
-    r"unclear|unexplored|difficult|unsolved|limited)|open (?:problems?|questions?|challenges?|issues?)|"
+    r"unclear|unexplored|difficult|unsolved|limited)|"
+    r"open (?:problems?|questions?|challenges?|issues?)|"
     r"fails? to|struggles?|cannot|not yet|(?:is|are) limited|leave\w* [^.]{0,40}\bfor future|"
     r"challenges? remain|still (?:lack|suffer|struggle|fall))", re.IGNORECASE)
 _SKIP_SECTIONS = re.compile(
@@ -54,7 +57,8 @@ _SECTION_KIND = [
     ("limits", re.compile(r"limitation|future work|discussion", re.I)),
     ("conclusion", re.compile(r"conclu|summary", re.I)),
     ("results", re.compile(r"experiment|result|evaluation|ablation|benchmark|comparison", re.I)),
-    ("method", re.compile(r"method|approach|model|framework|architecture|design|proposed|training", re.I)),
+    ("method", re.compile(r"method|approach|model|framework|architecture|design|proposed|training",
+                          re.I)),
 ]
 # How much a role's sentence is worth by where it was found (unlisted: 0.3).
 _SECTION_PRIOR: dict[Role, dict[str, float]] = {
@@ -80,7 +84,7 @@ class Sentence(BaseModel):
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph; abbreviations (`e.g.`, `et al.`, `Fig.`, initials) do not end one."""
+    """Split a paragraph into sentences; `e.g.`, `et al.`, `Fig.` and initials end none."""
     text = " ".join(text.split())
     if not text:
         return []
@@ -134,7 +138,8 @@ def quotable(sentence: str) -> bool:
         return False
     if sentence.count("(") != sentence.count(")") or sentence.count("[") != sentence.count("]"):
         return False
-    if re.search(r"\b(?:Table|Figure|Fig\.)\s*\d+\s*(?:shows|presents|reports|illustrates)", sentence):
+    if re.search(r"\b(?:Table|Figure|Fig\.)\s*\d+\s*(?:shows|presents|reports|illustrates)",
+                 sentence):
         return False  # points at something the review does not show
     return not re.search(r"https?://|\w-\s+\w", sentence)
 
@@ -145,12 +150,13 @@ def role_score(sentence: Sentence, role: Role) -> float:
     if role == "contribution":
         strength = 1.0 if _CONTRIBUTION.search(text) else 0.0
     elif role == "method":
-        strength = min(1.0, 0.4 * len(_METHOD.findall(text))) if not _CONTRIBUTION.search(text) else 0.0
+        strength = 0.0 if _CONTRIBUTION.search(text) else min(1.0, 0.4 * len(_METHOD.findall(text)))
     elif role == "result":
         words, numbers = len(_RESULT_WORDS.findall(text)), len(_NUMBER.findall(text))
         own = _OWN.search(text) is not None
         strength = 0.0
-        if words and not _LIMITATION.search(text) and (numbers or own and _RESULT_STRONG.search(text)):
+        claimed = numbers or (own and _RESULT_STRONG.search(text))
+        if words and claimed and not _LIMITATION.search(text):
             strength = (0.6 if numbers else 0.3) + min(0.4, 0.2 * words) - (0.0 if own else 0.1)
     elif role == "limitation":
         strength = 1.0 if _LIMITATION.search(text) else 0.0
@@ -164,7 +170,8 @@ def role_score(sentence: Sentence, role: Role) -> float:
     return strength * prior - penalty - 0.0001 * sentence.position
 
 
-def best(sentences: list[Sentence], role: Role, n: int = 1, exclude: set[str] | None = None) -> list[Sentence]:
+def best(sentences: list[Sentence], role: Role, n: int = 1,
+         exclude: set[str] | None = None) -> list[Sentence]:
     """The `n` best sentences for `role`, in reading order, skipping `exclude` (texts)."""
     exclude = exclude or set()
     scored = [(role_score(s, role), s) for s in sentences if s.text not in exclude]

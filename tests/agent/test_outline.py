@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+from review_corpus import MLLM, THG, VAD, VLM, VU, abstract_only, seed_papers, topic_of
+
 from agent.keyphrases import candidate_phrases
 from agent.outline import build_outline, survey_title
 from tools.citations import paper_date
-from review_corpus import MLLM, THG, VAD, VLM, VU, abstract_only, seed_papers, topic_of
 
 
 def purity(outline) -> float:

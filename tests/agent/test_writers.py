@@ -13,6 +13,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
+from review_corpus import DECOY
 
 from agent.outline import build_outline
 from agent.prompts import BUILTIN, DATA_RULE
@@ -22,7 +23,6 @@ from agent.writers.comparison import paper_text
 from agent.writers.llm import _prose
 from agent.writers.sentences import split_sentences
 from tools.citations import assign_keys
-from review_corpus import DECOY
 
 QUOTED = re.compile(r"“([^”]+)” \[@([^\]]+)\]")
 
