@@ -89,10 +89,11 @@ def class_tfidf(groups: list[list[str]]) -> list[Counter]:
         total.update(c)
     words_per_group = sum(sum(c.values()) for c in counts) / max(len(counts), 1)
     weights = []
-    for c in counts:
+    for c, texts in zip(counts, groups, strict=True):
         size = sum(c.values()) or 1
+        shared = min(2, len(texts))  # in a group of several papers, a phrase two of them use
         weights.append(Counter({p: (n / size) * np.log(1 + words_per_group / total[p])
-                                for p, n in c.items() if n >= 2 or len(groups) == 1}))
+                                for p, n in c.items() if n >= shared}))
     return weights
 
 

@@ -36,38 +36,57 @@ def choose_k(vectors: np.ndarray, max_themes: int) -> tuple[int, np.ndarray]:
     from sklearn.metrics import silhouette_score
 
     n = len(vectors)
-    k_max = min(max_themes, n // 3)
-    if k_max < 2:
+    # Sections of about 3+ papers; a handful of papers may also split into pairs.
+    k_max = min(max_themes, n // 3 if n >= 12 else n // 2)
+    if n < 4 or k_max < 2:
         return 1, np.zeros(n, dtype=int)
     k_min = min(max(2, math.ceil(n / 10)), k_max)
-    best: tuple[float, int, np.ndarray] | None = None
+    scored: list[tuple[float, int, np.ndarray]] = []
     for k in range(k_min, k_max + 1):
         labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(vectors)
-        if len(set(labels)) < 2:
-            continue
-        score = float(silhouette_score(vectors, labels, metric="cosine"))
-        if best is None or score > best[0] + 1e-9:
-            best = (score, k, labels)
-    if best is None:
+        if len(set(labels)) > 1:
+            scored.append((float(silhouette_score(vectors, labels, metric="cosine")), k, labels))
+    if not scored:
         return 1, np.zeros(n, dtype=int)
-    return best[1], best[2]
+    # Silhouette often ties a coarse and a fine split; a survey reads better with the finer one.
+    top = max(score for score, _, _ in scored)
+    _, k, labels = max((item for item in scored if item[0] >= top - SILHOUETTE_TOLERANCE),
+                       key=lambda item: item[1])
+    return k, labels
+
+
+SILHOUETTE_TOLERANCE = 0.015
+"""Among splits this close to the best silhouette, the one with the most themes wins."""
+JOIN_SIMILARITY = 0.35
+"""A lone paper at least this close (cosine) to a theme's centroid joins that theme."""
 
 
 def _regroup_singletons(labels: np.ndarray, vectors: np.ndarray) -> tuple[list[list[int]], bool]:
     """Clusters as index lists, and whether the last one gathers lone papers ("other").
 
-    A lone paper joins its nearest theme when it is the only one; several form "other".
+    A lone paper close to a theme joins it; in a larger review the remaining lone papers are
+    gathered into one "other directions" section, in a small one they keep their own sections.
     """
     groups = [[int(i) for i in np.flatnonzero(labels == c)] for c in sorted(set(labels))]
     alone = [g[0] for g in groups if len(g) == 1]
     groups = [g for g in groups if len(g) > 1]
-    if len(vectors) < 6 or not groups or not alone:
+    if not groups or not alone:
         return groups + [[i] for i in alone], False
-    if len(alone) == 1:
-        centroids = np.stack([vectors[g].mean(axis=0) for g in groups])
-        groups[int(np.argmax(centroids @ vectors[alone[0]]))].append(alone[0])
-        return groups, False
-    return groups + [alone], True
+    centroids = np.stack([_unit(vectors[g].mean(axis=0)) for g in groups])
+    left = []
+    for i in alone:
+        similarity = centroids @ vectors[i]
+        if float(similarity.max()) >= JOIN_SIMILARITY:
+            groups[int(np.argmax(similarity))].append(i)
+        else:
+            left.append(i)
+    if len(left) >= 2 and len(vectors) >= 10:
+        return groups + [left], True
+    return groups + [[i] for i in left], False
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / (float(np.linalg.norm(vector)) or 1.0)
 
 
 def build_outline(topic: str, papers: list[LibraryPaper], embedder: Embedder,

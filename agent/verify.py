@@ -37,7 +37,7 @@ MAX_FRAMING_WORDS = 8
 
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
-_QUOTE = re.compile(r"“([^”]{12,})”|\"([^\"]{12,})\"")
+_STRAIGHT_QUOTE = re.compile(r"\"([^\"]{12,})\"")
 _STOP = frozenset("""
 a an the of and or in on for to with by from as at is are was were be been this that these
 those it its their they we our which who whom whose what when where how than then also such
@@ -162,9 +162,8 @@ def _support(text: str, arxiv_id: str, store: _Papers) -> tuple[float, str, bool
     contain, or a number the paper never states.
     """
     paper_text = store.normalized(arxiv_id)
-    quotes = [q for pair in _QUOTE.findall(text) for q in pair if q]
+    quotes, residue = quotations(text)
     if quotes and all(f" {normalize(q)} " in paper_text for q in quotes):
-        residue = _QUOTE.sub(" ", text)
         title = content_words(store.record(arxiv_id).paper.title)
         if len(content_words(residue) - title) <= MAX_FRAMING_WORDS:
             return 1.0, "verbatim quotation", False
@@ -183,6 +182,27 @@ def _support(text: str, arxiv_id: str, store: _Papers) -> tuple[float, str, bool
     if numbers:
         return support, f"{reason}; numbers not in the paper: {', '.join(numbers)}", True
     return support, reason, False
+
+
+def quotations(text: str) -> tuple[list[str], str]:
+    """The outermost quotations of a sentence (“…”, nesting allowed; or "…") and what is left."""
+    quotes: list[str] = []
+    outside: list[str] = []
+    depth, start = 0, 0
+    for i, char in enumerate(text):
+        if char == "“":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif char == "”" and depth:
+            depth -= 1
+            if depth == 0:
+                quotes.append(text[start:i])
+        elif depth == 0:
+            outside.append(char)
+    rest = "".join(outside)
+    quotes += _STRAIGHT_QUOTE.findall(rest)
+    return [q for q in quotes if len(q) >= 12], _STRAIGHT_QUOTE.sub(" ", rest)
 
 
 def remove_keys(markdown: str, bad: set[str]) -> str:

@@ -92,8 +92,9 @@ def scope_paragraph(ctx: Context) -> str:
         read = f" {len(ids) - partial} were read in full and {partial} from their abstract only."
     themes = ctx.themes()
     listing = "; ".join(f"{escape(t.title)} ({len(t.paper_ids)})" for t in themes)
+    grouped = f"{len(themes)} themes" if len(themes) != 1 else "one theme"
     return (f"This survey reviews {len(ids)} papers on {escape(ctx.topic)}{span}.{read} "
-            f"Clustering the papers by content gives {len(themes)} themes: {listing}. "
+            f"Clustering the papers by content gives {grouped}: {listing}. "
             f"Each theme has its own section; a comparison table, the key figures and the open "
             f"problems the papers state follow.")
 

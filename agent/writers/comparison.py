@@ -53,8 +53,8 @@ The This These Our We A An Each Both All Large Existing New Novel Public Real
 Several Many Most Other Two Three Four Five Standard Popular Common Challenging
 Synthetic Video Image Text Benchmark Dataset In On For With Multiple Various
 """.split())
-_CODE = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org|"
-                   r"[\w.-]+\.github\.io)/[^\s)\]}>,;\"']*", re.IGNORECASE)
+_CODE = re.compile(r"https?://(?:www\.)?(?:(?:github\.com|gitlab\.com|huggingface\.co|bitbucket\.org)"
+                   r"/[\w.-]+|[\w.-]+\.github\.io)(?:/[^\s)\]}>,;\"']*)?", re.IGNORECASE)
 _PROPOSE = re.compile(
     r"\b(?:we|this (?:paper|work))\s+(?:propose|present|introduce|develop|design)s?\s+"
     r"(?P<what>[^.;:]{4,160}?)(?=,|;|\.|\s(?:that|which|to|for|by|where|with)\b)", re.IGNORECASE)
@@ -78,12 +78,18 @@ def paper_text(record: LibraryPaper) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _front(record: LibraryPaper) -> str:
+    """Title and abstract: where a paper names its task plainly (the body wanders)."""
+    abstract = record.paper.abstract or (record.parsed.abstract if record.parsed else "")
+    return f"{record.paper.title}\n{abstract}"
+
+
 def comparison_row(record: LibraryPaper, key: str) -> ComparisonRow:
     """One table row for a paper; empty cells where its text says nothing."""
     paper = record.paper
     text = paper_text(record)
     return ComparisonRow(arxiv_id=paper.arxiv_id, key=key, title=paper.title,
-                         year=paper_year(paper), task=find_task(paper.title, text),
+                         year=paper_year(paper), task=find_task(paper.title, _front(record)),
                          method=find_method(paper.title, text), datasets=find_datasets(text),
                          metrics=find_metrics(text), code=find_code(text))
 
@@ -145,8 +151,10 @@ def find_datasets(text: str) -> list[str]:
 
 def find_metrics(text: str) -> list[str]:
     """Evaluation metrics the text names."""
-    return _dedupe([m for m in KNOWN_METRICS
-                    if _mentions(text, m, case=m not in _CASE_FREE_METRICS)])
+    found = [m for m in KNOWN_METRICS if _mentions(text, m, case=m not in _CASE_FREE_METRICS)]
+    if not {"precision", "recall"} <= set(found):  # alone, either is usually just an English word
+        found = [m for m in found if m not in ("precision", "recall")]
+    return _dedupe(found)
 
 
 def find_code(text: str) -> str:

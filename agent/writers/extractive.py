@@ -59,18 +59,22 @@ def write_extractive(topic: str, outline: Outline, papers: list[LibraryPaper], f
 def _introduction(ctx: Context, sentences: dict[str, list[Sentence]], used: set[str]) -> str:
     """Scope, how the papers frame the problem (one opening sentence per theme), organisation."""
     framing = []
-    for theme in ctx.themes()[:4]:
-        for pid in theme.paper_ids:
-            found = best(sentences[pid], "background", exclude=used)
-            if found:
-                used.add(found[0].text)
-                framing.append(f"{quote(found[0].text)} {cite(ctx.keys[pid])}.")
-                break
+    # One opening sentence per theme, round-robin over the themes' papers, three at most.
+    for pid in _round_robin([t.paper_ids for t in ctx.themes()]):
+        found = best(sentences[pid], "background", exclude=used)
+        if found and len(framing) < 3:
+            used.add(found[0].text)
+            framing.append(f"{quote(found[0].text)} {cite(ctx.keys[pid])}.")
     parts = ["# Introduction", "", scope_paragraph(ctx)]
     if framing:
         parts += ["", "In the papers' own words, the field is motivated as follows. "
                   + " ".join(framing)]
     return "\n".join(parts)
+
+
+def _round_robin(groups: list[list[str]]) -> list[str]:
+    """The first of each group, then the second of each, …"""
+    return [g[i] for i in range(max(map(len, groups), default=0)) for g in groups if i < len(g)]
 
 
 def _theme_section(ctx: Context, theme: Theme, sentences: dict[str, list[Sentence]],

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from agent.review_types import DraftFigure, Outline
 from agent.writers.markdown import cite, escape, figure_filename
+from agent.writers.sentences import split_sentences
 from memory.records import LibraryPaper
 from tools.document import Figure
 
@@ -31,28 +32,56 @@ def _overview_score(figure: Figure) -> int:
 
 def key_figures(outline: Outline, records: dict[str, LibraryPaper], keys: dict[str, str],
                 limit: int = 8) -> list[DraftFigure]:
-    """At most one figure per theme (and `limit` in all), in the outline's order."""
+    """Each theme's overview figures, in the outline's order, at most `limit` in all.
+
+    A theme shows one figure when there are four or more themes; with fewer, each theme may show
+    up to 4 // themes figures, from different papers, so a short review still shows its key
+    figures.
+    """
+    per_theme = max(1, 4 // max(len(outline.themes), 1))
     chosen: list[DraftFigure] = []
     for theme in outline.themes:
-        candidates = [(arxiv_id, f) for arxiv_id in theme.paper_ids
-                      if arxiv_id in records and records[arxiv_id].parsed
-                      for f in records[arxiv_id].parsed.figures if _usable(f)]
-        if not candidates:
-            continue
-        best = max(range(len(candidates)), key=lambda i: (_overview_score(candidates[i][1]), -i))
-        arxiv_id, figure = candidates[best]
-        chosen.append(DraftFigure(arxiv_id=arxiv_id, key=keys[arxiv_id], number=figure.number,
-                                  caption=figure.caption, description=figure.description,
-                                  image_path=figure.image_path, theme=theme.title,
-                                  kind=figure.kind))
-        if len(chosen) == limit:
-            break
+        shown = 0
+        for arxiv_id, figure in _ranked(theme.paper_ids, records):
+            if shown == per_theme or len(chosen) == limit:
+                break
+            chosen.append(DraftFigure(arxiv_id=arxiv_id, key=keys[arxiv_id], number=figure.number,
+                                      caption=figure.caption, description=figure.description,
+                                      image_path=figure.image_path, theme=theme.title,
+                                      kind=figure.kind))
+            shown += 1
     return chosen
+
+
+def _ranked(paper_ids: list[str], records: dict[str, LibraryPaper]) -> list[tuple[str, Figure]]:
+    """Each paper's best figure (overview first, else its first), best papers' figures first."""
+    best: list[tuple[int, int, str, Figure]] = []
+    for order, arxiv_id in enumerate(paper_ids):
+        record = records.get(arxiv_id)
+        figures = [f for f in (record.parsed.figures if record and record.parsed else []) if _usable(f)]
+        if figures:
+            top = max(range(len(figures)), key=lambda i: (_overview_score(figures[i]), -i))
+            best.append((-_overview_score(figures[top]), order, arxiv_id, figures[top]))
+    return [(arxiv_id, figure) for _, _, arxiv_id, figure in sorted(best, key=lambda b: b[:2])]
+
+
+def short_caption(caption: str, limit: int = 300) -> str:
+    """The caption without its "Figure N:" label, cut after the sentence that passes `limit`."""
+    caption = re.sub(r"^\s*(?:Figure|FIG|Fig)\.?\s*[\w.]+\s*[:.]?\s*", "", caption, flags=re.I)
+    if len(caption) <= limit:
+        return caption
+    sentences = split_sentences(caption)
+    kept = sentences[0]
+    for sentence in sentences[1:]:
+        if len(kept) >= limit:
+            break
+        kept += " " + sentence
+    return kept + (" …" if len(kept) < len(caption) else "")
 
 
 def figure_markdown(figure: DraftFigure, title: str) -> str:
     """The figure as a Pandoc image with its caption, and the figure reader's description."""
-    caption = re.sub(r"^\s*(?:Figure|Fig\.?)\s*[\w.]+\s*[:.]?\s*", "", figure.caption)
+    caption = short_caption(figure.caption)
     label = re.sub(r"[^A-Za-z0-9]", "-", f"fig-{figure.arxiv_id}-{figure.number}")
     alt = (f"Figure {escape(figure.number)} of *{escape(title)}* {cite(figure.key)}: "
            f"{escape(caption)}")

@@ -141,32 +141,62 @@ def quotable(sentence: str) -> bool:
     if re.search(r"\b(?:Table|Figure|Fig\.)\s*\d+\s*(?:shows|presents|reports|illustrates)",
                  sentence):
         return False  # points at something the review does not show
-    return not re.search(r"https?://|\w-\s+\w", sentence)
+    return not re.search(r"https?://|\w-\s+\w|[•▪◦·]", sentence)
+
+
+def _contribution(sentence: Sentence) -> float:
+    return 1.0 if _CONTRIBUTION.search(sentence.text) else 0.0
+
+
+def _method(sentence: Sentence) -> float:
+    """How a method is built: method words said of the authors' own work (or in its section)."""
+    text = sentence.text
+    if _CONTRIBUTION.search(text) or _RESULT_STRONG.search(text) or _NUMBER.search(_unreferenced(text)):
+        return 0.0
+    if sentence.kind != "method" and not _OWN.search(text):
+        return 0.0
+    return min(1.0, 0.4 * len(_METHOD.findall(text)))
+
+
+def _result(sentence: Sentence) -> float:
+    """A result: numbers, or a strong result verb said of the authors' own work."""
+    text = sentence.text
+    words, numbers = len(_RESULT_WORDS.findall(text)), len(_NUMBER.findall(_unreferenced(text)))
+    own = _OWN.search(text) is not None
+    if not words or _LIMITATION.search(text) or not (numbers or (own and _RESULT_STRONG.search(text))):
+        return 0.0
+    return (0.6 if numbers else 0.3) + min(0.4, 0.2 * words) - (0.0 if own else 0.1)
+
+
+def _limitation(sentence: Sentence) -> float:
+    return 1.0 if _LIMITATION.search(sentence.text) else 0.0
+
+
+def _background(sentence: Sentence) -> float:
+    """An opening sentence of the abstract that motivates rather than contributes."""
+    opening = sentence.kind == "abstract" and sentence.position < 3
+    return 1.0 if opening and not _CONTRIBUTION.search(sentence.text) else 0.0
+
+
+_ROLE_STRENGTH = {"contribution": _contribution, "method": _method, "result": _result,
+                  "limitation": _limitation, "background": _background}
+
+
+def _unreferenced(text: str) -> str:
+    """The text without pointers (`Section 3.2`, `Table 2`, `Eq. (4)`) whose numbers are no result."""
+    return re.sub(r"\b(?:Sections?|Sec\.|Tables?|Tab\.|Figures?|Fig\.|Eqs?\.|Equations?|Appendix)"
+                  r"\s*\(?[A-Z]?\d+(?:\.\d+)*\)?", " ", text)
 
 
 def role_score(sentence: Sentence, role: Role) -> float:
-    """How well a sentence plays `role` (0 = not at all), by wording and where it was found."""
-    text = sentence.text
-    if role == "contribution":
-        strength = 1.0 if _CONTRIBUTION.search(text) else 0.0
-    elif role == "method":
-        strength = 0.0 if _CONTRIBUTION.search(text) else min(1.0, 0.4 * len(_METHOD.findall(text)))
-    elif role == "result":
-        words, numbers = len(_RESULT_WORDS.findall(text)), len(_NUMBER.findall(text))
-        own = _OWN.search(text) is not None
-        strength = 0.0
-        claimed = numbers or (own and _RESULT_STRONG.search(text))
-        if words and claimed and not _LIMITATION.search(text):
-            strength = (0.6 if numbers else 0.3) + min(0.4, 0.2 * words) - (0.0 if own else 0.1)
-    elif role == "limitation":
-        strength = 1.0 if _LIMITATION.search(text) else 0.0
-    else:
-        strength = 1.0 if sentence.kind == "abstract" and sentence.position < 3 \
-            and not _CONTRIBUTION.search(text) else 0.0
+    """How well a sentence plays `role` (0 = not at all), by wording, place and length."""
+    strength = _ROLE_STRENGTH[role](sentence)
     if strength == 0.0:
         return 0.0
     prior = _SECTION_PRIOR[role].get(sentence.kind, 0.3)
-    penalty = 0.15 if re.search(r"\[\d+(?:[,–-]\s*\d+)*\]|et al\.", text) else 0.0
+    penalty = 0.15 if re.search(r"\[\d+(?:[,–-]\s*\d+)*\]|et al\.", sentence.text) else 0.0
+    if len(sentence.text) > 300:
+        penalty += 0.2  # long sentences quote badly
     return strength * prior - penalty - 0.0001 * sentence.position
 
 
