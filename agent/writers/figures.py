@@ -58,7 +58,8 @@ def _ranked(paper_ids: list[str], records: dict[str, LibraryPaper]) -> list[tupl
     best: list[tuple[int, int, str, Figure]] = []
     for order, arxiv_id in enumerate(paper_ids):
         record = records.get(arxiv_id)
-        figures = [f for f in (record.parsed.figures if record and record.parsed else []) if _usable(f)]
+        parsed = record.parsed if record else None
+        figures = [f for f in (parsed.figures if parsed else []) if _usable(f)]
         if figures:
             top = max(range(len(figures)), key=lambda i: (_overview_score(figures[i]), -i))
             best.append((-_overview_score(figures[top]), order, arxiv_id, figures[top]))

@@ -151,7 +151,8 @@ def _contribution(sentence: Sentence) -> float:
 def _method(sentence: Sentence) -> float:
     """How a method is built: method words said of the authors' own work (or in its section)."""
     text = sentence.text
-    if _CONTRIBUTION.search(text) or _RESULT_STRONG.search(text) or _NUMBER.search(_unreferenced(text)):
+    if (_CONTRIBUTION.search(text) or _RESULT_STRONG.search(text)
+            or _NUMBER.search(_unreferenced(text))):
         return 0.0
     if sentence.kind != "method" and not _OWN.search(text):
         return 0.0
@@ -163,7 +164,8 @@ def _result(sentence: Sentence) -> float:
     text = sentence.text
     words, numbers = len(_RESULT_WORDS.findall(text)), len(_NUMBER.findall(_unreferenced(text)))
     own = _OWN.search(text) is not None
-    if not words or _LIMITATION.search(text) or not (numbers or (own and _RESULT_STRONG.search(text))):
+    claimed = numbers or (own and _RESULT_STRONG.search(text))
+    if not words or not claimed or _LIMITATION.search(text):
         return 0.0
     return (0.6 if numbers else 0.3) + min(0.4, 0.2 * words) - (0.0 if own else 0.1)
 
@@ -183,7 +185,7 @@ _ROLE_STRENGTH = {"contribution": _contribution, "method": _method, "result": _r
 
 
 def _unreferenced(text: str) -> str:
-    """The text without pointers (`Section 3.2`, `Table 2`, `Eq. (4)`) whose numbers are no result."""
+    """The text without pointers (`Section 3.2`, `Table 2`): their numbers are no result."""
     return re.sub(r"\b(?:Sections?|Sec\.|Tables?|Tab\.|Figures?|Fig\.|Eqs?\.|Equations?|Appendix)"
                   r"\s*\(?[A-Z]?\d+(?:\.\d+)*\)?", " ", text)
 

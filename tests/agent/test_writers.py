@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from pathlib import Path
 
 import pytest
 from langchain_core.language_models import BaseChatModel
@@ -220,3 +221,43 @@ def test_review_prompts_carry_the_data_rule_and_the_allowed_keys() -> None:
     for name in ("review_introduction", "review_open_problems", "grounded_section"):
         assert DATA_RULE in BUILTIN[name].system
         assert {"passages", "allowed_keys", "topic"} <= BUILTIN[name].variables()
+
+
+# -- real papers (needs ../shared/data and the PDF parser) -----------------------------------------
+
+REAL_PDFS = {"2501.10120": "paperqa_pasa.pdf", "2203.00274": "arxiv_2203.00274v2.pdf",
+             "1804.07821": "arxiv_1804.07821v1.pdf"}
+
+
+@pytest.mark.slow
+def test_table_and_quotes_on_real_parsed_pdfs(shared_data, embedder, tmp_path) -> None:
+    pdf = pytest.importorskip("tools.pdf", reason="the PDF parser (tools/pdf.py, branch pdf) is "
+                                                  "not merged here yet")
+    from agent.settings import load_settings
+    from memory.library import Library
+    from tools.paper import Paper
+
+    settings = load_settings()
+    library = Library.open(settings, embedder)
+    records = []
+    for arxiv_id, name in REAL_PDFS.items():
+        parsed = pdf.parse_pdf(shared_data / "pdfs" / name, figures_dir=tmp_path / arxiv_id)
+        paper = Paper(arxiv_id=arxiv_id, version="v1", title=parsed.title, authors=parsed.authors,
+                      abstract=parsed.abstract, published=f"20{arxiv_id[:2]}-{arxiv_id[2:4]}-01")
+        records.append(library.add(paper, parsed))
+    outline = build_outline("agents, tables and counting", records, embedder)
+    draft = write_review(outline.topic, outline, records, library, settings)
+    checked, verification = verify_draft(draft, library, records)
+    assert verification.unresolved == [] and verification.unsupported == []
+    by_key = {key: next(r for r in records if r.paper.arxiv_id == i) for key, i in draft.keys.items()}
+    for quote, key in QUOTED.findall(draft.markdown):
+        assert f" {normalize(quote)} " in f" {stored_text(by_key[key])} ", (key, quote)
+    rows = {row.arxiv_id: row for row in draft.comparison}
+    pasa, tableformer = rows["2501.10120"], rows["2203.00274"]
+    assert pasa.code == "https://github.com/bytedance/pasa" and "F1" in pasa.metrics
+    assert "AutoScholarQuery" in pasa.datasets and "SQA" in tableformer.datasets
+    for row in rows.values():
+        source = paper_text(next(r for r in records if r.paper.arxiv_id == row.arxiv_id))
+        assert all(value in source for value in [*row.datasets, *row.metrics, row.code])
+    assert "We introduce PaSa" in draft.markdown
+    assert draft.figures and all(Path(f.image_path).is_file() for f in draft.figures)
