@@ -71,6 +71,16 @@ def _as_papers(papers: list[LibraryPaper] | list[Paper]) -> dict[str, Paper]:
     return out
 
 
+def _merge_papers(given: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The caller's per-paper records (ingest status, …) joined with ours by arXiv id."""
+    if not isinstance(given, list):
+        return rows
+    theirs = {p.get("arxiv_id"): p for p in given if isinstance(p, dict)}
+    merged = [{**theirs.get(row["arxiv_id"], {}), **row} for row in rows]
+    ours = {row["arxiv_id"] for row in rows}
+    return merged + [p for i, p in theirs.items() if i not in ours]
+
+
 def _copy_figures(draft: Draft, out_dir: Path) -> tuple[str, list[Path], list[str]]:
     """Copy each figure's image into figures/; a figure whose image is gone leaves the review."""
     markdown, copied, warnings = draft.markdown, [], []
@@ -105,6 +115,7 @@ def run_report(draft: Draft, verification: Verification, papers: list[LibraryPap
                      "cited": id_to_key.get(paper.arxiv_id, "") in used,
                      "abstract_only": bool(getattr(item, "abstract_only", False))})
     report: dict[str, Any] = dict(run_meta)
+    rows = _merge_papers(run_meta.get("papers"), rows)
     report["citations"] = {"total": verification.total, "unresolved": len(verification.unresolved),
                            "unsupported": len(verification.unsupported)}
     report["verification"] = verification.model_dump(mode="json")

@@ -66,6 +66,19 @@ def test_export_writes_markdown_bibtex_figures_and_run_report(verified, tmp_path
     assert report["writer"] == "extractive" and "tokens" not in report
 
 
+def test_run_report_keeps_the_callers_paper_records(verified, tmp_path: Path) -> None:
+    draft, verification, records = verified
+    first = records[0].paper.arxiv_id
+    given = [{"arxiv_id": first, "status": "parsed", "chunks": 7},
+             {"arxiv_id": "2401.99999", "status": "failed", "message": "PDF is encrypted"}]
+    export_review(draft, verification, records, tmp_path, {"papers": given, "counts": {"searched": 40}})
+    report = json.loads((tmp_path / "run.json").read_text())
+    rows = {p["arxiv_id"]: p for p in report["papers"]}
+    assert rows[first]["status"] == "parsed" and rows[first]["key"] and rows[first]["cited"]
+    assert rows["2401.99999"]["status"] == "failed" and len(rows) == len(records) + 1
+    assert report["counts"]["searched"] == 40 and report["counts"]["papers"] == len(records) + 1
+
+
 def test_a_figure_whose_image_vanished_is_left_out_with_a_warning(verified, tmp_path: Path) -> None:
     draft, verification, records = verified
     gone = draft.figures[0].model_copy(update={"image_path": str(tmp_path / "missing.png")})
