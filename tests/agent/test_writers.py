@@ -191,6 +191,19 @@ def test_llm_writer_with_fake_model_lists_allowed_keys_fences_data_and_verifies(
     assert len(verification.unsupported) <= verification.statements // 5, verification.unsupported
 
 
+def test_llm_writer_works_through_the_guarded_model_the_llm_layer_builds(corpus, outline) -> None:
+    from agent.llm import guard
+    from agent.usage import UsageRecorder
+
+    settings, library, records = corpus
+    session = UsageRecorder({"fake:grounded": (1.0, 2.0)})
+    model = guard(FakeGroundedChatModel(), "fake:grounded", "writer", settings.llm, usage=session)
+    draft = write_review(outline.topic, outline, records, library, settings, chat_model=model)
+    assert draft.writer == "fake:grounded" and draft.usage["calls"] == len(outline.themes) + 2
+    assert session.snapshot()["calls"] == draft.usage["calls"]  # the caller's recorder saw them too
+    assert "[@" in draft.markdown.split("# Comparison")[0].split("## ", 1)[1]
+
+
 def test_llm_writer_inventing_a_citation_key_gets_it_removed_and_reported(corpus, outline) -> None:
     settings, library, records = corpus
     key = assign_keys(r.paper for r in records)[records[0].paper.arxiv_id]
