@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -180,6 +181,25 @@ def _margins(pages: list[PageText], style: Style) -> tuple[float, float]:
     if not tops:
         return 0.0, pages[0].height
     return min(tops) - 24.0, max(bottoms) + 24.0
+
+
+def peek_arxiv_id(path: Path, password: str | None = None) -> tuple[str, str] | None:
+    """The arXiv (id, version) a PDF carries, from its margin stamp or else its file name.
+
+    Cheap (reads page one's text only), so ingest can key a local PDF before parsing it.
+    """
+    from tools.pdf_front import STAMP
+
+    path = Path(path)
+    doc = open_pdf(_read(path), path, password)
+    try:
+        match = STAMP.search(doc[0].get_text())
+    finally:
+        doc.close()
+    if match:
+        return match.group("id"), match.group("v")
+    named = re.search(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])", path.name)
+    return (named.group(1), named.group(2) or "") if named else None
 
 
 def page_count(path: Path) -> int:

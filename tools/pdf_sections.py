@@ -53,7 +53,11 @@ def headings_from_outline(pages: list[PageText], toc: list, paper_title: str) ->
         block = _match(pages, page_number, title, {h.block.page * 10000 + id(h.block) for h in found})
         if block is None:
             continue
-        number = _printed_number(block.text, title)
+        own = NUMBERED.match(title)  # outlines often carry the number: "II Methods"
+        if own:
+            number, title = own.group("number"), own.group("title").strip()
+        else:
+            number = _printed_number(block.text, title)
         found.append(Heading(block, title, number, lvl - top + 1))
     return found if len(found) >= max(2, len(entries) // 2) else []
 
