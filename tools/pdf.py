@@ -175,12 +175,17 @@ def _headings(doc, pages: list[PageText], style: Style, title: str) -> list[Head
 
 
 def _margins(pages: list[PageText], style: Style) -> tuple[float, float]:
-    """The text area's top and bottom over the document (shapes outside it are decoration)."""
+    """The y range outside which shapes are page decoration (logos, running-header rules).
+
+    Decoration sits above the body text and within the page's top 9%, or below the body text
+    and within the bottom 9%; figures may come closer to the edge than the text does.
+    """
+    height = pages[0].height
     tops = [b.bbox[1] for p in pages for b in p.blocks if is_body(b, style)]
     bottoms = [b.bbox[3] for p in pages for b in p.blocks if is_body(b, style)]
     if not tops:
-        return 0.0, pages[0].height
-    return min(tops) - 24.0, max(bottoms) + 24.0
+        return 0.0, height
+    return min(min(tops) - 4.0, 0.09 * height), max(max(bottoms) + 4.0, 0.91 * height)
 
 
 def peek_arxiv_id(path: Path, password: str | None = None) -> tuple[str, str] | None:

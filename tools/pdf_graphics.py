@@ -87,8 +87,29 @@ def _intersection(a: BBox, b: BBox) -> BBox:
     return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
 
 
+def _path_box(path: dict) -> tuple[float, float, float, float]:
+    """The box around a path's points (PyMuPDF's `rect` can miss subpaths after a move)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for item in path.get("items", ()):
+        for part in item[1:]:
+            if isinstance(part, tuple) and len(part) == 2:
+                xs.append(part[0])
+                ys.append(part[1])
+            elif isinstance(part, tuple) and len(part) == 4 and item[0] == "re":
+                xs.extend((part[0], part[2]))
+                ys.extend((part[1], part[3]))
+            elif isinstance(part, tuple) and len(part) == 4:  # a quad: four points
+                for point in part:
+                    xs.append(point[0])
+                    ys.append(point[1])
+    if not xs:
+        return tuple(path["rect"])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def _drawing(path: dict, clip: BBox | None, width: float, height: float) -> Graphic | None:
-    box = _clip(path["rect"], width, height, pad=0.5)
+    box = _clip(_path_box(path), width, height, pad=0.5)
     if box is not None and clip is not None:
         box = _intersection(box, clip)
         box = box if box[2] > box[0] and box[3] > box[1] else None

@@ -135,7 +135,7 @@ def grow(ctx: PageRegions, area: BBox, caption: Caption, direction: str, rules_s
     """Seed a region with the area's graphics, add touching rules and labels, clip it to the area."""
     kinds = ("image", "drawing", "rule") if rules_seed else ("image", "drawing")
     seeds = [i for i, g in enumerate(ctx.graphics)
-             if i not in ctx.used and g.kind in kinds and _inside(g.bbox, area)]
+             if i not in ctx.used and g.kind in kinds and (_inside(g.bbox, area) or _covers(g, area))]
     texts = [b for b in ctx.text.blocks if b.role not in ("caption", "heading", "furniture")
              and not is_body(b, ctx.style) and _inside(b.bbox, area)]
     if seeds:
@@ -190,6 +190,15 @@ def _inside(box: BBox, area: BBox) -> bool:
     inter = _overlap(box[0], box[2], area[0], area[2]) * _overlap(box[1], box[3], area[1], area[3])
     size = max((box[2] - box[0]) * (box[3] - box[1]), 1e-6)
     return inter / size >= 0.5
+
+
+def _covers(graphic: Graphic, area: BBox) -> bool:
+    """An image filling much of the area though its declared box is larger (clipped when drawn)."""
+    if graphic.kind != "image":
+        return False
+    box = graphic.bbox
+    inter = _overlap(box[0], box[2], area[0], area[2]) * _overlap(box[1], box[3], area[1], area[3])
+    return inter >= 0.3 * (area[2] - area[0]) * (area[3] - area[1])
 
 
 def _near(box: BBox, region: BBox, gap: float) -> bool:
