@@ -83,7 +83,7 @@ def _plot(page, box: tuple[float, float, float, float]) -> None:
     page.insert_text(((x0 + x1) / 2, y1 + 6), "length (k tokens)", fontsize=7, fontname="helv")
 
 
-def _image(page, rect, seed: int = 1) -> None:
+def _image(page, rect, seed: int = 1, keep_proportion: bool = True) -> None:
     """A colourful raster image (a gradient), so its PNG is visibly not blank."""
     import pymupdf
 
@@ -91,7 +91,7 @@ def _image(page, rect, seed: int = 1) -> None:
     for y in range(48):
         for x in range(64):
             pix.set_pixel(x, y, ((x * 4 * seed) % 256, (y * 5) % 256, 120))
-    page.insert_image(rect, pixmap=pix)
+    page.insert_image(rect, pixmap=pix, keep_proportion=keep_proportion)
 
 
 def _table(page, col: tuple[float, float], y: float) -> float:
@@ -183,7 +183,7 @@ def tricky(path: Path) -> Path:
 
     page = doc.new_page(width=W, height=H)  # an image whose box overshoots its clip
     top = _para(page, (54, 558), 60, 100)
-    _image(page, (54, 40, 558, 760), seed=3)
+    _image(page, (54, 40, 558, 760), seed=3, keep_proportion=False)
     xref = page.get_contents()[-1]
     stream = doc.xref_stream(xref)
     clip = f"q 180 {H - top - 200:.1f} 250 180 re W n ".encode()
@@ -234,17 +234,27 @@ def bad_inputs(folder: Path) -> dict[str, Path]:
 
 
 def _glyph_page(path: Path, count: int = 1000) -> Path:
-    """A page of `count` tiny images, the way some PDFs draw text as bitmap glyphs."""
+    """A page of `count` tiny images, the way some PDFs draw text as bitmap glyphs.
+
+    One image is inserted, then drawn `count` times by writing the page's content stream
+    directly (a thousand `insert_image` calls take most of a minute).
+    """
+    import re
+
     import pymupdf
 
     doc = pymupdf.open()
     page = doc.new_page(width=W, height=H)
     pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 6, 8), 0)
     pix.clear_with(40)
-    xref = 0
-    for i in range(count):
-        x, y = 40 + (i % 50) * 10.5, 60 + (i // 50) * 12
-        xref = page.insert_image((x, y, x + 6, y + 8), pixmap=pix if not xref else None, xref=xref)
+    page.insert_image((40, 60, 46, 68), pixmap=pix)
+    xref = page.get_contents()[-1]
+    name = re.search(rb"/(\S+) Do", doc.xref_stream(xref)).group(1).decode()
+    placements = "".join(f"q 6 0 0 8 {40 + (i % 50) * 10.5:.1f} {H - 68 - (i // 50) * 12:.1f} cm /{name} Do Q\n"
+                         for i in range(1, count))
+    doc.update_stream(xref, doc.xref_stream(xref) + placements.encode())
+    page = doc.reload_page(page)
     page.insert_text((40, 400), "Figure 1: A page of glyph images.", fontsize=9)
+    _para(page, (40, 560), 420, 120)
     doc.save(path)
     return path

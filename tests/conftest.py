@@ -62,3 +62,14 @@ def embedder():
     from memory.embeddings import load_embedder
 
     return load_embedder(MemorySettings())
+
+
+@pytest.fixture(scope="session")
+def sample_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Small PDFs built with PyMuPDF (`evals/sample_pdfs.py`): a paper, figure traps, bad inputs."""
+    from evals.sample_pdfs import bad_inputs, tricky
+
+    folder = tmp_path_factory.mktemp("pdfs")
+    found = bad_inputs(folder)
+    found["tricky"] = tricky(folder / "tricky.pdf")
+    return found

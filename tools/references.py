@@ -21,7 +21,7 @@ ARXIV = re.compile(r"(?:arXiv\s*[:.]?\s*|arxiv\.org/(?:abs|pdf)/|abs/)(?P<id>\d{
 DOI = re.compile(r"\b(?:doi\s*:?\s*|doi\.org/)?(?P<doi>10\.\d{4,9}/[^\s,;\]]+)", re.I)
 YEAR = re.compile(r"(?<![\d./])(?P<y>(?:19|20)\d{2})[a-z]?(?![\d]|\.\d)")
 QUOTED = re.compile(r"[“\"](?P<t>[^”\"]{8,})[”\"]")
-_ABBREV = re.compile(r"(?:\b[A-Z]|\bet al|\bProc|\bConf|\bInt|\bVol|\bvol|\bpp|\bNo|\bJ|\bRev|\bPhys|"
+_ABBREV = re.compile(r"(?:\b[A-Z]|\bProc|\bConf|\bInt|\bVol|\bvol|\bpp|\bNo|\bJ|\bRev|\bPhys|"
                      r"\bLett|\bTrans|\bInf|\bComput|\bSci|\bAdv|\bEng|\bUniv|\bDept|\bSt|\bJr|\bMr|\bDr|"
                      r"\bvs|\be\.g|\bi\.e)$")
 VENUE_WORDS = re.compile(r"^(?:In\b|Proceedings|Proc\.|Journal|Trans|IEEE|ACM|arXiv|CoRR|Advances|"
@@ -112,12 +112,12 @@ def _authors_and_title(text: str) -> tuple[str, str]:
     if len(parts) < 2:
         return "", ""
     authors, rest = parts[0], parts[1:]
-    if re.fullmatch(r"\(?(?:19|20)\d{2}[a-z]?\)?", rest[0].strip()):
+    if re.fullmatch(r"\(?(?:19|20)\d{2}[a-z]?\)?\.?", rest[0].strip()):
         rest = rest[1:]  # ACL / ACM: "Authors. 2020. Title."
     authors = re.sub(r"\s*\(?(?:19|20)\d{2}[a-z]?\)?$", "", authors)
     if not rest:
         return authors, ""
-    title = rest[0].strip()
+    title = rest[0].strip().rstrip(".")
     if VENUE_WORDS.match(title) or len(title.split()) < 2:
         return authors, ""
     return authors, title
@@ -126,7 +126,7 @@ def _authors_and_title(text: str) -> tuple[str, str]:
 def _sentences(text: str) -> list[str]:
     """Split at ". " except after initials and common abbreviations."""
     parts, start = [], 0
-    for match in re.finditer(r"[.?!]\s+(?=[A-Z0-9“\"(\[])", text):
+    for match in re.finditer(r"[.?!]\s+(?=[A-Z0-9“\"(\[]|arXiv|abs/)", text):
         before = text[start:match.start()]
         if _ABBREV.search(before) or not before.strip():
             continue
@@ -139,7 +139,8 @@ def _sentences(text: str) -> list[str]:
 def _authors(part: str) -> list[str]:
     """Names from an author list ("A. Smith, B. Jones, and C. Wu" or "Smith, A., Jones, B.")."""
     part = re.sub(r"\bet al\.?", "", part)
-    pieces = [p.strip(" .,*") for p in re.split(r",\s*|\s+and\s+|\s*&\s*|;\s*", part) if p.strip(" .,*")]
+    pieces = [p.strip(" .,*") for p in re.split(r"\s*(?:,\s*and\s+|,|\band\s+|&|;)\s*", part)
+              if p.strip(" .,*")]
     if len(pieces) >= 2 and all(_initials(p) for p in pieces[1::2]) and not any(_initials(p) for p in pieces[::2]):
         pieces = [f"{initials} {surname}" for surname, initials in zip(pieces[::2], pieces[1::2])]
     names = [p for p in pieces if _looks_like_name(p)]
