@@ -118,7 +118,7 @@ def resolve_title(line: str, client: ArxivClient, embedder=None) -> Resolution:
         return Resolution(item=line, kind="title", status="error", note=f"title search failed: {error}")
     if not candidates:
         return Resolution(item=line, kind="title", status="none", note="no arXiv paper with such a title")
-    scores = [match_score(line, guess, c.title, embedder) for c in candidates]
+    scores = match_scores(line, guess, [c.title for c in candidates], embedder)
     best = int(np.argmax(scores))
     paper, score = candidates[best], round(float(scores[best]), 3)
     status = "ok" if score >= STRONG else "weak" if score >= WEAK else "none"
@@ -129,23 +129,24 @@ def resolve_title(line: str, client: ArxivClient, embedder=None) -> Resolution:
                       paper=paper if status == "ok" else None)
 
 
-def match_score(line: str, guess: str, title: str, embedder=None) -> float:
-    """How well a candidate title fits a pasted line, 0–1.
+def match_scores(line: str, guess: str, titles: list[str], embedder=None) -> list[float]:
+    """How well each candidate title fits a pasted line, 0–1.
 
     Half is how much of the candidate's title the line contains (robust to authors and venue run
     together with it), half how closely it matches the guessed title span; with an embedder, a
-    fifth of the score is meaning (for reworded or translated titles).
+    fifth of the score is meaning (for reworded titles), all candidates embedded in one batch.
     """
-    tokens = _tokens(title)
-    if not tokens:
-        return 0.0
-    contained = len(tokens & _tokens(line)) / len(tokens)
-    close = SequenceMatcher(None, _flat(guess), _flat(title)).ratio()
-    lexical = 0.5 * contained + 0.5 * close
-    if embedder is None:
+    line_tokens = _tokens(line)
+    lexical = []
+    for title in titles:
+        tokens = _tokens(title)
+        contained = len(tokens & line_tokens) / len(tokens) if tokens else 0.0
+        lexical.append(0.5 * contained + 0.5 * SequenceMatcher(None, _flat(guess), _flat(title)).ratio())
+    if embedder is None or not titles:
         return lexical
-    vectors = embedder.embed([guess, title])
-    return 0.8 * lexical + 0.2 * max(0.0, float(vectors[0] @ vectors[1]))
+    vectors = embedder.embed([guess, *titles])
+    meaning = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+    return [0.8 * lex + 0.2 * float(m) for lex, m in zip(lexical, meaning, strict=True)]
 
 
 def _tokens(text: str) -> set[str]:

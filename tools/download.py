@@ -131,8 +131,7 @@ class Downloader:
         cap = self.settings.pdf.max_bytes
         announced = int(response.headers.get("content-length") or 0)
         if announced > cap:
-            raise PdfTooLarge(f"{url} is {announced / 1e6:.0f} MB, over the {cap / 1e6:.0f} MB cap "
-                              "(pdf.max_bytes)")
+            raise PdfTooLarge(f"{url} is {_size(announced)}, over the {_size(cap)} cap (pdf.max_bytes)")
         hasher = hashlib.sha256()
         head = b""
         size = 0
@@ -140,7 +139,7 @@ class Downloader:
             for chunk in response.iter_bytes(65536):
                 size += len(chunk)
                 if size > cap:
-                    raise PdfTooLarge(f"{url} is over the {cap / 1e6:.0f} MB cap (pdf.max_bytes)")
+                    raise PdfTooLarge(f"{url} is over the {_size(cap)} cap (pdf.max_bytes)")
                 if len(head) < HEAD_BYTES:
                     head += chunk[:HEAD_BYTES]
                     if len(head) >= HEAD_BYTES:
@@ -169,6 +168,10 @@ class Downloader:
         tmp = entry.with_suffix(f".{uuid.uuid4().hex}.tmp")
         tmp.write_text(json.dumps({"url": url, "sha256": digest, "fetched": time.time()}))
         os.replace(tmp, entry)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count:,} bytes"
 
 
 def _check_status(response: httpx.Response, url: str) -> None:
