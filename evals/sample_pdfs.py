@@ -113,7 +113,16 @@ def paper(path: Path, stamp: str = "arXiv:2401.00001v2  [cs.CL]  1 Jan 2024") ->
     import pymupdf
 
     doc = pymupdf.open()
-    page = doc.new_page(width=W, height=H)
+    _page_one(doc.new_page(width=W, height=H), stamp)
+    _page_two(doc.new_page(width=W, height=H))
+    _page_three(doc.new_page(width=W, height=H))
+    doc.set_metadata({"title": "", "author": ""})
+    doc.save(path)
+    return path
+
+
+def _page_one(page, stamp: str) -> None:
+    """Title, authors, margin stamp, abstract, introduction, and a vector plot (Figure 1)."""
     page.insert_textbox((54, 56, 558, 90), "Sparse Attention for Long Documents", fontsize=18,
                         fontname="hebo", align=1)
     page.insert_textbox((54, 92, 558, 112), "Ada Lovelace, Alan Turing", fontsize=11, align=1)
@@ -123,14 +132,16 @@ def paper(path: Path, stamp: str = "arXiv:2401.00001v2  [cs.CL]  1 Jan 2024") ->
     y = _para(page, (90, 522), y, 70, size=9)
     y = _heading(page, LEFT[0], y + 6, "1 Introduction")
     y = _para(page, LEFT, y, 90)
-    y = _para(page, LEFT, y, 80, 11)
-    _para(page, RIGHT, 130 + 120, 60, 5)
+    _para(page, LEFT, y, 80, 11)
+    _para(page, RIGHT, 250, 60, 5)
     _plot(page, (RIGHT[0] + 10, 380, RIGHT[1] - 10, 520))
     y = _caption(page, RIGHT, 534, "Figure 1: Accuracy of sparse attention as documents grow longer.")
     _para(page, RIGHT, y + 4, 70, 3)
     page.insert_text((300, 770), "1", fontsize=9)
 
-    page = doc.new_page(width=W, height=H)
+
+def _page_two(page) -> None:
+    """A raster image (Figure 2), a subsection, mentions that are not captions, Table 1."""
     y = _heading(page, LEFT[0], 60, "2 Method")
     y = _para(page, LEFT, y, 60)
     _image(page, (LEFT[0] + 20, y + 4, LEFT[1] - 20, y + 134))
@@ -144,7 +155,9 @@ def paper(path: Path, stamp: str = "arXiv:2401.00001v2  [cs.CL]  1 Jan 2024") ->
     _para(page, RIGHT, y + 8, 90, 9)
     page.insert_text((300, 770), "2", fontsize=9)
 
-    page = doc.new_page(width=W, height=H)
+
+def _page_three(page) -> None:
+    """The conclusion and a numbered bibliography."""
     y = _heading(page, LEFT[0], 60, "3 Conclusion")
     y = _para(page, LEFT, y, 80, 4)
     y = _heading(page, LEFT[0], y + 4, "References")
@@ -153,9 +166,6 @@ def paper(path: Path, stamp: str = "arXiv:2401.00001v2  [cs.CL]  1 Jan 2024") ->
         spare = page.insert_textbox(rect, entry, fontsize=8, fontname="tiro")
         y = rect[3] - max(spare, 0) + 4
     page.insert_text((300, 770), "3", fontsize=9)
-    doc.set_metadata({"title": "", "author": ""})
-    doc.save(path)
-    return path
 
 
 def tricky(path: Path) -> Path:

@@ -20,7 +20,8 @@ from tools.document import Figure, Table
 from tools.pdf_captions import Caption
 from tools.pdf_graphics import page_graphics
 from tools.pdf_layout import BBox, PageText, Style
-from tools.pdf_regions import NEAR, PageRegions, candidate, caption_gap, find_region, orphan_region
+from tools.pdf_regions import (NEAR, PageRegions, candidate, caption_gap, find_region, orphan_region,
+                               rotated_labels)
 from tools.pdf_tables import read_table
 
 INK_LEVEL = 250
@@ -176,7 +177,8 @@ def _mark_inside(text: PageText, region: BBox) -> None:
 
 
 def _text_inside(text: PageText, region: BBox) -> str:
-    words = [b.text for b in text.blocks if b.role != "caption" and _center_in(b.bbox, region)]
+    words = [b.text for b in text.blocks + rotated_labels(text)
+             if b.role != "caption" and _center_in(b.bbox, region)]
     return " ".join(words)[:2000]
 
 

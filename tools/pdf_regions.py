@@ -136,8 +136,9 @@ def grow(ctx: PageRegions, area: BBox, caption: Caption, direction: str, rules_s
     kinds = ("image", "drawing", "rule") if rules_seed else ("image", "drawing")
     seeds = [i for i, g in enumerate(ctx.graphics)
              if i not in ctx.used and g.kind in kinds and (_inside(g.bbox, area) or _covers(g, area))]
-    texts = [b for b in ctx.text.blocks if b.role not in ("caption", "heading", "furniture")
-             and not is_body(b, ctx.style) and _inside(b.bbox, area)]
+    texts = [b for b in ctx.text.blocks + rotated_labels(ctx.text)
+             if b.role not in ("caption", "heading", "furniture") and not is_body(b, ctx.style)
+             and _inside(b.bbox, area)]
     if seeds:
         region = union([ctx.graphics[i].bbox for i in seeds])
     elif texts and direction != "side":
@@ -151,6 +152,11 @@ def grow(ctx: PageRegions, area: BBox, caption: Caption, direction: str, rules_s
     if region[2] - region[0] < 15 or region[3] - region[1] < 10:
         return None
     return region
+
+
+def rotated_labels(text: PageText) -> list[Block]:
+    """Vertical text (y-axis labels) as label blocks; never the arXiv stamp in the margin."""
+    return [Block([line], text.number) for line in text.rotated if "arxiv:" not in line.text.lower()]
 
 
 def _absorb(ctx: PageRegions, region: BBox, area: BBox, texts: list[Block]) -> BBox:
