@@ -73,3 +73,12 @@ def sample_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     found = bad_inputs(folder)
     found["tricky"] = tricky(folder / "tricky.pdf")
     return found
+
+
+@pytest.fixture
+def fake_openai():
+    """A fake OpenAI-compatible chat server on 127.0.0.1 (stands in for a hosted LLM)."""
+    from evals.fake_openai import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        yield server
