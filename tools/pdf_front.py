@@ -32,16 +32,19 @@ def arxiv_stamp(page: PageText) -> tuple[str, str] | None:
 
 
 def find_title(page: PageText, metadata_title: str, body_size: float) -> str:
-    """The paper's title: the metadata's if plausible, else the first large text on page one."""
+    """The paper's title: the metadata's if plausible, else the first large text on page one.
+
+    "Large" is at least 15% over the body size; the first such block wins (not the largest:
+    a logo or a figure's big label may be larger), joined with same-size blocks right under it.
+    """
     meta = re.sub(r"\s+", " ", metadata_title).strip()
     if 10 <= len(meta) <= 300 and not re.search(r"(?i)untitled|microsoft word|\.dvi|\.tex|\.pdf", meta):
         return meta
     top = sorted((b for b in page.blocks if b.role != "furniture" and b.bbox[1] < page.height * 0.5
                   and sum(c.isalpha() for c in b.text) >= 6), key=lambda b: (b.bbox[1], b.bbox[0]))
-    large = [b for b in top if b.size >= 1.3 * body_size] or \
-        [b for b in top if b.size >= max((t.size for t in top), default=0) - 0.5]
+    large = [b for b in top if b.size >= 1.15 * body_size and len(b.lines) <= 4]
     if not large:
-        return ""
+        return ""  # no text set larger than the body: no printed title to trust
     parts = [large[0]]
     for block in top[top.index(large[0]) + 1:]:
         if abs(block.size - parts[0].size) < 0.6 and block.bbox[1] - parts[-1].bbox[3] < 1.5 * block.size:

@@ -103,6 +103,8 @@ def join_lines(lines: list[str]) -> str:
             continue
         if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[:1].islower():
             out = out[:-1] + line
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[:1].isupper():
+            out += line  # a compound broken at its hyphen: "Perspective-" + "Free"
         else:
             out = f"{out} {line}" if out else line
     return re.sub(r"\s+", " ", out)

@@ -168,6 +168,9 @@ def build_sections(pages: list[PageText], headings: list[Heading], skip: set[int
             sections.remove(section)
     if not abstract:
         abstract = _front_abstract(front, sections[0] if sections else None)
+    if not sections and front:  # no headings at all: keep the text rather than lose it
+        rest = [p for p in front if p.text not in abstract]
+        sections = [Section(title="Text", level=1, page=rest[0].page, paragraphs=rest)] if rest else []
     return " ".join(abstract).strip(), sections
 
 

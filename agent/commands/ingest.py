@@ -124,9 +124,12 @@ def _why(resolution) -> str:
 def _summary(results) -> Table:
     ok = sum(r.ok for r in results)
     table = Table(title=f"{ok} of {len(results)} ingested", title_justify="left")
-    for column, style in (("item", "cyan"), ("status", ""), ("title", "bold"), ("pages", ""),
-                          ("figs", ""), ("tables", ""), ("refs", ""), ("chunks", ""), ("note", "dim")):
-        table.add_column(column, style=style, overflow="fold")
+    for column, style in (("item", "cyan"), ("status", ""), ("title", "bold")):
+        table.add_column(column, style=style, overflow="fold", ratio=2 if column != "status" else None,
+                         no_wrap=column == "status")
+    for column in ("pages", "figs", "tables", "refs", "chunks"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("note", style="dim", overflow="fold", ratio=3)
     colour = {"ingested": "green", "abstract_only": "yellow", "failed": "red"}
     for r in results:
         numbers = [str(v) if r.ok else "" for v in (r.pages, r.figures, r.tables, r.references)]

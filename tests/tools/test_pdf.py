@@ -91,6 +91,9 @@ def test_figure_traps(sample_pdfs, tmp_path: Path) -> None:
     overleaf = figures["5"]  # captioned on page 5, drawn on page 4
     assert overleaf.page == 4 and overleaf.bbox[3] - overleaf.bbox[1] > 500
     assert all(pixels(f.image_path).std() > 10 for f in parsed.figures)
+    # no heading and no text larger than the body: no title is made up, no text is dropped
+    assert parsed.title == "" and [s.title for s in parsed.sections] == ["Text"]
+    assert len(parsed.sections[0].paragraphs) > 5
 
 
 def test_encrypted_needs_its_password(sample_pdfs) -> None:
