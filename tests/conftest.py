@@ -73,6 +73,17 @@ def review_corpus(tmp_path_factory: pytest.TempPathFactory, embedder):
     return build_corpus(tmp_path_factory.mktemp("review-library"), embedder)
 
 
+@pytest.fixture(scope="session")
+def sample_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Small PDFs built with PyMuPDF (`evals/sample_pdfs.py`): a paper, figure traps, bad inputs."""
+    from evals.sample_pdfs import bad_inputs, tricky
+
+    folder = tmp_path_factory.mktemp("pdfs")
+    found = bad_inputs(folder)
+    found["tricky"] = tricky(folder / "tricky.pdf")
+    return found
+
+
 @pytest.fixture
 def fake_openai():
     """A fake OpenAI-compatible chat server on 127.0.0.1 (stands in for a hosted LLM)."""
