@@ -14,7 +14,7 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import common, config, llm, mirror, review, runs, search
+from agent.commands import common, config, ingest, llm, mirror, parse, review, runs, search
 
 app = typer.Typer(
     name="autoresearch",
@@ -38,7 +38,7 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, review, runs, config, mirror, llm):
+for module in (search, parse, ingest, review, runs, config, mirror, llm):
     module.register(app)
 
 
