@@ -79,7 +79,7 @@ class ReviewServices:
         """The PDF downloader (content-addressed cache, the arXiv politeness limiter)."""
         if self._downloader is None:
             from agent import services
-            self._downloader = services.downloader(self.settings)  # type: ignore[attr-defined]
+            self._downloader = services.downloader(self.settings)
         return self._downloader
 
     @property

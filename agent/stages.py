@@ -7,11 +7,10 @@ production bundle imports the real modules; tests pass small deterministic stand
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from agent.state import IngestOutcome
 
@@ -46,24 +45,19 @@ class Stages:
 
 
 def production_stages() -> Stages:
-    """The real content modules; the interim ones where a module has not landed yet."""
-    from agent import interim
+    """The real content modules (imported here, so importing the graph stays light)."""
+    from agent.export import export_review
+    from agent.outline import build_outline
+    from agent.verify import verify_draft
+    from agent.writers import write_review
 
-    content: dict[str, Any] = {}
-    for name, module in (("build_outline", "agent.outline"), ("write_review", "agent.writers"),
-                         ("verify_draft", "agent.verify"), ("export_review", "agent.export")):
-        source = importlib.import_module(module) if _has(module) else interim
-        content[name] = getattr(source, name, None) or getattr(interim, name)
-    return Stages(ingest=ingest_pdf if _has("agent.ingest") else ingest_abstract, **content)
-
-
-def _has(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
+    return Stages(ingest=ingest_pdf, build_outline=build_outline, write_review=write_review,
+                  verify_draft=verify_draft, export_review=export_review)
 
 
 def ingest_pdf(paper: Paper, services: ReviewServices) -> IngestOutcome:
     """Download, parse and store a paper; its abstract when the PDF cannot be had or read."""
-    from agent.ingest import ingest_paper  # type: ignore[import-not-found]
+    from agent.ingest import ingest_paper
 
     result = ingest_paper(paper, downloader=services.downloader, library=services.library,
                           store=services.library.papers, settings=services.settings)
@@ -73,10 +67,10 @@ def ingest_pdf(paper: Paper, services: ReviewServices) -> IngestOutcome:
 
 
 def ingest_abstract(paper: Paper, services: ReviewServices) -> IngestOutcome:
-    """Store a paper by its abstract (until the PDF pipeline lands, and when no PDF can be had)."""
+    """Store a paper by its abstract only (never downloads: for offline tools and tests)."""
     record = services.library.add(paper, None)
     return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status="abstract_only",
-                         chunks=record.chunks, message="abstract only: no PDF reader installed")
+                         chunks=record.chunks, message="abstract only")
 
 
 def library_papers(services: ReviewServices, ids: list[str]) -> list[LibraryPaper]:

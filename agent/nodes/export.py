@@ -27,6 +27,7 @@ def export(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
     papers = library_papers(context.services, readable_ids(state))
     written = context.stages.export_review(state.draft, state.verification, papers, out_dir,
                                            run_meta(state, context), fmt=state.request.format)
+    (out_dir / "figures").mkdir(exist_ok=True)  # always there, even for a review without figures
     _stamp_export_time(out_dir / "run.json", time.perf_counter() - started)
     report.progress(len(written), len(written), str(out_dir))
     return {"outputs": [str(p) for p in written]}
@@ -45,6 +46,7 @@ def run_meta(state: State, context: ReviewContext) -> dict[str, Any]:
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "request": state.request.model_dump(mode="json"),
         "plan": state.plan.model_dump(mode="json") if state.plan else None,
+        "outline": state.outline.model_dump(mode="json") if state.outline else None,
         "papers": papers, "ingest": papers, "counts": run_counts(state),
         "citations": {"total": found.total, "unresolved": len(found.unresolved),
                       "unsupported": len(found.unsupported)},

@@ -7,12 +7,14 @@ the production ones (or small stand-ins built on them, where a test needs a misb
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import logging
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
+from langchain_core.messages import AIMessage
 
 from agent.approval import Decision, GatePolicies, InvalidDecision
 from agent.events import ApprovalNeeded, Failed, Finished, Progress, StageFinished, StageStarted, Warning
@@ -125,23 +127,28 @@ def test_the_revise_loop_is_bounded_and_feeds_the_writer(make_session, mirror) -
     assert seen == [("", 0), ("compare the datasets", 1)]
 
 
-def test_an_invented_citation_key_is_removed_and_reported(make_session, mirror) -> None:
-    real = production_stages()
+def test_a_writer_model_inventing_a_citation_key_gets_it_removed_and_reported_fake_llm(make_session, mirror) -> None:
+    """The writer is a hosted LLM in production; a fake chat model that invents a key stands in."""
+    from agent.llm import guard
 
-    def inventing_writer(*args, **kwargs):
-        draft = real.write_review(*args, **kwargs)
-        return draft.model_copy(update={"markdown": draft.markdown + "\nTransformers solve it [@made2099up].\n"})
+    invent = AIMessage(content="Later detectors reached 99.9% accuracy on UCF-Crime [@made2099up].")
 
-    session = make_session(stages=dataclasses.replace(real, write_review=inventing_writer))
-    events = drain(session.start(request()))
+    def models(settings, role, usage=None):
+        if role != "writer":
+            return None
+        fake = GenericFakeChatModel(messages=itertools.cycle([invent]))
+        return guard(fake, "fake:writer", role, settings.llm, usage)
+
+    events = drain(make_session(chat_models=models).start(request()))
     done = events[-1]
-    assert isinstance(done, Finished) and done.counts["unresolved"] == 1
+    assert isinstance(done, Finished) and done.counts["unresolved"] >= 1 and done.counts["llm_calls"] > 0
     assert any(isinstance(e, Warning) and "made2099up" in e.message for e in events)
     out = Path(done.out_dir)
-    assert "[@made2099up]" not in (out / "review.md").read_text()
+    assert "made2099up" not in (out / "review.md").read_text()
     assert "made2099up" not in (out / "references.bib").read_text()
     report = json.loads((out / "run.json").read_text())
-    assert report["citations"]["unresolved"] == 1 and report["verification"]["unresolved"] == ["made2099up"]
+    assert "made2099up" in report["verification"]["unresolved"] and report["writer"] == "fake:writer"
+    assert report["usage"]["by_stage"]["draft"]["calls"] == done.counts["llm_calls"]
 
 
 def test_one_bad_paper_is_recorded_and_skipped(make_session, mirror) -> None:
