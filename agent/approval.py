@@ -80,6 +80,8 @@ class DraftRequest(BaseModel):
     writer: str = "extractive"
     citations: dict[str, int] = Field(default_factory=dict)
     """total, unresolved, unsupported."""
+    notes: list[str] = Field(default_factory=list)
+    """What the writer did with the last feedback, and what it could not do."""
 
 
 GateRequest = Annotated[PapersRequest | OutlineRequest | DraftRequest, Field(discriminator="gate")]

@@ -46,7 +46,7 @@ class ReviewSession:
         from agent import services as factories
 
         self.settings = settings
-        self.chat_models = chat_models or factories.chat_model
+        self.chat_models = chat_models or _configured_chat_model
         self.services = services or ReviewServices(settings)
         self.stages = stages or production_stages()
         self.registry = registry or factories.run_registry(settings)
@@ -192,6 +192,15 @@ class ReviewSession:
             self.registry.set_status(run_id, "finished")
             yield Finished(run_id=run_id, out_dir=state.request.out_dir, counts=run_counts(state))
 
+
+
+def _configured_chat_model(settings: Settings, role: str, usage: Any = None) -> Any:
+    """`agent.services.chat_model`, without importing the LLM layer for a role that has no model."""
+    if not getattr(settings.llm, role, "").strip():
+        return None
+    from agent import services as factories
+
+    return factories.chat_model(settings, role, usage=usage)
 
 
 def _config(run_id: str) -> dict[str, Any]:

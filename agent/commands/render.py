@@ -111,6 +111,8 @@ def show_pending(run_id: str, raw: dict) -> None:
                   f"({len(request.markdown.split())} words, {c.get('total', 0)} citations, "
                   f"{c.get('unresolved', 0)} unresolved, {c.get('unsupported', 0)} unsupported; "
                   f"{request.revisions_left} revisions left).")
+        for note in request.notes:
+            out.print(f"  note: {note}", markup=False, highlight=False)
         hints = [f"autoresearch runs show {run_id} --markdown   (read it)", approve]
         if request.revisions_left:
             hints.append(f'{approve} --feedback "what to change"')

@@ -19,7 +19,7 @@ def gate_draft(state: State, runtime: Runtime[ReviewContext], report: Reporter) 
     assert state.request.gates is not None and state.request.max_revisions is not None
     found = state.verification
     request = DraftRequest(title=state.draft.title, markdown=state.draft.markdown,
-                           revision=state.revision, writer=state.draft.writer,
+                           revision=state.revision, writer=state.draft.writer, notes=state.draft.notes,
                            revisions_left=max(0, state.request.max_revisions - state.revision),
                            citations={"total": found.total, "unresolved": len(found.unresolved),
                                       "unsupported": len(found.unsupported)})

@@ -120,6 +120,7 @@ def test_the_revise_loop_is_bounded_and_feeds_the_writer(make_session, mirror) -
     again = drain(session.resume(paused.run_id, Decision(action="revise", feedback="compare the datasets")))[-1]
     assert isinstance(again, ApprovalNeeded) and again.gate == "draft"
     assert (again.request["revision"], again.request["revisions_left"]) == (1, 0)
+    assert any("compare the datasets" in note for note in again.request["notes"])  # what the writer made of it
     with pytest.raises(InvalidDecision, match="no revisions left"):
         session.resume(paused.run_id, Decision(action="revise", feedback="once more"))
     done = drain(session.resume(paused.run_id, Decision(action="approve")))[-1]
