@@ -59,8 +59,12 @@ class Library:
         embedder = embedder or load_embedder(settings.memory)
         token = settings.memory.chroma_token.get_secret_value() if settings.memory.chroma_token else None
         url = settings.memory.chroma_url
-        store = ChromaStore(embedder.name, path=None if url else settings.data_dir / "chroma", url=url, token=token)
         lock = None if url else FileLock(str(settings.path("locks", "library.lock")))
+        # Opening writes too (a new store's schema, the collections): two processes creating one
+        # store at once fail with "table collections already exists" unless serialised.
+        with lock if lock is not None else nullcontext():
+            store = ChromaStore(embedder.name, path=None if url else settings.data_dir / "chroma",
+                                url=url, token=token)
         return cls(store, PaperStore(settings.data_dir / "papers"), embedder, lock,
                    settings.memory.chunk_chars, settings.memory.chunk_overlap, settings.data_dir)
 
