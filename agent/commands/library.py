@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.commands.common import JSON_HELP, fail, print_json, settings_from, stdout
+from agent.commands.common import EXIT_USAGE, JSON_HELP, fail, print_json, settings_from, stdout
 from agent.settings import Settings
 
 library_app = typer.Typer(help="The papers remembered across runs (list, show, remove, stats).",
@@ -41,7 +41,7 @@ def paper_id(text: str) -> str:
     try:
         return split_arxiv_id(text)[0]
     except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+        fail(f"{error} (use 2501.12948, 2501.12948v2, an arXiv URL or a local-… key)", EXIT_USAGE)
 
 
 def summary(record) -> dict:
