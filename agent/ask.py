@@ -49,7 +49,7 @@ def figure_citation(figure: FigureHit) -> str:
 
 
 def answer_question(library: Library, question: str, k: int = 8, arxiv_ids: list[str] | None = None,
-                    chat_model: Any | None = None, diversity: float = 0.3) -> Answer:
+                    chat_model: Any | None = None, diversity: float = 0.15) -> Answer:
     """Retrieve, rerank and answer; extractive unless a LangChain chat model is given."""
     question = question.strip()
     if not question:

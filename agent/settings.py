@@ -85,7 +85,7 @@ class MemorySettings(BaseModel):
     """Characters carried over between consecutive chunks of one section."""
     embed_batch_size: int = 64
     """Texts per embedding batch."""
-    mmr_diversity: float = 0.3
+    mmr_diversity: float = 0.15
     """How much `ask` trades relevance for variety when reranking (0 = plain similarity order)."""
 
 
