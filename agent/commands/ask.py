@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated, Any
 
 import typer
 
 from agent.commands.common import JSON_HELP, fail, print_json, settings_from, stderr, stdout
 from agent.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 def register(app: typer.Typer) -> None:
