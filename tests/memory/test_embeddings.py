@@ -89,3 +89,13 @@ def test_langchain_settings_fail_clearly(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_an_unknown_model_says_what_to_do() -> None:
     with pytest.raises(EmbeddingModelMissing, match="nothing is downloaded at run time"):
         load_embedder(MemorySettings(embedding_model="sentence-transformers/all-mpnet-base-v2"))
+
+
+def test_a_sentence_transformers_folder_is_named_by_its_folder(tmp_path: Path) -> None:
+    from memory.embeddings import SentenceTransformerEmbedder, minilm_path
+
+    model = load_embedder(MemorySettings(embedding_model=str(minilm_path())))
+    assert isinstance(model, SentenceTransformerEmbedder) and model.name == minilm_path().name
+    assert model._model is None  # weights load on first use, not at start-up
+    with pytest.raises(EmbeddingModelMissing, match="no sentence-transformers model"):
+        load_embedder(MemorySettings(embedding_model=str(tmp_path)))
