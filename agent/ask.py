@@ -41,6 +41,8 @@ class Answer(BaseModel):
     mode: Literal["extractive", "llm", "empty"] = "extractive"
     removed_citations: list[str] = Field(default_factory=list)
     """Citations a chat model wrote that match no retrieved passage; removed from `answer`."""
+    notice: str = ""
+    """Why a configured chat model's answer was not used (the answer is then extractive)."""
 
 
 def figure_citation(figure: FigureHit) -> str:
@@ -62,12 +64,21 @@ def answer_question(library: Library, question: str, k: int = 8, arxiv_ids: list
         where = f" in {', '.join(arxiv_ids)}" if arxiv_ids else ""
         return Answer(question=question, mode="empty",
                       answer=f"Nothing in the library{where} to answer from: add papers first.")
+    extractive = Answer(question=question, answer=extractive_answer(question, passages, figures),
+                        passages=passages, figures=figures)
     if chat_model is None:
-        return Answer(question=question, answer=extractive_answer(question, passages, figures),
-                      passages=passages, figures=figures)
+        return extractive
     from agent.ask_written import written_answer
+    from agent.llm_errors import LLMError
 
-    text, removed = written_answer(chat_model, question, passages, figures)
+    try:
+        text, removed, cited = written_answer(chat_model, question, passages, figures)
+    except LLMError as error:
+        return extractive.model_copy(update={"notice": f"the chat model failed ({error}); answered extractively"})
+    if not cited:
+        return extractive.model_copy(update={
+            "removed_citations": removed,
+            "notice": "the chat model's answer cited none of the retrieved passages; answered extractively"})
     return Answer(question=question, answer=text, passages=passages, figures=figures, mode="llm",
                   removed_citations=removed)
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import ask, common, config, library, mirror, search
+from agent.commands import ask, common, config, library, llm, mirror, search
 
 app = typer.Typer(
     name="autoresearch",
@@ -38,7 +38,7 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, config, mirror, library, ask):
+for module in (search, config, mirror, llm, library, ask):
     module.register(app)
 
 

@@ -65,6 +65,15 @@ def embedder():
 
 
 @pytest.fixture
+def fake_openai():
+    """A fake OpenAI-compatible chat server on 127.0.0.1 (stands in for a hosted LLM)."""
+    from evals.fake_openai import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     """A real `chroma run` server on 127.0.0.1 over a temp dir; yields its URL."""
     import shutil

@@ -39,23 +39,19 @@ def ask(
         print_json(answer)
         return
     stdout().print(answer.answer, markup=False, highlight=False)
+    if answer.notice:
+        stderr().print(answer.notice, markup=False, highlight=False)
     if answer.removed_citations:
         stderr().print(f"removed {len(answer.removed_citations)} citation(s) that match no retrieved passage: "
                        + " ".join(answer.removed_citations), markup=False, highlight=False)
 
 
 def _chat_model(settings: Settings) -> Any | None:
-    """The configured chat model for answers, or None (extractive).
+    """The `chat` role's model (`llm.chat`), or None: then the answer is extractive."""
+    from agent import services
+    from agent.llm_errors import LLMError
 
-    The seam for `agent/llm.py`: it builds chat models from `llm.chat`; until it exists here, a set
-    `llm.chat` is reported and the answer stays extractive.
-    """
-    if not settings.llm.chat:
-        return None
     try:
-        from agent import llm  # type: ignore[attr-defined]
-    except ImportError:
-        stderr().print("llm.chat is set but this build has no agent/llm.py; answering extractively")
-        return None
-    build = getattr(llm, "chat_model", None)
-    return build(settings, "chat") if build else None
+        return services.chat_model(settings, "chat")
+    except LLMError as error:
+        fail(str(error))
