@@ -77,3 +77,23 @@ def test_tables_and_failures(capsys) -> None:
         assert main(args) == code, args
         out, err = capsys.readouterr()
         assert out == "" and err.startswith(f"autoresearch: {reason}") and err.count("\n") == 1, err
+
+
+def test_ask_with_a_configured_chat_model_fake_openai_server(fake_openai) -> None:
+    Library.open(load_settings()).add(*make_paper("2405.00004", "v1", 1))
+    fake_openai.script("Lip sync is evaluated on VoxCeleb2 [@S1], see also [@2999.00001].")
+    env = {"AUTORESEARCH_LLM__CHAT": "openai:gpt-4o-mini", "AUTORESEARCH_LLM__BASE_URL": fake_openai.base_url,
+           "AUTORESEARCH_LLM__OPENAI_API_KEY": "sk-test"}
+    done = subprocess.run([sys.executable, "-m", "agent", "ask", "what is evaluated on VoxCeleb2?", "--k", "2",
+                           "--json"], cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=180)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    first = answer["passages"][0]
+    assert answer["mode"] == "llm"
+    assert answer["answer"].startswith(
+        f"Lip sync is evaluated on VoxCeleb2 [2405.00004, §{first['section']}, p.{first['page']}]")
+    assert "2999.00001" not in answer["answer"] and answer["removed_citations"] == ["@2999.00001"]
+    extractive = subprocess.run([sys.executable, "-m", "agent", "ask", "what is evaluated?", "--no-llm", "--json"],
+                                cwd=REPO, env={**os.environ, **env}, capture_output=True, text=True, timeout=180)
+    assert json.loads(extractive.stdout)["mode"] == "extractive"
