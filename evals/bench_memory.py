@@ -26,15 +26,15 @@ import numpy as np
 from agent.ask import answer_question
 from agent.settings import MemorySettings, load_settings
 from evals.ask_eval import QUESTIONS
-from evals.memory_corpus import paper_for, pages_as_sections, pdf_files, seed_papers
+from evals.memory_corpus import paper_for, parse, pdf_files, seed_papers
 from memory.chunking import chunk_paper
 from memory.embeddings import load_embedder
 from memory.library import Library
 
 
 def real_papers():
-    """(Paper, ParsedPaper) for every readable shared PDF (page-per-section stand-in parse)."""
-    return [(paper_for(p), pages_as_sections(p)) for p in pdf_files()]
+    """(Paper, ParsedPaper) for every readable shared PDF."""
+    return [(paper_for(p), parse(p)) for p in pdf_files()]
 
 
 def timed(fn, *args):

@@ -1,19 +1,15 @@
 """Real text for the memory benchmarks and the ask eval: the shared PDFs and the seed abstracts.
 
-Until the real parser (`tools/pdf.py`) is on this branch, a PDF becomes a `ParsedPaper` with one
-section per page, built from PyMuPDF's plain page text (`pages_as_sections`). When `tools.pdf`
-exposes `parse_pdf(path) -> ParsedPaper`, `parse` uses it instead.
+PDFs are read with the real parser (`tools.pdf.parse_pdf`), figures not rendered.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from pathlib import Path
 
 from evals.mirror import SEED_CORPUS
-from tools.document import Paragraph, ParsedPaper, Section
+from tools.document import ParsedPaper
 from tools.paper import Paper, split_arxiv_id
 
 SHARED_PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pdfs"
@@ -37,28 +33,11 @@ def paper_for(path: Path) -> Paper:
     return Paper(arxiv_id=arxiv_id, version=version or "v1", title=path.stem)
 
 
-def pages_as_sections(path: Path) -> ParsedPaper:
-    """A stand-in parse: every page one section, its text blocks the paragraphs."""
-    import pymupdf
-
-    sections = []
-    with pymupdf.open(path) as doc:
-        for number, page in enumerate(doc, start=1):
-            blocks = [re.sub(r"\s+", " ", b[4]).strip() for b in page.get_text("blocks") if b[6] == 0]
-            paragraphs = [Paragraph(text=t, page=number) for t in blocks if len(t) > 20]
-            sections.append(Section(title=f"Page {number}", page=number, paragraphs=paragraphs))
-        pages = doc.page_count
-    return ParsedPaper(source=str(path), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                       pages=pages, sections=sections)
-
-
 def parse(path: Path) -> ParsedPaper:
-    """The real parser when it is installed, else the page-per-section stand-in."""
-    try:
-        from tools.pdf import parse_pdf  # type: ignore[attr-defined]
-    except ImportError:
-        return pages_as_sections(path)
-    return parse_pdf(path)
+    """Parse a shared PDF with the real parser (no figure rendering: text is what memory needs)."""
+    from tools.pdf import parse_pdf
+
+    return parse_pdf(path, figures_dir=None)
 
 
 def seed_papers(path: Path = SEED_CORPUS) -> list[Paper]:
