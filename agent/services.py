@@ -34,3 +34,10 @@ def library(settings: Settings, embedding: Embedder | None = None):
     from memory.library import Library
 
     return Library.open(settings, embedding or embedder(settings))
+
+
+def figure_reader(settings: Settings, prefer: str | None = None):
+    """The figure reader `figures.reader` (or `prefer`: auto, cpu, gpu) asks for; models load lazily."""
+    from tools.figures import make_reader
+
+    return make_reader(settings, prefer)
