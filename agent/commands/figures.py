@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.commands.common import JSON_HELP, fail, print_json, settings_from, stdout
+from agent.commands.common import EXIT_USAGE, JSON_HELP, fail, print_json, settings_from, stdout
 from tools.document import Figure
 from tools.figures.base import FigureDescription, FigureInput
 
@@ -31,7 +31,7 @@ def figures(
     from tools.paper import split_arxiv_id
 
     if reader is not None and reader not in ("gpu", "cpu"):
-        raise typer.BadParameter("--reader must be gpu or cpu")
+        fail(f"--reader must be gpu or cpu, not {reader!r}", code=EXIT_USAGE)
     try:
         paper_id, _ = split_arxiv_id(arxiv_id)
     except ValueError as error:

@@ -70,7 +70,7 @@ def _region_facts(figure: FigureInput) -> tuple[RegionFacts, str]:
     else:
         note = "" if not figure.pdf_path else "its PDF region was not available"
     words = [Word(text=t, bbox=(0, 0, 0, 0)) for t in figure.text_inside.split()]
-    return RegionFacts(words=words), note
+    return RegionFacts(words=words, raster_fraction=1.0, measured=False), note
 
 
 def _labels(facts: RegionFacts, reading: PlotReading) -> list[str]:
@@ -87,6 +87,8 @@ def _labels(facts: RegionFacts, reading: PlotReading) -> list[str]:
 
 def _medium(facts: RegionFacts) -> str:
     """How the figure is drawn: vector, raster, or both."""
+    if not facts.measured:
+        return "an image (its PDF region was not measured)"
     if facts.raster_fraction >= 0.5:
         return "a raster image" if facts.paths < 5 else "a raster image with vector overlays"
     if facts.paths:

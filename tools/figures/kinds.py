@@ -63,10 +63,12 @@ def _vector_evidence(facts: RegionFacts, x: Scale | None, y: Scale | None, add) 
     """Points from the region's paths and words."""
     if _axes_with_ticks(facts):
         add("plot", 2.0 + _axes_with_ticks(facts) / 2, f"{facts.ticks} tick marks on long axis lines")
+    # One numeric row or column alone may be a table's; with a partner or an axis line it is an axis.
+    framed = bool((x and y) or _axes_with_ticks(facts) or facts.long_horizontal or facts.long_vertical)
     if x is not None:
-        add("plot", 2.0, f"x tick labels {x.values[0]:g}…{x.values[-1]:g} in a linear row")
+        add("plot", 2.0 if framed else 1.0, f"x tick labels {x.values[0]:g}…{x.values[-1]:g} in a linear row")
     if y is not None:
-        add("plot", 2.0, f"y tick labels in a linear column ({len(y.values)} ticks)")
+        add("plot", 2.0 if framed else 1.0, f"y tick labels in a linear column ({len(y.values)} ticks)")
     if facts.bars:
         add("plot", 2.5, f"{facts.bars} bars on a shared baseline")
     if facts.series and (x or y or _axes_with_ticks(facts)):

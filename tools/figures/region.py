@@ -90,6 +90,8 @@ class RegionFacts(BaseModel):
     raster_fraction: float = 0.0
     """Share of the region covered by embedded raster images."""
     words: list[Word] = Field(default_factory=list)
+    measured: bool = True
+    """False when the PDF could not be read: only the picture (taken as raster) and given words."""
 
     @property
     def long_horizontal(self) -> list[Segment]:
