@@ -14,7 +14,7 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import common, config, figures, mirror, models, search
+from agent.commands import common, config, figures, llm, mirror, models, search
 
 app = typer.Typer(
     name="autoresearch",
@@ -38,7 +38,7 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, config, mirror, figures, models):
+for module in (search, config, mirror, llm, figures, models):
     module.register(app)
 
 

@@ -36,6 +36,24 @@ def library(settings: Settings, embedding: Embedder | None = None):
     return Library.open(settings, embedding or embedder(settings))
 
 
+def chat_model(settings: Settings, role: str, usage=None):
+    """The chat model for a role (planner, writer, summarizer, chat, translator), or None.
+
+    None means the role has no model configured and takes its extractive path. Pass a
+    `usage_recorder(settings)` to account tokens and cost.
+    """
+    from agent.llm import chat_model as build
+
+    return build(settings, role, usage=usage)
+
+
+def usage_recorder(settings: Settings):
+    """A token and cost recorder priced with `llm.prices` (its `snapshot()` goes into run.json)."""
+    from agent.usage import UsageRecorder
+
+    return UsageRecorder(settings.llm.prices)
+
+
 def figure_reader(settings: Settings, prefer: str | None = None):
     """The figure reader `figures.reader` (or `prefer`: auto, cpu, gpu) asks for; models load lazily."""
     from tools.figures import make_reader
