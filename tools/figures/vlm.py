@@ -21,6 +21,8 @@ from tools.figures.models import resolve_model
 from tools.figures.prompt import FIGURE_PROMPT, build_prompt, parse_answer
 
 log = logging.getLogger(__name__)
+DTYPES = {"bfloat16": "bfloat16", "float16": "float16", "float32": "float32",
+          "bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}
 
 
 def is_out_of_memory(error: BaseException) -> bool:
@@ -40,7 +42,9 @@ def pick_device(wanted: str = "auto", dtype: str = "auto") -> tuple[str, Any]:
         mps = getattr(torch.backends, "mps", None)
         device = "cuda" if torch.cuda.is_available() else "mps" if mps and mps.is_available() else "cpu"
     if dtype != "auto":
-        return device, getattr(torch, dtype)
+        if dtype not in DTYPES:
+            raise ValueError(f"figures.dtype must be auto, {', '.join(DTYPES)}; not {dtype!r}")
+        return device, getattr(torch, DTYPES[dtype])
     if device.startswith("cuda"):
         return device, torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     return device, torch.float16 if device == "mps" else torch.float32
@@ -88,6 +92,16 @@ class VLMReader:
         if not figures:
             return []
         self.load()
+        # Similar shapes batch together (same tile count, less padding); answers go back in order.
+        order = sorted(range(len(figures)), key=lambda i: _aspect(figures[i].image_path))
+        ordered = self._describe_in_batches([figures[i] for i in order])
+        out: list[FigureDescription] = [ordered[0]] * len(figures)
+        for position, index in enumerate(order):
+            out[index] = ordered[position]
+        return out
+
+    def _describe_in_batches(self, figures: list[FigureInput]) -> list[FigureDescription]:
+        """Describe in batches of `batch_size`, halving it for good whenever a batch runs out of memory."""
         out: list[FigureDescription] = []
         start = 0
         while start < len(figures):
@@ -170,6 +184,17 @@ def _to(value: Any, device: str, dtype: Any) -> Any:
     if not hasattr(value, "to"):
         return value
     return value.to(device, dtype=dtype) if value.is_floating_point() else value.to(device)
+
+
+def _aspect(path: str) -> float:
+    """Width over height from the image header (0 when it cannot be read)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return image.width / max(image.height, 1)
+    except (OSError, UnidentifiedImageError, ValueError):
+        return 0.0
 
 
 def _open_image(path: str) -> Any:

@@ -134,6 +134,9 @@ def test_device_and_dtype_are_overridable(tiny_vlm: Path) -> None:
 
     assert pick_device("auto", "auto") == ("cpu", torch.float32)  # no CUDA or MPS on this machine
     assert pick_device("cpu", "bfloat16") == ("cpu", torch.bfloat16)
+    assert pick_device("cpu", "fp16") == ("cpu", torch.float16)
+    with pytest.raises(ValueError, match="figures.dtype"):
+        pick_device("cpu", "int4")
     reader = _reader(tiny_vlm, batch_size=1, dtype="bfloat16")
     reader.load()
     assert next(reader._model.parameters()).dtype == torch.bfloat16
