@@ -143,7 +143,7 @@ class VLMReader:
 
         processor = self._processor
         prompts = [processor.apply_chat_template(_messages(build_prompt(f, self.prompt)),
-                                                 add_generation_prompt=True) for f in figures]
+                                                 add_generation_prompt=True, tokenize=False) for f in figures]
         inputs = processor(text=prompts, images=images, return_tensors="pt", padding=True)
         inputs = {k: _to(v, self.device, self.dtype) for k, v in inputs.items()}
         tokenizer = getattr(processor, "tokenizer", processor)
