@@ -24,11 +24,21 @@ LABELS = Path(__file__).parent / "datasets" / "figure_kinds.jsonl"
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-def extract_figures(pdf: Path, out_dir: Path) -> list[FigureInput]:
-    """A PDF's figures as reader inputs: via `tools.pdf.parse_pdf` if present, else plain PyMuPDF."""
+def _parser():
+    """The project's `parse_pdf`, or None where the parser module does not exist (yet)."""
     try:
         from tools.pdf import parse_pdf
-    except ImportError:
+    except ModuleNotFoundError as missing:
+        if missing.name != "tools.pdf":
+            raise  # the parser exists but is broken: say so, do not quietly measure something else
+        return None
+    return parse_pdf
+
+
+def extract_figures(pdf: Path, out_dir: Path) -> list[FigureInput]:
+    """A PDF's figures as reader inputs: via `tools.pdf.parse_pdf` if present, else plain PyMuPDF."""
+    parse_pdf = _parser()
+    if parse_pdf is None:
         from evals.figure_regions import find_figures
 
         return find_figures(pdf, out_dir / pdf.stem)
@@ -40,9 +50,7 @@ def extract_figures(pdf: Path, out_dir: Path) -> list[FigureInput]:
 
 def extractor_name() -> str:
     """Which extractor `extract_figures` uses here."""
-    try:
-        from tools.pdf import parse_pdf  # noqa: F401
-    except ImportError:
+    if _parser() is None:
         return "evals.figure_regions (caption-anchored PyMuPDF regions)"
     return "tools.pdf.parse_pdf"
 

@@ -73,7 +73,10 @@ def _vector_evidence(facts: RegionFacts, x: Scale | None, y: Scale | None, add) 
         add("plot", 2.5, f"{facts.bars} bars on a shared baseline")
     if facts.series and (x or y or _axes_with_ticks(facts)):
         add("plot", 1.0, f"{len(facts.series)} data line(s) between the axes")
-    boxes = facts.boxes - facts.bars
+    cells = facts.cells
+    if cells >= 4:
+        add("table-image", 2.0, f"{cells} adjoining cells")
+    boxes = facts.boxes - facts.bars - cells
     if boxes >= 3:
         add("diagram", 1.5 + min(boxes, 20) / 10, f"{boxes} boxes")
     if facts.arrowheads >= 2:

@@ -83,6 +83,8 @@ class RegionFacts(BaseModel):
     segments: list[Segment] = Field(default_factory=list)
     series: list[Series] = Field(default_factory=list)
     filled_rects: list[BBox] = Field(default_factory=list)
+    box_rects: list[BBox] = Field(default_factory=list)
+    """The rectangles counted in `boxes`."""
     keys: list[Series] = Field(default_factory=list)
     """Short horizontal coloured strokes or small coloured patches: legend keys."""
     stroke_colours: list[str] = Field(default_factory=list)
@@ -116,6 +118,17 @@ class RegionFacts(BaseModel):
                     counts[round(box[base])] = counts.get(round(box[base]), 0) + 1
             best = max([best] + [counts[k] for k, lengths in groups.items() if len(lengths) >= 3])
         return best if best >= 3 else 0
+
+    @property
+    def cells(self) -> int:
+        """Boxes that adjoin another box edge to edge at the same height or width: table cells."""
+        def adjoin(a: BBox, b: BBox) -> bool:
+            row = abs(a[1] - b[1]) <= 1 and abs(a[3] - b[3]) <= 1 and abs(a[2] - b[0]) <= 1
+            column = abs(a[0] - b[0]) <= 1 and abs(a[2] - b[2]) <= 1 and abs(a[3] - b[1]) <= 1
+            return row or column
+
+        rects = self.box_rects
+        return sum(any(adjoin(a, b) or adjoin(b, a) for b in rects if b is not a) for a in rects)
 
     @property
     def ticks(self) -> int:
@@ -188,6 +201,7 @@ def _add_path(facts: RegionFacts, path: dict, area: float, colours: set[str]) ->
     if any(i[0] in ("re", "qu") for i in items) or _closed_rectangle(items):
         if 0.002 * area <= box_area <= 0.25 * area and min(rect.width, rect.height) >= 6:
             facts.boxes += 1
+            facts.box_rects.append((rect.x0, rect.y0, rect.x1, rect.y1))
     for item in items:
         if item[0] == "l":
             p, q = item[1], item[2]
