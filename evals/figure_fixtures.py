@@ -93,7 +93,8 @@ def _table(page) -> None:
         page.insert_text((110, y), f"M{row + 1}", fontsize=9)
         for col in range(1, 4):
             page.insert_text((110 + col * 95, y), f"{20 + 7.3 * row + 3.1 * col * (row % 3):.1f}", fontsize=9)
-    page.draw_line((105, 106), (470, 106), color=BLACK, width=0.5)
+    for col in range(4):  # the header row as shaded, adjoining cells
+        page.draw_rect((105 + col * 95, 88, 200 + col * 95, 106), color=BLACK, fill=(0.9, 0.9, 0.9), width=0.5)
 
 
 def build_figure_pdf(folder: Path, dpi: int = 100) -> list[FigureInput]:

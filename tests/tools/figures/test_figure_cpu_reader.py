@@ -35,7 +35,8 @@ def test_diagram_and_table_quote_their_words(fixture_figures: list[FigureInput])
     diagram, _, table = CPUReader().describe(fixture_figures[1:])
     assert "arrowheads" in diagram.description and "Encoder" in diagram.description
     assert diagram.axes == [] and diagram.trends == []
-    assert "grid of numbers" in table.description and "BLEU" in table.description
+    assert "grid of numbers" in table.description and "4 adjoining cells" in table.description
+    assert "BLEU" in table.description
 
 
 def test_reader_is_deterministic(fixture_figures: list[FigureInput]) -> None:
