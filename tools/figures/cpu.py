@@ -118,9 +118,8 @@ def _write(figure: FigureInput, facts: RegionFacts, call: KindCall, reading: Plo
     kind_name = KIND_NAMES[call.kind]
     summary = f"{kind_name[0].upper()}{kind_name[1:]}: {first_sentence(caption)}" if caption else \
         f"{kind_name[0].upper()}{kind_name[1:]} without a caption."
-    sentences = [f"Figure {figure.number} is {kind_name}, drawn as {_medium(facts)}",
+    sentences = [f"Figure {figure.number} is {kind_name}, drawn as {_medium(facts)}; "
                  f"judged from {', '.join(call.reasons)}."]
-    sentences = [" ".join(sentences)]
     if call.kind == "plot":
         sentences += _plot_sentences(reading, facts)
     labels = _labels(facts, reading)
