@@ -64,6 +64,15 @@ def embedder():
     return load_embedder(MemorySettings())
 
 
+@pytest.fixture(scope="session")
+def review_corpus(tmp_path_factory: pytest.TempPathFactory, embedder):
+    """(settings, library, records): a real Chroma library of seed papers, two with full text and
+    figures, shared read-only by the outline / writer / verify / export tests."""
+    from tests.agent.review_corpus import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("review-library"), embedder)
+
+
 @pytest.fixture
 def fake_openai():
     """A fake OpenAI-compatible chat server on 127.0.0.1 (stands in for a hosted LLM)."""
