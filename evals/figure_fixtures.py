@@ -109,7 +109,7 @@ def build_figure_pdf(folder: Path, dpi: int = 100) -> list[FigureInput]:
     for draw, box, caption in zip((_plot, _diagram, _photo, _table), boxes, captions):
         page = doc.new_page(width=PAGE[0], height=PAGE[1])
         draw(page)
-        page.insert_text((box[0], box[3] + 20), caption, fontsize=9)
+        page.insert_textbox((box[0], box[3] + 8, box[2], box[3] + 30), caption, fontsize=9, align=1)
         page.insert_textbox((72, 420, 540, 700), "Body text of the paper. " * 40, fontsize=10)
     doc.save(pdf)
     out = []

@@ -32,17 +32,18 @@ def figures(
 
     if reader is not None and reader not in ("gpu", "cpu"):
         fail(f"--reader must be gpu or cpu, not {reader!r}", code=EXIT_USAGE)
-    try:
-        paper_id, _ = split_arxiv_id(arxiv_id)
-    except ValueError as error:
-        fail(str(error))
     settings = settings_from(ctx)
     library = services.library(settings)
-    record = library.get(paper_id)
+    record = library.get(arxiv_id.strip())  # an arXiv id, or a local PDF's `local-…` key
     if record is None:
-        fail(f"{paper_id} is not in the library: add it first")
+        try:
+            record = library.get(split_arxiv_id(arxiv_id)[0])  # 2501.12948v1, a URL
+        except ValueError:
+            record = None
+    if record is None:
+        fail(f"{arxiv_id} is not in the library: add it with `autoresearch ingest {arxiv_id}`")
     if record.parsed is None:
-        fail(f"only the abstract of {paper_id} is stored, so it has no figures to describe")
+        fail(f"only the abstract of {arxiv_id} is stored, so it has no figures to describe")
     stored = record.parsed.figures
     todo = [f for f in stored if redo or reader is not None or not f.description]
     if todo:

@@ -65,6 +65,21 @@ def test_figures_json_describes_stores_lists_and_is_searchable(stored_paper: Pat
     assert "4 figures" in table.stdout and "diagram" in table.stdout and "Training steps" in table.stdout
 
 
+def test_ingested_pdf_figures_end_to_end(tmp_path: Path) -> None:
+    """`ingest` parses a PDF with the project's parser; `figures` then reads what it stored."""
+    pdf = Path(build_figure_pdf(tmp_path / "pdf")[0].pdf_path)
+    ingested = run_cli("ingest", str(pdf), "--json")
+    assert ingested.returncode == 0, ingested.stderr
+    [result] = json.loads(ingested.stdout)["results"]
+    assert result["figures"] == 4, result
+    done = run_cli("figures", result["arxiv_id"], "--reader", "cpu", "--json")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)
+    assert {f["number"]: f["kind"] for f in listed} == EXPECTED_KINDS
+    assert all(Path(f["image_path"]).is_file() for f in listed)
+    assert "Legend: ours; baseline" in listed[0]["description"]
+
+
 def test_figures_failures_are_one_line_with_a_reason(stored_paper: Path) -> None:
     missing = run_cli("figures", "2401.99999", "--json")
     assert missing.returncode == 1 and "not in the library" in missing.stderr and missing.stdout == ""
