@@ -14,7 +14,8 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import ask, common, config, ingest, library, llm, mirror, parse, search
+from agent.commands import (ask, common, config, figures, ingest, library, llm, mirror, models, parse,
+                            search)
 
 app = typer.Typer(
     name="autoresearch",
@@ -38,7 +39,7 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, parse, ingest, library, ask, config, mirror, llm):
+for module in (search, parse, ingest, library, ask, config, mirror, llm, figures, models):
     module.register(app)
 
 

@@ -58,3 +58,10 @@ def usage_recorder(settings: Settings):
     from agent.usage import UsageRecorder
 
     return UsageRecorder(settings.llm.prices)
+
+
+def figure_reader(settings: Settings, prefer: str | None = None):
+    """The figure reader `figures.reader` (or `prefer`: auto, cpu, gpu) asks for; models load lazily."""
+    from tools.figures import make_reader
+
+    return make_reader(settings, prefer)

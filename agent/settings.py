@@ -100,9 +100,14 @@ class FigureSettings(BaseModel):
     device: str = "auto"
     """`auto`, `cuda`, `cuda:1`, `mps` or `cpu`."""
     dtype: str = "auto"
-    """`auto` (bf16 on CUDA, float32 elsewhere), `bfloat16`, `float16` or `float32`."""
+    """`auto` (bf16 on CUDA, fp16 where bf16 is missing and on MPS, float32 on CPU), `bfloat16`,
+    `float16` or `float32`."""
     batch_size: int = 8
+    """Figures per model call; halved automatically when a batch runs out of memory."""
     max_new_tokens: int = 256
+    """Longest answer the model may write for one figure."""
+    hub_endpoint: str = ""
+    """Hugging Face Hub URL for `autoresearch models pull` (empty: the hub, or HF_ENDPOINT)."""
 
 
 class LLMSettings(BaseModel):
