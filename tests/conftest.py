@@ -62,3 +62,12 @@ def embedder():
     from memory.embeddings import load_embedder
 
     return load_embedder(MemorySettings())
+
+
+@pytest.fixture
+def slack_api():
+    """A fake Slack Web API on 127.0.0.1 (`tests/fakes/slack_api.py`) that records every call."""
+    from tests.fakes.slack_api import FakeSlackApi
+
+    with FakeSlackApi() as server:
+        yield server
