@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 _THINK_RE = re.compile(r"<think>.*?</think>", re.DOTALL)
+_QUOTE_PAIRS = {('"', '"'), ("'", "'"), ("“", "”"), ("「", "」"), ("«", "»")}
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
@@ -101,6 +102,6 @@ def _clean(answer: str) -> str:
     """Drop reasoning blocks, a leading "Translation:" label and wrapping quotes."""
     answer = _THINK_RE.sub("", answer).strip()
     answer = re.sub(r"^(?:translation|翻译|译文)\s*[:：]\s*", "", answer, flags=re.IGNORECASE)
-    if len(answer) > 1 and answer[0] == answer[-1] and answer[0] in "\"'“”":
+    if len(answer) > 1 and (answer[0], answer[-1]) in _QUOTE_PAIRS:
         answer = answer[1:-1].strip()
     return " ".join(answer.split())

@@ -36,7 +36,7 @@ _ROLE_WORDS: list[tuple[str, tuple[str, ...]]] = [
 _ABBREVIATIONS = frozenset(
     "e.g i.e al fig figs eq eqs sec secs tab no nos vs cf etc approx resp ref refs dr mr ms prof "
     "st vol pp ch def thm lem prop cor inc ltd jr sr dept univ".split())
-_BOUNDARY_RE = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_BOUNDARY_RE = re.compile(r"[.!?][\"')\]]*\s+(?=(?:[\"'(\[]|[•●▪◦∙·]\s*)?[A-Z0-9])")
 _BULLET_RE = re.compile(r"^(?:[•●▪◦∙·\-–—*]|\(?[0-9ivx]{1,4}[.)]|\([a-z]\))\s+")
 _CAPTION_RE = re.compile(r"^(?:fig(?:ure)?\.?|table|algorithm)\s*[A-Z]?\d+", re.IGNORECASE)
 

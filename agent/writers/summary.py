@@ -134,10 +134,10 @@ class _Picker:
         self.sources: dict[str, list[str]] = {}
 
     def pick(self, name: str, roles: Iterable[str], score: Callable[[Sentence], float], k: int,
-             minimum: float = 0.5) -> list[str]:
+             minimum: float = 0.5, reuse: bool = False) -> list[str]:
         """The `k` best sentences from sections with these roles, in the paper's order."""
         roles = tuple(roles)
-        pool = [s for s in self.sentences if s.role in roles and s.text not in self.used]
+        pool = [s for s in self.sentences if s.role in roles and (reuse or s.text not in self.used)]
         ranked = sorted(((score(s), i) for i, s in enumerate(pool)), key=lambda x: (-x[0], x[1]))
         chosen = sorted(i for value, i in ranked[:k] if value >= minimum)
         picked = [pool[i] for i in chosen]
@@ -218,7 +218,8 @@ def _fill_gaps(picker: _Picker, summary: PaperSummary) -> None:
     for name in FIELDS:
         if any(summary.field_sentences(name)):
             continue
-        found = picker.pick(name, ANY, _LAST_RESORT[name], 1, minimum=float("-inf"))
+        found = (picker.pick(name, ANY, _LAST_RESORT[name], 1, minimum=float("-inf"))
+                 or picker.pick(name, ANY, _LAST_RESORT[name], 1, minimum=float("-inf"), reuse=True))
         if not found:
             summary.warnings.append(f"no sentence of the paper fits {FIELD_TITLES[name].lower()}")
             continue

@@ -97,7 +97,8 @@ class FakeSlackApi(ThreadingHTTPServer):
         return name if re.fullmatch(r"[CDG][A-Z0-9]{2,}", name) else None
 
     def start(self) -> "FakeSlackApi":
-        self._thread = threading.Thread(target=self.serve_forever, name="fake-slack", daemon=True)
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fake-slack", daemon=True)
         self._thread.start()
         return self
 
