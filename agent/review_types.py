@@ -1,0 +1,108 @@
+"""What the review's stages hand each other: candidates, the outline, the draft, the verification.
+
+The graph and session (orchestration) and the outline/writers/verify/export modules (content)
+meet here; both sides code against these models.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from tools.paper import Paper
+
+
+class Candidate(BaseModel):
+    """A paper proposed at the papers gate, with why it is there and why it ranks where it does."""
+
+    paper: Paper
+    score: float = 0.0
+    """Relevance to the topic (higher first)."""
+    reasons: list[str] = Field(default_factory=list)
+    """Human-readable explanation: the query or citing paper that found it, the score, …"""
+
+
+class Theme(BaseModel):
+    """One taxonomy section of the review: a cluster of papers named by its key phrases."""
+
+    title: str
+    key_phrases: list[str] = Field(default_factory=list)
+    paper_ids: list[str] = Field(default_factory=list)
+    """Versionless arXiv ids, in the order they are discussed."""
+
+
+class Outline(BaseModel):
+    """The survey's skeleton: title and ordered theme sections (intro, table, figures, open
+    problems and references are added around them by the writer)."""
+
+    topic: str
+    title: str
+    themes: list[Theme] = Field(default_factory=list)
+
+
+class ComparisonRow(BaseModel):
+    """One row of the comparison table, filled from the paper's own text (empty when not stated)."""
+
+    arxiv_id: str
+    key: str
+    """The paper's BibTeX key."""
+    title: str = ""
+    year: str = ""
+    task: str = ""
+    method: str = ""
+    datasets: list[str] = Field(default_factory=list)
+    metrics: list[str] = Field(default_factory=list)
+    code: str = ""
+
+
+class DraftFigure(BaseModel):
+    """A figure embedded in the review."""
+
+    arxiv_id: str
+    key: str
+    number: str
+    caption: str
+    description: str = ""
+    image_path: str
+    """Path of the PNG (copied into the export's figures/ folder)."""
+
+
+class Statement(BaseModel):
+    """A cited sentence of the draft, as the verifier saw it."""
+
+    section: str
+    text: str
+    keys: list[str] = Field(default_factory=list)
+    support: float = 0.0
+    """Best similarity between the sentence and the cited papers' chunks."""
+    supported: bool = False
+
+
+class Draft(BaseModel):
+    """A written review before export. Citations in `markdown` are Pandoc style: `[@key]`."""
+
+    title: str
+    markdown: str
+    keys: dict[str, str] = Field(default_factory=dict)
+    """Citation key → versionless arXiv id, for every paper the writer was allowed to cite."""
+    comparison: list[ComparisonRow] = Field(default_factory=list)
+    figures: list[DraftFigure] = Field(default_factory=list)
+    writer: str = "extractive"
+    """`extractive`, or the model string that wrote it."""
+    revision: int = 0
+
+
+class Verification(BaseModel):
+    """What `verify` found: every citation resolved or removed, every cited sentence scored."""
+
+    total: int = 0
+    """Citations in the draft before cleaning."""
+    unresolved: list[str] = Field(default_factory=list)
+    """Keys that resolved to no stored paper (removed from the draft and listed)."""
+    unsupported: list[Statement] = Field(default_factory=list)
+    statements: int = 0
+    """Cited sentences checked."""
+
+
+GateName = Literal["papers", "outline", "draft"]
