@@ -49,6 +49,10 @@ def test_json_digest_of_the_watchlist(mirror_settings: Settings, capsys: pytest.
     for paper in table["papers"]:
         assert {"arxiv_id", "title", "published", "new"} <= set(paper) and paper["new"] is True
         assert paper["published"] >= "2025-06-01"
+    assert main(["digest", "--format", "html", "--since", "2025-06-01"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!DOCTYPE html>") and "<h2>Video Understanding</h2>" in page
+    assert page.count("<tr><td>") == len(table["papers"]) and "🆕 new" not in page  # seen by the JSON run
 
 
 def test_no_watchlist_is_a_clear_failure(mirror_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:

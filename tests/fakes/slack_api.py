@@ -97,12 +97,14 @@ class FakeSlackApi(ThreadingHTTPServer):
         return name if re.fullmatch(r"[CDG][A-Z0-9]{2,}", name) else None
 
     def start(self) -> "FakeSlackApi":
+        """Serve in a background thread; returns self."""
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="fake-slack", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        """Stop serving and close the socket."""
         self.shutdown()
         self.server_close()
 
@@ -168,6 +170,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         """Stay quiet; calls are recorded."""
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        """A Web API call: JSON or form body (slack_sdk sends both, by method)."""
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length).decode("utf-8") if length else ""
         ctype = self.headers.get("Content-Type", "")
@@ -175,6 +178,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self._handle(params, ctype)
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        """A Web API call with its arguments in the query string."""
         self._handle(dict(parse_qsl(urlsplit(self.path).query)), "")
 
     def _handle(self, params: dict[str, Any], ctype: str) -> None:
