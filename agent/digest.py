@@ -22,6 +22,8 @@ from tools.paper import Paper
 from tools.query import with_filters
 
 log = logging.getLogger(__name__)
+MAX_FAILURES_IN_A_ROW = 3
+"""A translator that fails this often in a row is down: stop calling it for this digest."""
 _SPAN_RE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
 
 
@@ -152,12 +154,18 @@ def translate_digest(digest: Digest, translator: Translator) -> Digest:
     the digest reports it as a problem, so the output is never silently English only.
     """
     digest.language = translator.language
-    for table in digest.keywords:
-        for paper in table.papers:
-            try:
-                paper.title_translated = translator.translate(paper.title)
-                paper.abstract_translated = translator.translate(paper.abstract)
-            except TranslationError as error:
-                paper.translation_error = str(error)
-                log.warning("digest: translating %s failed: %s", paper.arxiv_id, error)
+    failures = 0
+    for paper in (p for table in digest.keywords for p in table.papers):
+        if failures >= MAX_FAILURES_IN_A_ROW:
+            paper.translation_error = f"skipped: the translator failed {failures} times in a row"
+            continue
+        try:
+            paper.title_translated = translator.translate(paper.title)
+            paper.abstract_translated = translator.translate(paper.abstract)
+            failures = 0
+        except TranslationError as error:
+            paper.title_translated = paper.abstract_translated = ""
+            paper.translation_error = str(error)
+            failures += 1
+            log.warning("digest: translating %s failed: %s", paper.arxiv_id, error)
     return digest

@@ -47,3 +47,27 @@ def test_language_codes_are_checked() -> None:
     for bad in ("", "chinese please", "z", "zh;rm -rf"):
         with pytest.raises(ValueError):
             check_language(bad)
+
+
+def test_digest_translation_marks_failures_and_stops_calling_a_dead_fake_model() -> None:
+    from agent.digest import MAX_FAILURES_IN_A_ROW, Digest, DigestPaper, KeywordDigest, translate_digest
+
+    papers = [DigestPaper(arxiv_id=f"2501.0000{i}", title=f"Paper number {i}", abstract=f"Abstract of paper {i}.")
+              for i in range(7)]
+    digest = Digest(generated="2026-11-22", keywords=[KeywordDigest(keyword="K", papers=papers)])
+
+    def flaky(text: str) -> str:
+        if any(str(i) in text for i in (1, 3, 4, 5, 6)):
+            raise ConnectionError("server down")
+        return fake_translation(text)
+
+    model = ScriptedFakeChatModel(reply=flaky)
+    translate_digest(digest, Translator(model, "zh"))
+    assert digest.language == "zh"
+    assert papers[0].title_translated == "【译】Paper number 0" and not papers[0].translation_error
+    assert "server down" in papers[1].translation_error and papers[1].title_translated == ""
+    assert papers[2].abstract_translated == "【译】Abstract of paper 2." and not papers[2].translation_error
+    assert all("server down" in p.translation_error for p in papers[3:6])
+    assert papers[6].translation_error.startswith("skipped")
+    assert len(model.prompts) == 2 + 1 + 2 + MAX_FAILURES_IN_A_ROW  # the dead model is not called again
+    assert len(digest.problems()) == 5
