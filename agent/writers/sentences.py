@@ -87,6 +87,8 @@ def is_quotable(sentence: str) -> bool:
         return False
     if not re.search(r"[.!?][\"')\]”]*$", sentence) or _CAPTION_RE.match(sentence):
         return False
+    if "=" in " ".join(words[:4]):
+        return False  # a formula's tail cut into a sentence ("Dx = where …")
     visible = [c for c in sentence if not c.isspace()]
     letters = sum(c.isalpha() for c in visible)
     return letters / max(1, len(visible)) >= 0.72 and "http" not in sentence.lower()

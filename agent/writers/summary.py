@@ -24,9 +24,10 @@ FIELD_TITLES = {
     "prior_methods": "Prior methods and their problems", "method": "Method",
     "results": "Tasks and results", "conclusion": "Conclusion and limitations",
 }
-_MEASURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|×|x\b|points?\b|pp\b)|\b\d+\.\d+\b")
+_MEASURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|points?\b|pp\b)|\b\d+\.\d+\b"
+                         r"|\d+(?:\.\d+)?\s*[×x]\s*(?:faster|speed|fewer|more|less|smaller|larger|higher|lower)")
 _COUNT_RE = re.compile(r"\b\d+\b")
-_NOT_RESULTS_RE = re.compile(r"\[[\d,;\s–-]+\]|\((?:[^()]*?\b(?:19|20)\d{2}[a-z]?)\)|\b(?:19|20)\d{2}\b"
+_NOT_RESULTS_RE = re.compile(r"\d+\s*[×x]\s*\d+|\[[\d,;\s–-]+\]|\((?:[^()]*?\b(?:19|20)\d{2}[a-z]?)\)|\b(?:19|20)\d{2}\b"
                              r"|<sup>.*?</sup>|\b(?:Section|Sec\.|Table|Figure|Fig\.|Eq\.)\s*\d+(?:\.\d+)*")
 
 
@@ -110,6 +111,8 @@ _CLOSING = _cues("we presented", "we proposed", "we introduced", "in this paper"
 _LIMITS = _cues("limitation", "future work", "future research", "in the future", "does not", "do not",
                 "cannot", "remains", "not yet", "restricted", "drawback", "fail", "struggle",
                 "leave", "open question")
+_OTHERS = _cues("they ", "their ", "previous", "prior work", "existing", "others")
+_SELF = _cues("our ", "proposed", "we propose", "this paper", "this work")
 _FINDING = _cues("we show", "we find", "we found", "we demonstrate", "results show", "outperform",
                  "achiev", "state-of-the-art", "significantly", "the first", "novel", "propose",
                  "contribution", "surpass", "reveal")
@@ -179,7 +182,8 @@ def summarize_extractive(paper: ParsedPaper) -> PaperSummary:
             (("abstract",), lambda s: early(s) + _CONTEXT(s.text) - _OURS(s.text), 2)]),
         prior_methods=picker.first_of("prior_methods", [
             (("related", "introduction", "background"),
-             lambda s: min(_PRIOR(s.text), 2) + min(_PROBLEM(s.text), 2) - _OURS(s.text) - 0.5, 3),
+             lambda s: min(_PRIOR(s.text), 2) + min(_PROBLEM(s.text), 2) - _SELF(s.text)
+             - 0.5 * min(_RESULT(s.text), 1) - 0.5, 3),
             (("abstract", "discussion"), lambda s: min(_PRIOR(s.text), 2) + _PROBLEM(s.text) - 0.5, 2),
             (("related",), early, 2)]),
         method=picker.first_of("method", [
@@ -188,7 +192,7 @@ def summarize_extractive(paper: ParsedPaper) -> PaperSummary:
         results=_results(picker),
         takeaways=picker.first_of("takeaways", [
             (("abstract", "introduction", "conclusion"), lambda s: _FINDING(s.text) + 0.5 * has_number(s.text)
-             - 0.5, 4),
+             - _OTHERS(s.text) - 0.5, 4),
             (ANY, lambda s: _FINDING(s.text), 3)]),
         conclusion=_conclusion(picker),
         figures=figure_notes(paper),
