@@ -36,6 +36,24 @@ def library(settings: Settings, embedding: Embedder | None = None):
     return Library.open(settings, embedding or embedder(settings))
 
 
+def chat_model(settings: Settings, role: str, usage=None):
+    """The chat model for a role (planner, writer, summarizer, chat, translator), or None.
+
+    None means the role has no model configured and takes its extractive path. Pass a
+    `usage_recorder(settings)` to account tokens and cost.
+    """
+    from agent.llm import chat_model as build
+
+    return build(settings, role, usage=usage)
+
+
+def usage_recorder(settings: Settings):
+    """A token and cost recorder priced with `llm.prices` (its `snapshot()` goes into run.json)."""
+    from agent.usage import UsageRecorder
+
+    return UsageRecorder(settings.llm.prices)
+
+
 def watchlist(settings: Settings):
     """The keyword watchlist (the data dir's file plus `digest.keywords` from the config)."""
     from agent.watch import WATCH_FILE, WatchList
@@ -63,22 +81,22 @@ def digest_poster(settings: Settings):
     return slack_poster(settings.slack)
 
 
-def chat_model(settings: Settings, role: str):
-    """The chat model configured for a role (`translator`, `summarizer`, …), or None."""
-    from agent.llm import chat_model as build
-
-    return build(settings, role)
-
-
 def translator(settings: Settings, language: str):
     """A translator into `language` with the `llm.translator` model; a clear error without one."""
+    from agent.llm_errors import LLMError
+    from agent.prompts import PromptBook, PromptError
     from agent.translation import TranslationError, Translator
 
     name = settings.llm.translator
-    if not name:
+    if not name.strip() or name.strip().lower() in ("none", "off"):
         raise TranslationError("--translate needs a translator model: set llm.translator "
-                               "(env AUTORESEARCH_LLM__TRANSLATOR), e.g. llmacpp:smollm2")
-    model = chat_model(settings, "translator")
+                               "(env AUTORESEARCH_LLM__TRANSLATOR), e.g. llamacpp:smollm2")
+    try:
+        model = chat_model(settings, "translator")
+        prompts = PromptBook(settings.llm.prompts)
+    except (LLMError, PromptError) as error:
+        raise TranslationError(f"llm.translator = {name!r}: {error}") from error
     if model is None:
         raise TranslationError(f"the translator model {name!r} could not be built")
-    return Translator(model, language, settings.data_dir / "cache" / "translations", model_name=name)
+    return Translator(model, language, settings.data_dir / "cache" / "translations",
+                      model_name=name, prompts=prompts)

@@ -1,9 +1,10 @@
-"""Translate titles, abstracts and summaries with a chat model, each text once.
+"""Translate titles, abstracts and summaries with the translator model, each text once.
 
-Translation is never silent: a model that answers nothing, or hands the text back untranslated,
-raises `TranslationError`, and callers show the failure instead of printing English alone.
-Answers are cached on disk by (model, language, text), so a daily digest translates only the
-papers it has not met before.
+The call itself is `agent.grounded.translate` (the text fenced as data, split to fit the window).
+This layer adds what a digest needs: translation is never silent, so a model that answers
+nothing, hands the text back untranslated, or fails raises `TranslationError`, and callers show
+the failure instead of printing English alone; answers are cached on disk by (model, language,
+text), so a daily digest translates only the papers it has not met before.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.prompts import TRANSLATE_SYSTEM, language_name
+from agent.llm_errors import LLMError
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-_THINK_RE = re.compile(r"<think>.*?</think>", re.DOTALL)
+    from agent.prompts import PromptBook
+
 _QUOTE_PAIRS = {('"', '"'), ("'", "'"), ("“", "”"), ("「", "」"), ("«", "»")}
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
@@ -38,11 +40,12 @@ class Translator:
     """Translate text into one language with one chat model."""
 
     def __init__(self, model: "BaseChatModel", language: str, cache_dir: Path | None = None,
-                 model_name: str = "") -> None:
+                 model_name: str = "", prompts: "PromptBook | None" = None) -> None:
         self.model = model
         self.language = check_language(language)
         self.cache_dir = cache_dir
-        self.model_name = model_name or type(model).__name__
+        self.model_name = model_name or str(getattr(model, "model_name", "")) or type(model).__name__
+        self.prompts = prompts
 
     def translate(self, text: str) -> str:
         """The text in the target language (empty text stays empty)."""
@@ -61,20 +64,13 @@ class Translator:
         return answer
 
     def _ask(self, text: str) -> str:
-        """One model call; any provider error becomes a `TranslationError`."""
-        from langchain_core.messages import HumanMessage, SystemMessage
+        """One translation through the LLM layer; its typed failures become `TranslationError`."""
+        from agent.grounded import translate
 
-        system = TRANSLATE_SYSTEM.format(language=language_name(self.language))
         try:
-            reply = self.model.invoke([SystemMessage(system), HumanMessage(text)])
-        except Exception as error:  # noqa: BLE001 - providers raise their own types; report, never crash the run
-            raise TranslationError(f"the translator model failed: {type(error).__name__}: "
-                                   f"{str(error)[:200]}") from error
-        content = reply.content
-        if isinstance(content, list):
-            content = "".join(part if isinstance(part, str) else str(part.get("text", ""))
-                              for part in content)
-        return str(content)
+            return translate(self.model, text, self.language, prompts=self.prompts)
+        except LLMError as error:
+            raise TranslationError(f"translating into {self.language} failed: {error}") from error
 
     def _key(self, text: str) -> str:
         raw = f"{self.model_name}\n{self.language}\n{text}".encode()
@@ -99,8 +95,8 @@ class Translator:
 
 
 def _clean(answer: str) -> str:
-    """Drop reasoning blocks, a leading "Translation:" label and wrapping quotes."""
-    answer = _THINK_RE.sub("", answer).strip()
+    """Drop a leading "Translation:" label and wrapping quotes small models like to add."""
+    answer = answer.strip()
     answer = re.sub(r"^(?:translation|翻译|译文)\s*[:：]\s*", "", answer, flags=re.IGNORECASE)
     if len(answer) > 1 and (answer[0], answer[-1]) in _QUOTE_PAIRS:
         answer = answer[1:-1].strip()

@@ -65,6 +65,15 @@ def embedder():
 
 
 @pytest.fixture
+def fake_openai():
+    """A fake OpenAI-compatible chat server on 127.0.0.1 (stands in for a hosted LLM)."""
+    from evals.fake_openai import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
 def slack_api():
     """A fake Slack Web API on 127.0.0.1 (`tests/fakes/slack_api.py`) that records every call."""
     from tests.fakes.slack_api import FakeSlackApi

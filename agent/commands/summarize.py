@@ -95,17 +95,23 @@ def _parse(settings, path: Path, password: str | None):
 def _write(settings, parsed, extractive: bool):
     """Extractive by default; written by `llm.summarizer` when one is configured."""
     from agent import services
+    from agent.llm_errors import LLMError
+    from agent.prompts import PromptBook, PromptError
     from agent.writers.summary import summarize_extractive
     from agent.writers.summary_llm import SummaryError, summarize_with_model
 
-    if extractive or not settings.llm.summarizer:
+    name = settings.llm.summarizer
+    if extractive or not name.strip() or name.strip().lower() in ("none", "off"):
         summary = summarize_extractive(parsed)
     else:
-        model = services.chat_model(settings, "summarizer")
+        try:
+            model = services.chat_model(settings, "summarizer")
+            prompts = PromptBook(settings.llm.prompts)
+        except (LLMError, PromptError) as error:
+            raise SummaryError(f"llm.summarizer = {name!r}: {error}") from error
         if model is None:
-            raise SummaryError(f"the summarizer model {settings.llm.summarizer!r} could not be built")
-        summary = summarize_with_model(parsed, model, settings.llm.summarizer,
-                                       budget_chars=settings.llm.context_window * 2)
+            raise SummaryError(f"the summarizer model {name!r} could not be built")
+        summary = summarize_with_model(parsed, model, name, prompts)
     summary.warnings = list(parsed.warnings) + summary.warnings
     return summary
 

@@ -1,9 +1,10 @@
 """The summary written by a chat model, and the summary translated into a second language.
 
 The model writes each field from the sections that hold it (the introduction for the background,
-the method sections for the method, …), one short call per field, so a small local model with a
-short context still does the job. A field the model leaves empty falls back to the extractive
-sentences, and the summary says so in its warnings.
+the method sections for the method, …), one short call per field with the `summary_field`
+prompt, the paper's text fenced as data and cut to the model's context window, so a small local
+model with a short context still does the job. A field the model leaves empty falls back to the
+extractive sentences, and the summary says so in its warnings.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from agent.prompts import SUMMARY_FIELD_SYSTEM, SUMMARY_FIELD_TASKS, SUMMARY_FIELD_USER
+from agent.llm_errors import LLMError
+from agent.prompts import SUMMARY_FIELD_TASKS, PromptBook
 from agent.translation import Translator
 from agent.writers.sentences import section_roles, split_sentences
 from agent.writers.summary import FIELD_TITLES, FIELDS, PaperSummary, SummaryTranslation, summarize_extractive
+from memory.records import Passage
 from tools.document import ParsedPaper
 
 if TYPE_CHECKING:
@@ -35,26 +38,31 @@ class SummaryError(RuntimeError):
     """The summarizer model failed; the message says how."""
 
 
-def passages_for(paper: ParsedPaper, roles: tuple[str, ...], budget: int) -> str:
-    """The text of the sections with these roles, in order, cut to `budget` characters."""
-    texts = [paper.abstract] if "abstract" in roles and paper.abstract else []
-    for section, role in zip(paper.sections, section_roles(paper), strict=True):
-        if role in roles:
-            texts += [p.text for p in section.paragraphs]
-    if not texts and paper.abstract:
-        texts = [paper.abstract]
-    joined = "\n".join(" ".join(t.split()) for t in texts)
-    return joined[:budget]
+def passages_for(paper: ParsedPaper, roles: tuple[str, ...]) -> list[Passage]:
+    """One passage per section with these roles, in the paper's order (the abstract first).
+
+    A paper with no such section gets its abstract, so every field has something to stand on.
+    """
+    key = paper.arxiv_id or "paper"
+    found = [Passage(arxiv_id=key, section="Abstract", page=1, text=paper.abstract)
+             ] if "abstract" in roles and paper.abstract else []
+    for (path, section), role in zip(paper.section_paths(), section_roles(paper), strict=True):
+        text = " ".join(" ".join(p.text for p in section.paragraphs).split())
+        if role in roles and text:
+            found.append(Passage(arxiv_id=key, section=path, page=section.page, text=text))
+    if not found and paper.abstract:
+        found = [Passage(arxiv_id=key, section="Abstract", page=1, text=paper.abstract)]
+    return found
 
 
 def summarize_with_model(paper: ParsedPaper, model: "BaseChatModel", model_name: str,
-                         budget_chars: int = 6000) -> PaperSummary:
+                         prompts: PromptBook | None = None) -> PaperSummary:
     """Write every field with the model; figures keep their captions and descriptions."""
+    prompts = prompts or PromptBook()
     summary = summarize_extractive(paper)
     summary.mode, summary.model, summary.sources, summary.warnings = "llm", model_name, {}, []
     for name in FIELDS:
-        passages = passages_for(paper, FIELD_ROLES[name], budget_chars)
-        answer = _ask(model, paper.title, passages, SUMMARY_FIELD_TASKS[name]) if passages else ""
+        answer = _ask(model, prompts, paper, passages_for(paper, FIELD_ROLES[name]), SUMMARY_FIELD_TASKS[name])
         sentences = _lines(answer) if name == "takeaways" else split_sentences(answer)
         if not sentences:
             summary.warnings.append(f"{FIELD_TITLES[name].lower()}: the model wrote nothing; "
@@ -64,19 +72,25 @@ def summarize_with_model(paper: ParsedPaper, model: "BaseChatModel", model_name:
     return summary
 
 
-def _ask(model: "BaseChatModel", title: str, passages: str, task: str) -> str:
-    """One call; any provider error becomes a `SummaryError`."""
-    from langchain_core.messages import HumanMessage, SystemMessage
+def _ask(model: "BaseChatModel", prompts: PromptBook, paper: ParsedPaper, passages: list[Passage],
+         task: str) -> str:
+    """One call with the passages that fit; the LLM layer's failures become `SummaryError`."""
+    from agent.budget import counter_for, fit_passages, prompt_budget
+    from agent.grounded import fence_passage, strip_fences
+    from agent.thinking import strip_think
 
-    prompt = SUMMARY_FIELD_USER.format(title=title or "(untitled)", passages=passages, task=task)
+    title = paper.title or "(untitled)"
+    fixed = prompts.render("summary_field", passages="", title=title, task=task)
+    kept = fit_passages(passages, prompt_budget(model, fixed), counter_for(model),
+                        lambda p, text: fence_passage(p, p.arxiv_id, text))
+    if not kept:
+        return ""
+    block = "\n\n".join(fence_passage(p, p.arxiv_id) for p in kept)
     try:
-        reply = model.invoke([SystemMessage(SUMMARY_FIELD_SYSTEM), HumanMessage(prompt)])
-    except Exception as error:  # noqa: BLE001 - providers raise their own types; one clear message
-        raise SummaryError(f"the summarizer model failed: {type(error).__name__}: {str(error)[:200]}") from error
-    content = reply.content
-    if isinstance(content, list):
-        content = "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in content)
-    return re.sub(r"<think>.*?</think>", "", str(content), flags=re.DOTALL).strip()
+        reply = model.invoke(prompts.render("summary_field", passages=block, title=title, task=task))
+    except LLMError as error:
+        raise SummaryError(f"the summarizer model failed: {error}") from error
+    return strip_fences(strip_think(str(reply.text))).strip()
 
 
 def _lines(answer: str) -> list[str]:

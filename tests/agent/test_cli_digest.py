@@ -14,7 +14,7 @@ from agent import services
 from agent.cli import main
 from agent.settings import Settings
 from evals.mirror import Fault, MirrorServer
-from tests.fakes.chat import ScriptedFakeChatModel, fake_translation
+from tests.fakes.chat import ScriptedFakeChatModel, fake_translation, guarded
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ def test_translate_without_a_translator_fails_before_any_request(
 def test_translate_with_a_fake_chat_model_adds_the_second_language(
         mirror_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("AUTORESEARCH_LLM__TRANSLATOR", "fake:translator")
-    model = ScriptedFakeChatModel(reply=fake_translation)
+    model = guarded(ScriptedFakeChatModel(reply=fake_translation))
     monkeypatch.setattr(services, "chat_model", lambda settings, role: model if role == "translator" else None)
     assert main(["digest", "--keyword", "Talking Head Generation", "--translate", "zh", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)

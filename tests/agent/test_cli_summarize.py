@@ -12,7 +12,7 @@ from agent.settings import Settings, load_settings
 from agent.writers.summary import FIELDS
 from memory.paperstore import PaperStore
 from memory.records import LibraryPaper
-from tests.fakes.chat import ScriptedFakeChatModel, fake_translation
+from tests.fakes.chat import ScriptedFakeChatModel, fake_translation, guarded
 from tests.fixtures.papers import paper_text, sample_paper
 from tools.paper import Paper
 
@@ -70,17 +70,17 @@ def test_summarizer_and_translator_from_fake_chat_models(stored: Settings, monke
                                                          capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     monkeypatch.setenv("AUTORESEARCH_LLM__SUMMARIZER", "fake:summarizer")
     monkeypatch.setenv("AUTORESEARCH_LLM__TRANSLATOR", "fake:translator")
-    models = {"summarizer": ScriptedFakeChatModel(reply=lambda p: "- A first point here.\n- Another point here."
-                                                  if "takeaways" in p else "Written by a model."),
-              "translator": ScriptedFakeChatModel(reply=fake_translation)}
-    monkeypatch.setattr(services, "chat_model", lambda settings, role: models.get(role))
+    fakes = {"summarizer": ScriptedFakeChatModel(reply=lambda p: "- A first point here.\n- Another point here."
+                                                 if "takeaways" in p else "Written by a model."),
+             "translator": ScriptedFakeChatModel(reply=fake_translation)}
+    monkeypatch.setattr(services, "chat_model", lambda settings, role: guarded(fakes[role], role))
     out = tmp_path / "summary.md"
     assert main(["summarize", "2501.00001", "--translate", "ja", "--out", str(out)]) == 0
     assert capsys.readouterr().out == ""
     markdown = out.read_text()
     assert "Written by the summarizer model `fake:summarizer`" in markdown
     assert "- A first point here.\n- Another point here." in markdown and "> 【译】Written by a model." in markdown
-    assert "Simplified" not in str(models["translator"].prompts[0][0].content)  # ja → Japanese
-    assert "Japanese" in str(models["translator"].prompts[0][0].content)
+    assert "Simplified" not in str(fakes["translator"].prompts[0][0].content)  # ja → Japanese
+    assert "Japanese" in str(fakes["translator"].prompts[0][0].content)
     assert main(["summarize", "2501.00001", "--extractive", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["mode"] == "extractive"

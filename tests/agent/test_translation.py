@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent.translation import TranslationError, Translator, check_language
-from tests.fakes.chat import ScriptedFakeChatModel, fake_translation
+from tests.fakes.chat import ScriptedFakeChatModel, fake_translation, fenced_text, guarded
 
 
 def test_translates_once_per_text_with_a_fake_chat_model(tmp_path: Path) -> None:
@@ -15,6 +15,7 @@ def test_translates_once_per_text_with_a_fake_chat_model(tmp_path: Path) -> None
     translator = Translator(model, "zh", cache_dir=tmp_path / "cache", model_name="fake")
     assert translator.translate("Video  anomaly\ndetection") == "【译】Video anomaly detection"
     assert "Simplified Chinese" in str(model.prompts[0][0].content)
+    assert "<text>" in str(model.prompts[0][-1].content)  # the text reaches the model fenced as data
     again = Translator(ScriptedFakeChatModel(reply=lambda t: "unused"), "zh", tmp_path / "cache", "fake")
     assert again.translate("Video anomaly detection") == "【译】Video anomaly detection"
     assert translator.translate("") == "" and len(model.prompts) == 1
@@ -26,20 +27,20 @@ def test_cleans_labels_quotes_and_reasoning_from_a_fake_chat_model() -> None:
 
 
 @pytest.mark.parametrize("reply, message", [
-    (lambda t: "   ", "returned nothing"),
-    (lambda t: t.upper(), "untranslated"),
+    (lambda t: "   ", "empty translation"),
+    (lambda t: fenced_text(t).upper(), "untranslated"),
 ])
 def test_empty_or_untranslated_answers_from_a_fake_chat_model_are_errors(reply, message) -> None:
     with pytest.raises(TranslationError, match=message):
-        Translator(ScriptedFakeChatModel(reply=reply), "de").translate("Video anomaly detection")
+        Translator(guarded(ScriptedFakeChatModel(reply=reply)), "de").translate("Video anomaly detection")
 
 
 def test_a_failing_fake_chat_model_becomes_a_translation_error() -> None:
     def broken(text: str) -> str:
         raise ConnectionError("server down")
 
-    with pytest.raises(TranslationError, match="ConnectionError: server down"):
-        Translator(ScriptedFakeChatModel(reply=broken), "ja").translate("Hello world")
+    with pytest.raises(TranslationError, match="translating into ja failed: .*server down"):
+        Translator(guarded(ScriptedFakeChatModel(reply=broken)), "ja").translate("Hello world")
 
 
 def test_language_codes_are_checked() -> None:
@@ -62,7 +63,7 @@ def test_digest_translation_marks_failures_and_stops_calling_a_dead_fake_model()
         return fake_translation(text)
 
     model = ScriptedFakeChatModel(reply=flaky)
-    translate_digest(digest, Translator(model, "zh"))
+    translate_digest(digest, Translator(guarded(model), "zh"))
     assert digest.language == "zh"
     assert papers[0].title_translated == "【译】Paper number 0" and not papers[0].translation_error
     assert "server down" in papers[1].translation_error and papers[1].title_translated == ""

@@ -2,10 +2,13 @@
 
 `ScriptedFakeChatModel` answers through a Python function of the last user message and records
 every prompt it got, so tests can check both what the code asked and what it did with the answer.
+Wrap it with `agent.llm.guard` (see `guarded`) to get the same error typing as a real model.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +16,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
+
+from agent.settings import LLMSettings
 
 
 class ScriptedFakeChatModel(BaseChatModel):
@@ -32,6 +37,19 @@ class ScriptedFakeChatModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=answer))])
 
 
-def fake_translation(text: str) -> str:
+def guarded(fake: BaseChatModel, role: str = "translator", name: str = "fake:model") -> BaseChatModel:
+    """The fake wrapped like every real model (typed errors), without retries."""
+    from agent.llm import guard
+
+    return guard(fake, name, role, LLMSettings(max_retries=0))
+
+
+def fenced_text(prompt: str) -> str:
+    """The text inside a translate prompt's `<text>` fence, unescaped (the prompt itself otherwise)."""
+    found = re.search(r"<text>\n?(.*?)\n?</text>", prompt, re.DOTALL)
+    return html.unescape(found.group(1)) if found else prompt
+
+
+def fake_translation(prompt: str) -> str:
     """A stand-in "translation": recognisably different from the input, and deterministic."""
-    return f"【译】{text}"
+    return f"【译】{fenced_text(prompt)}"
