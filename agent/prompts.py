@@ -146,6 +146,9 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
 ]}
 """The built-in templates by name."""
 
+TRANSLATE_RETRY_USER = "Translate this text into {language}:\n<text>\n{text}\n</text>\nTranslation in {language}:"
+"""The `translate` prompt's user part for a second try, when a model handed the text back as it was."""
+
 SUMMARY_FIELD_TASKS = {
     "one_line": "Write one sentence saying what the paper does and why it matters.",
     "takeaways": "List the paper's three to five key takeaways, one per line, each starting with '- '.",

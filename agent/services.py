@@ -84,7 +84,7 @@ def digest_poster(settings: Settings):
 def translator(settings: Settings, language: str):
     """A translator into `language` with the `llm.translator` model; a clear error without one."""
     from agent.llm_errors import LLMError
-    from agent.prompts import PromptBook, PromptError
+    from agent.prompts import PromptError
     from agent.translation import TranslationError, Translator
 
     name = settings.llm.translator
@@ -93,10 +93,9 @@ def translator(settings: Settings, language: str):
                                "(env AUTORESEARCH_LLM__TRANSLATOR), e.g. llamacpp:smollm2")
     try:
         model = chat_model(settings, "translator")
-        prompts = PromptBook(settings.llm.prompts)
+        if model is None:
+            raise TranslationError(f"the translator model {name!r} could not be built")
+        return Translator(model, language, settings.data_dir / "cache" / "translations",
+                          model_name=name, prompt_overrides=settings.llm.prompts)
     except (LLMError, PromptError) as error:
         raise TranslationError(f"llm.translator = {name!r}: {error}") from error
-    if model is None:
-        raise TranslationError(f"the translator model {name!r} could not be built")
-    return Translator(model, language, settings.data_dir / "cache" / "translations",
-                      model_name=name, prompts=prompts)

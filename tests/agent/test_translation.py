@@ -72,3 +72,20 @@ def test_digest_translation_marks_failures_and_stops_calling_a_dead_fake_model()
     assert papers[6].translation_error.startswith("skipped")
     assert len(model.prompts) == 2 + 1 + 2 + MAX_FAILURES_IN_A_ROW  # the dead model is not called again
     assert len(digest.problems()) == 5
+
+
+def test_an_untranslated_answer_is_asked_again_more_plainly_with_a_fake_chat_model() -> None:
+    answers = iter(["Video anomaly detection", "视频异常检测"])
+    model = ScriptedFakeChatModel(reply=lambda prompt: next(answers))
+    assert Translator(guarded(model), "zh").translate("Video anomaly detection") == "视频异常检测"
+    first, second = (str(p[-1].content) for p in model.prompts)
+    assert "Translation in Simplified Chinese:" in second and "Translation in" not in first
+
+
+def test_an_answer_without_the_target_script_is_not_a_translation_with_a_fake_chat_model() -> None:
+    model = ScriptedFakeChatModel(reply=lambda prompt: "Detecting anomalies in videos")
+    with pytest.raises(TranslationError, match="untranslated"):
+        Translator(guarded(model), "zh").translate("Video anomaly detection")
+    assert len(model.prompts) == 2
+    latin = ScriptedFakeChatModel(reply=lambda prompt: "Erkennung von Anomalien in Videos")
+    assert Translator(guarded(latin), "de").translate("Video anomaly detection").startswith("Erkennung")
