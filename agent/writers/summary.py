@@ -167,7 +167,8 @@ ANY = ("abstract", "introduction", "background", "related", "method", "experimen
 
 def summarize_extractive(paper: ParsedPaper) -> PaperSummary:
     """The summary by quotation (see the module docstring); fields stay empty only for empty papers."""
-    picker = _Picker(paper_sentences(paper))
+    sentences = paper_sentences(paper)
+    picker = _Picker(sentences)
     early = lambda s: 1.0 - 0.5 * s.position  # noqa: E731 - small scorers read best inline
     one = picker.first_of("one_line", [
         (("abstract",), lambda s: _OURS(s.text) + early(s) * 0.1, 1),
@@ -195,7 +196,7 @@ def summarize_extractive(paper: ParsedPaper) -> PaperSummary:
              - _OTHERS(s.text) - 0.5, 4),
             (ANY, lambda s: _FINDING(s.text), 3)]),
         conclusion=_conclusion(picker),
-        figures=figure_notes(paper),
+        figures=figure_notes(paper, sentences),
     )
     _fill_gaps(picker, summary)
     summary.sources = picker.sources
@@ -256,9 +257,9 @@ def _conclusion(picker: _Picker) -> list[str]:
     return closing + limits
 
 
-def figure_notes(paper: ParsedPaper) -> list[FigureNote]:
+def figure_notes(paper: ParsedPaper, sentences: list[Sentence] | None = None) -> list[FigureNote]:
     """Every figure with its caption, and a description: the figure reader's, else the paper's words."""
-    sentences = paper_sentences(paper)
+    sentences = paper_sentences(paper) if sentences is None else sentences
     notes = []
     for figure in paper.figures:
         note = FigureNote(number=figure.number, caption=" ".join(figure.caption.split()), page=figure.page)
