@@ -14,7 +14,7 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import common, config, digest, llm, mirror, search, summarize, watch
+from agent.commands import common, config, digest, ingest, llm, mirror, parse, search, summarize, watch
 
 app = typer.Typer(
     name="autoresearch",
@@ -38,7 +38,7 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, config, mirror, llm, watch, digest, summarize):
+for module in (search, parse, ingest, config, mirror, llm, watch, digest, summarize):
     module.register(app)
 
 

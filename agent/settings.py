@@ -62,6 +62,7 @@ class PdfSettings(BaseModel):
     max_bytes: int = 60_000_000
     """Refuse downloads larger than this."""
     download_timeout_s: float = 60.0
+    """Read timeout while streaming one PDF (connecting uses `arxiv.timeout_s`)."""
     time_budget_s: float = 120.0
     """Give up parsing one paper after this long (a clear outcome, never a hang)."""
 

@@ -64,6 +64,26 @@ def embedder():
     return load_embedder(MemorySettings())
 
 
+@pytest.fixture(scope="session")
+def review_corpus(tmp_path_factory: pytest.TempPathFactory, embedder):
+    """(settings, library, records): a real Chroma library of seed papers, two with full text and
+    figures, shared read-only by the outline / writer / verify / export tests."""
+    from tests.agent.review_corpus import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("review-library"), embedder)
+
+
+@pytest.fixture(scope="session")
+def sample_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Small PDFs built with PyMuPDF (`evals/sample_pdfs.py`): a paper, figure traps, bad inputs."""
+    from evals.sample_pdfs import bad_inputs, tricky
+
+    folder = tmp_path_factory.mktemp("pdfs")
+    found = bad_inputs(folder)
+    found["tricky"] = tricky(folder / "tricky.pdf")
+    return found
+
+
 @pytest.fixture
 def fake_openai():
     """A fake OpenAI-compatible chat server on 127.0.0.1 (stands in for a hosted LLM)."""

@@ -80,16 +80,13 @@ def _load(settings, paper: str, password: str | None):
 
 
 def _parse(settings, path: Path, password: str | None):
-    """Parse a PDF with the project's parser; a bad PDF is one clear line."""
-    import tempfile
-
+    """Parse a PDF with the project's parser (no figure rendering: captions are enough here)."""
     from tools.pdf import PdfError, parse_pdf
 
-    with tempfile.TemporaryDirectory(prefix="autoresearch-summary-") as figures:
-        try:
-            return parse_pdf(path, figures_dir=Path(figures), password=password)
-        except PdfError as error:
-            fail(str(error))
+    try:
+        return parse_pdf(path, figures_dir=None, password=password, time_budget_s=settings.pdf.time_budget_s)
+    except PdfError as error:
+        fail(str(error))
 
 
 def _write(settings, parsed, extractive: bool):

@@ -1,149 +1,211 @@
-"""Split a parsed paper into sentences, each tagged with the role of the section it came from.
+"""Find the sentences of a paper worth quoting: contributions, method, results, limitations.
 
-Extractive writers quote the paper, so every sentence here is a verbatim piece of a paragraph
-(whitespace collapsed): the splitter only cuts, never rewrites. A section's role (introduction,
-related work, method, experiments, conclusion, limitations) comes from its heading, then from its
-parent's, then from where it sits: an unnamed section between the introduction and the
-experiments is taken to describe the method.
+Sentences are taken verbatim from the paper's own text (its parsed sections when the PDF was read,
+else its abstract); they are only classified and ranked here, never edited. Sections that talk
+about other people's work (related work, references) are skipped, so a sentence is never
+attributed to the wrong paper.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import Literal
 
-from tools.document import ParsedPaper
+from pydantic import BaseModel
 
-ROLES = ("abstract", "introduction", "background", "related", "method", "experiments",
-         "discussion", "conclusion", "skip")
-_ROLE_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("skip", ("reference", "bibliograph", "acknowledg", "appendix", "supplementa", "author contribution",
-              "ethic", "funding", "reproducibility", "checklist", "impact statement", "ccs concept",
-              "keyword", "acm reference", "index terms", "contents")),
-    ("abstract", ("abstract",)),
-    ("related", ("related work", "prior work", "previous work", "literature", "related research",
-                 "related literature")),
-    ("conclusion", ("conclusion", "concluding", "summary and", "closing remark")),
-    ("discussion", ("limitation", "discussion", "future work", "broader", "failure", "unsuccessful")),
-    ("experiments", ("experiment", "evaluation", "result", "benchmark", "ablation", "empirical",
-                     "comparison", "user study", "performance", "case stud")),
-    ("introduction", ("introduction", "motivation")),
-    ("background", ("background", "preliminar", "problem formulation", "problem definition",
-                    "problem statement", "notation")),
-    ("method", ("method", "approach", "proposed", "model", "framework", "architecture", "design",
-                "algorithm", "overview", "pipeline", "training", "system", "implementation")),
+from memory.records import LibraryPaper
+
+Role = Literal["background", "contribution", "method", "result", "limitation"]
+
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|resp|approx|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Ref|Refs|"
+    r"Dr|Prof|Mr|Ms|Inc|Ltd|St|al|viz|incl)|\b[A-Z])\.$")
+_SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(\[]?[A-Z0-9])")
+
+_CONTRIBUTION = re.compile(
+    r"\b(?:we|this (?:paper|work|study|article)|in this (?:paper|work)|our (?:work|paper))\b"
+    r"[^.;]{0,80}?"
+    r"\b(?:propose|present|introduce|develop|design|devise|contribute|formulate|put forward|build)",
+    re.IGNORECASE)
+_METHOD = re.compile(
+    r"\b(?:consists? of|composed of|comprises?|we (?:use|employ|leverage|adopt|train|apply|"
+    r"utili[sz]e|incorporate|exploit|combine|model|represent|first|then)|"
+    r"(?:is|are) (?:built|based) (?:on|upon)|"
+    r"module|encoder|decoder|architecture|objective|loss|pipeline|backbone|mechanism|branch|"
+    r"transformer|diffusion|attention)\b", re.IGNORECASE)
+_RESULT_STRONG = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|state-of-the-art|SOTA|achiev\w*|improv\w*)\b", re.IGNORECASE)
+_RESULT_WORDS = re.compile(
+    r"\b(?:outperform\w*|achiev\w*|improv\w*|surpass\w*|state-of-the-art|SOTA|gains?|reduc\w*|boost\w*|"
+    r"exceed\w*|accuracy|AUC|F1|mAP|scores?|speed-?up|faster|better than)\b", re.IGNORECASE)
+_OWN = re.compile(r"\b(?:we|our|ours|the proposed|this (?:method|approach|model|framework)|"
+                  r"experiments?|evaluations?|results)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|x\b|×|points?\b|pp\b|dB\b)|\b\d+\.\d+\b|\b\d{2,}\b")
+_LIMITATION = re.compile(
+    r"\b(?:limitations?|future (?:work|research|directions?)|remains? (?:an? )?(?:open|challenging|"
+    r"unclear|unexplored|difficult|unsolved|limited)|"
+    r"open (?:problems?|questions?|challenges?|issues?)|"
+    r"fails? to|struggles?|cannot|not yet|(?:is|are) limited|leave\w* [^.]{0,40}\bfor future|"
+    r"challenges? remain|still (?:lack|suffer|struggle|fall))", re.IGNORECASE)
+_SKIP_SECTIONS = re.compile(
+    r"related work|background|prior work|previous work|literature|references|bibliography|"
+    r"acknowledg|appendix|supplementary|author contributions|ethics|broader impact|checklist",
+    re.IGNORECASE)
+_SECTION_KIND = [
+    ("abstract", re.compile(r"abstract", re.I)),
+    ("intro", re.compile(r"introduction|overview|motivation", re.I)),
+    ("limits", re.compile(r"limitation|future work|discussion", re.I)),
+    ("conclusion", re.compile(r"conclu|summary", re.I)),
+    ("results", re.compile(r"experiment|result|evaluation|ablation|benchmark|comparison", re.I)),
+    ("method", re.compile(r"method|approach|model|framework|architecture|design|proposed|training",
+                          re.I)),
 ]
-_ABBREVIATIONS = frozenset(
-    "e.g i.e al fig figs eq eqs sec secs tab no nos vs cf etc approx resp ref refs dr mr ms prof "
-    "st vol pp ch def thm lem prop cor inc ltd jr sr dept univ".split())
-_BOUNDARY_RE = re.compile(r"[.!?][\"')\]]*\s+(?=(?:[\"'(\[]|[•●▪◦∙·]\s*)?[A-Z0-9])")
-_BULLET_RE = re.compile(r"^(?:[•●▪◦∙·\-–—*]|\(?[0-9ivx]{1,4}[.)]|\([a-z]\))\s+")
-_CAPTION_RE = re.compile(r"^(?:fig(?:ure)?\.?|table|algorithm)\s*[A-Z]?\d+", re.IGNORECASE)
+# How much a role's sentence is worth by where it was found (unlisted: 0.3).
+_SECTION_PRIOR: dict[Role, dict[str, float]] = {
+    "background": {"abstract": 1.0, "intro": 0.8},
+    "contribution": {"abstract": 1.0, "intro": 0.8, "conclusion": 0.7},
+    "method": {"method": 1.0, "abstract": 0.8, "intro": 0.5},
+    "result": {"abstract": 1.0, "results": 0.9, "conclusion": 0.8, "intro": 0.5},
+    "limitation": {"limits": 1.0, "conclusion": 0.9, "results": 0.5, "abstract": 0.5, "intro": 0.4},
+}
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence of the paper, with where it came from."""
+class Sentence(BaseModel):
+    """One verbatim sentence of a paper, with where it came from and what it says."""
 
+    arxiv_id: str
     text: str
-    role: str
     section: str
-    """The section's path (`3 Method > 3.2 Loss`), or `Abstract`."""
-    page: int
-    position: float
-    """Where it sits in its section, 0.0 (first) to 1.0 (last)."""
+    """The section's title (`Abstract` for abstract-only papers)."""
+    kind: str
+    """abstract / intro / method / results / conclusion / limits / other."""
+    position: int
+    """Order in the paper (0 = first sentence read)."""
 
 
 def split_sentences(text: str) -> list[str]:
-    """Cut text into sentences; abbreviations (e.g., et al., Fig.) and decimals never end one."""
+    """Split a paragraph into sentences; `e.g.`, `et al.`, `Fig.` and initials end none."""
     text = " ".join(text.split())
-    out, start = [], 0
-    for match in _BOUNDARY_RE.finditer(text):
-        before = text[start:match.start() + 1]
-        word = re.findall(r"([A-Za-z][A-Za-z.]*)\.$", before)
-        if word and (word[-1].lower().rstrip(".") in _ABBREVIATIONS or len(word[-1]) == 1):
-            continue
-        piece = text[start:match.end()].strip()
-        if piece:
-            out.append(piece)
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return [_strip_bullet(s) for s in out if _strip_bullet(s)]
+    if not text:
+        return []
+    pieces = _SPLIT.split(text)
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and _ABBREVIATIONS.search(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return [s.strip() for s in sentences if s.strip()]
 
 
-def _strip_bullet(sentence: str) -> str:
-    """Drop a leading list marker (the rest is still verbatim)."""
-    return _BULLET_RE.sub("", sentence, count=1).strip()
+def section_kind(title: str) -> str:
+    """What a section is, from its title."""
+    return next((kind for kind, pattern in _SECTION_KIND if pattern.search(title)), "other")
 
 
-def is_quotable(sentence: str) -> bool:
-    """Whether a sentence reads as prose worth quoting (not a caption, an equation or a fragment)."""
-    words = sentence.split()
-    if not 6 <= len(words) <= 70:
-        return False
-    if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"'(“"):
-        return False
-    if not re.search(r"[.!?][\"')\]”]*$", sentence) or _CAPTION_RE.match(sentence):
-        return False
-    if "=" in " ".join(words[:4]):
-        return False  # a formula's tail cut into a sentence ("Dx = where …")
-    visible = [c for c in sentence if not c.isspace()]
-    letters = sum(c.isalpha() for c in visible)
-    return letters / max(1, len(visible)) >= 0.72 and "http" not in sentence.lower()
-
-
-def role_of(title: str) -> str | None:
-    """The role a heading names, or None when it names none."""
-    lowered = re.sub(r"^[\dA-Z]{0,3}(?:\.\d+)*\.?\s+", "", title.strip()).lower()
-    for role, words in _ROLE_WORDS:
-        if any(word in lowered for word in words):
-            return role
-    return None
-
-
-def section_roles(paper: ParsedPaper) -> list[str]:
-    """The role of every section, in order (see the module docstring for the rules)."""
-    roles: list[str] = []
-    stack: list[tuple[int, str]] = []
-    seen_experiments = after_references = False
-    for section in paper.sections:
-        while stack and stack[-1][0] >= section.level:
-            stack.pop()
-        own = role_of(section.title)
-        role = own or (stack[-1][1] if stack else None)
-        if role is None:
-            role = "discussion" if seen_experiments else "method"
-        if own == "skip" and re.search(r"reference|bibliograph", section.title, re.IGNORECASE):
-            after_references = True
-        elif after_references:
-            role = "skip"  # appendices: the summary quotes the paper's body
-        if section.level <= 1 or not stack:
-            seen_experiments = seen_experiments or role in ("experiments", "conclusion")
-        stack.append((section.level, role))
-        roles.append(role)
-    return roles
-
-
-def paper_sentences(paper: ParsedPaper) -> list[Sentence]:
-    """Every quotable sentence of the paper, abstract first, then the sections in order."""
+def paper_sentences(record: LibraryPaper) -> list[Sentence]:
+    """Every quotable sentence of a stored paper, in reading order."""
+    arxiv_id = record.paper.arxiv_id
+    blocks: list[tuple[str, str]] = []
+    parsed = record.parsed
+    abstract = (parsed.abstract if parsed and parsed.abstract else record.paper.abstract).strip()
+    if abstract:
+        blocks.append(("Abstract", abstract))
+    if parsed:
+        skipping_level = 0
+        for section in parsed.sections:
+            if skipping_level and section.level > skipping_level:
+                continue  # a subsection of a skipped section
+            skipping_level = section.level if _SKIP_SECTIONS.search(section.title) else 0
+            if skipping_level or section_kind(section.title) == "abstract":
+                continue
+            blocks.extend((section.title, p.text) for p in section.paragraphs)
     out: list[Sentence] = []
-    if paper.abstract:
-        out += _tagged(split_sentences(paper.abstract), "abstract", "Abstract", 1)
-    paths = paper.section_paths()
-    for (path, section), role in zip(paths, section_roles(paper), strict=True):
-        if role == "skip" or (role == "abstract" and paper.abstract):
-            continue
-        pieces: list[tuple[str, int]] = []
-        for paragraph in section.paragraphs:
-            pieces += [(s, paragraph.page) for s in split_sentences(paragraph.text)]
-        total = max(1, len(pieces) - 1)
-        out += [Sentence(text, role, path, page, i / total) for i, (text, page) in enumerate(pieces)
-                if is_quotable(text)]
+    for title, text in blocks:
+        for sentence in split_sentences(text):
+            if quotable(sentence):
+                out.append(Sentence(arxiv_id=arxiv_id, text=sentence, section=title,
+                                    kind=section_kind(title), position=len(out)))
     return out
 
 
-def _tagged(texts: list[str], role: str, section: str, page: int) -> list[Sentence]:
-    total = max(1, len(texts) - 1)
-    return [Sentence(t, role, section, page, i / total) for i, t in enumerate(texts) if is_quotable(t)]
+def quotable(sentence: str) -> bool:
+    """Whether a sentence reads well on its own: prose of sensible length, not a table fragment."""
+    if not 40 <= len(sentence) <= 400 or not sentence[0].isupper() or sentence[-1] not in ".!?":
+        return False
+    letters = sum(c.isalpha() for c in sentence)
+    if letters < 0.6 * len(sentence):
+        return False
+    if sentence.count("(") != sentence.count(")") or sentence.count("[") != sentence.count("]"):
+        return False
+    if re.search(r"\b(?:Table|Figure|Fig\.)\s*\d+\s*(?:shows|presents|reports|illustrates)",
+                 sentence):
+        return False  # points at something the review does not show
+    return not re.search(r"https?://|\w-\s+\w|[•▪◦·]", sentence)
+
+
+def _contribution(sentence: Sentence) -> float:
+    return 1.0 if _CONTRIBUTION.search(sentence.text) else 0.0
+
+
+def _method(sentence: Sentence) -> float:
+    """How a method is built: method words said of the authors' own work (or in its section)."""
+    text = sentence.text
+    if (_CONTRIBUTION.search(text) or _RESULT_STRONG.search(text)
+            or _NUMBER.search(_unreferenced(text))):
+        return 0.0
+    if sentence.kind != "method" and not _OWN.search(text):
+        return 0.0
+    return min(1.0, 0.4 * len(_METHOD.findall(text)))
+
+
+def _result(sentence: Sentence) -> float:
+    """A result: numbers, or a strong result verb said of the authors' own work."""
+    text = sentence.text
+    words, numbers = len(_RESULT_WORDS.findall(text)), len(_NUMBER.findall(_unreferenced(text)))
+    own = _OWN.search(text) is not None
+    claimed = numbers or (own and _RESULT_STRONG.search(text))
+    if not words or not claimed or _LIMITATION.search(text):
+        return 0.0
+    return (0.6 if numbers else 0.3) + min(0.4, 0.2 * words) - (0.0 if own else 0.1)
+
+
+def _limitation(sentence: Sentence) -> float:
+    return 1.0 if _LIMITATION.search(sentence.text) else 0.0
+
+
+def _background(sentence: Sentence) -> float:
+    """An opening sentence of the abstract that motivates rather than contributes."""
+    opening = sentence.kind == "abstract" and sentence.position < 3
+    return 1.0 if opening and not _CONTRIBUTION.search(sentence.text) else 0.0
+
+
+_ROLE_STRENGTH = {"contribution": _contribution, "method": _method, "result": _result,
+                  "limitation": _limitation, "background": _background}
+
+
+def _unreferenced(text: str) -> str:
+    """The text without pointers (`Section 3.2`, `Table 2`): their numbers are no result."""
+    return re.sub(r"\b(?:Sections?|Sec\.|Tables?|Tab\.|Figures?|Fig\.|Eqs?\.|Equations?|Appendix)"
+                  r"\s*\(?[A-Z]?\d+(?:\.\d+)*\)?", " ", text)
+
+
+def role_score(sentence: Sentence, role: Role) -> float:
+    """How well a sentence plays `role` (0 = not at all), by wording, place and length."""
+    strength = _ROLE_STRENGTH[role](sentence)
+    if strength == 0.0:
+        return 0.0
+    prior = _SECTION_PRIOR[role].get(sentence.kind, 0.3)
+    penalty = 0.15 if re.search(r"\[\d+(?:[,–-]\s*\d+)*\]|et al\.", sentence.text) else 0.0
+    if len(sentence.text) > 300:
+        penalty += 0.2  # long sentences quote badly
+    return strength * prior - penalty - 0.0001 * sentence.position
+
+
+def best(sentences: list[Sentence], role: Role, n: int = 1,
+         exclude: set[str] | None = None) -> list[Sentence]:
+    """The `n` best sentences for `role`, in reading order, skipping `exclude` (texts)."""
+    exclude = exclude or set()
+    scored = [(role_score(s, role), s) for s in sentences if s.text not in exclude]
+    ranked = sorted((item for item in scored if item[0] > 0), key=lambda item: -item[0])[:n]
+    return sorted((s for _, s in ranked), key=lambda s: s.position)

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agent.writers.sentences import Sentence, paper_sentences
+from agent.writers.summary_sentences import Sentence, paper_sentences
 from tools.document import ParsedPaper
 
 FIELDS = ("one_line", "takeaways", "background", "prior_methods", "method", "results", "conclusion")

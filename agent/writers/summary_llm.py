@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from agent.llm_errors import LLMError
 from agent.prompts import SUMMARY_FIELD_TASKS, PromptBook
 from agent.translation import Translator
-from agent.writers.sentences import section_roles, split_sentences
+from agent.writers.summary_sentences import section_roles, split_sentences
 from agent.writers.summary import FIELD_TITLES, FIELDS, PaperSummary, SummaryTranslation, summarize_extractive
 from memory.records import Passage
 from tools.document import ParsedPaper

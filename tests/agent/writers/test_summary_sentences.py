@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.writers.sentences import is_quotable, paper_sentences, role_of, section_roles, split_sentences
+from agent.writers.summary_sentences import is_quotable, paper_sentences, role_of, section_roles, split_sentences
 from tests.fixtures.papers import paper_text, sample_paper
 from tools.document import ParsedPaper, Section
 
