@@ -14,7 +14,8 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import common, config, digest, ingest, llm, mirror, parse, search, summarize, watch
+from agent.commands import (ask, common, config, digest, ingest, library, llm, mirror, parse, search,
+                            summarize, watch)
 
 app = typer.Typer(
     name="autoresearch",
@@ -38,7 +39,7 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, parse, ingest, config, mirror, llm, watch, digest, summarize):
+for module in (search, parse, ingest, library, ask, config, mirror, llm, watch, digest, summarize):
     module.register(app)
 
 

@@ -10,24 +10,22 @@ from agent import services
 from agent.cli import main
 from agent.settings import Settings, load_settings
 from agent.writers.summary import FIELDS
-from memory.paperstore import PaperStore
-from memory.records import LibraryPaper
 from tests.fakes.chat import ScriptedFakeChatModel, fake_translation, guarded
 from tests.fixtures.papers import paper_text, sample_paper
 from tools.paper import Paper
 
 
 @pytest.fixture
-def stored(isolated_env) -> Settings:
-    """The sample paper stored in the library's paper records (as an ingest leaves it)."""
+def stored(isolated_env, embedder) -> Settings:
+    """The sample paper in a real library (embedded Chroma, MiniLM), plus an abstract-only one."""
+    from memory.library import Library
+
     settings = load_settings()
     parsed = sample_paper()
-    meta = Paper(arxiv_id=parsed.arxiv_id, version="v1", title=parsed.title, authors=parsed.authors,
-                 abstract=parsed.abstract)
-    PaperStore(settings.data_dir / "papers").save(LibraryPaper(paper=meta, parsed=parsed))
-    PaperStore(settings.data_dir / "papers").save(LibraryPaper(
-        paper=Paper(arxiv_id="2501.00009", title="Only an abstract", abstract=parsed.abstract),
-        abstract_only=True))
+    library = Library.open(settings, embedder)
+    library.add(Paper(arxiv_id=parsed.arxiv_id, version="v1", title=parsed.title, authors=parsed.authors,
+                      abstract=parsed.abstract), parsed)
+    library.add(Paper(arxiv_id="2501.00009", version="v1", title="Only an abstract", abstract=parsed.abstract))
     return settings
 
 

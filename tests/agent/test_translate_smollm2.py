@@ -16,8 +16,6 @@ from agent.cli import main
 from agent.settings import Settings, load_settings
 from agent.writers.summary import FIELDS
 from evals.mirror import MirrorServer
-from memory.paperstore import PaperStore
-from memory.records import LibraryPaper
 from tools.paper import Paper
 
 pytestmark = pytest.mark.slow
@@ -48,10 +46,12 @@ def test_digest_translate_zh_fills_both_languages(mirror_settings: Settings, mir
     assert paper["abstract_zh"].strip() and paper["abstract_zh"] != paper["abstract"]
 
 
-def test_summarize_translate_zh_fills_every_field(smollm2: None, capsys: pytest.CaptureFixture[str]) -> None:
-    settings = load_settings()
-    PaperStore(settings.data_dir / "papers").save(LibraryPaper(
-        paper=Paper(arxiv_id="2501.00009", title="FrameGate", abstract=SHORT_ABSTRACT), abstract_only=True))
+def test_summarize_translate_zh_fills_every_field(smollm2: None, embedder,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from memory.library import Library
+
+    Library.open(load_settings(), embedder).add(
+        Paper(arxiv_id="2501.00009", version="v1", title="FrameGate", abstract=SHORT_ABSTRACT))
     assert main(["summarize", "2501.00009", "--translate", "zh", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     translation = summary["translation"]
