@@ -14,8 +14,8 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import (ask, common, config, figures, ingest, library, llm, mirror, models, parse,
-                            search)
+from agent.commands import (ask, common, config, digest, figures, ingest, library, llm, mirror, models,
+                            parse, search, summarize, watch)
 
 app = typer.Typer(
     name="autoresearch",
@@ -39,7 +39,8 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, parse, ingest, library, ask, config, mirror, llm, figures, models):
+for module in (search, parse, ingest, library, ask, figures, models, watch, digest, summarize, config,
+               mirror, llm):
     module.register(app)
 
 

@@ -204,6 +204,12 @@ class DigestSettings(BaseModel):
     """Keyword watchlists and the daily digest."""
 
     max_per_keyword: int = 100
+    """Newest papers kept per keyword (DailyArXiv keeps 100)."""
+    keywords: list[str] = Field(default_factory=list)
+    """Keywords watched by everyone using this config, besides those added with `watch add`."""
+    cache_ttl_s: float = 3600.0
+    """How long a keyword's arXiv answer is reused. Shorter than the search cache: a digest exists
+    to see what is new, and arXiv announces new papers once a day."""
 
 
 class Settings(BaseSettings):

@@ -133,3 +133,12 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
             server.wait(timeout=30)
         return
     pytest.fail("`chroma run` did not answer its heartbeat on 127.0.0.1 within 60 s (3 tries)")
+
+
+@pytest.fixture
+def slack_api():
+    """A fake Slack Web API on 127.0.0.1 (`tests/fakes/slack_api.py`) that records every call."""
+    from tests.fakes.slack_api import FakeSlackApi
+
+    with FakeSlackApi() as server:
+        yield server
