@@ -14,7 +14,8 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import common, config, ingest, llm, mirror, parse, review, runs, search
+from agent.commands import (ask, common, config, digest, figures, ingest, library, llm, mirror, models,
+                            parse, review, runs, search, summarize, watch)
 
 app = typer.Typer(
     name="autoresearch",
@@ -38,7 +39,8 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, parse, ingest, review, runs, config, mirror, llm):
+for module in (search, parse, ingest, library, ask, figures, models, watch, digest, summarize, review,
+               runs, config, mirror, llm):
     module.register(app)
 
 

@@ -122,6 +122,13 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
         user="{passages}\n\nSummarise the paper \"{title}\". Use only facts from the text above.",
     ),
     Prompt(
+        name="summary_field",
+        system="You summarise one research paper for researchers, one part of the summary at a "
+               "time, from the paper's own text only. " + DATA_RULE + " Write plain sentences "
+               "without a preamble or headings; never add facts the text does not state.",
+        user="{passages}\n\nPaper: \"{title}\"\n{task} Use only facts from the text above.",
+    ),
+    Prompt(
         name="plan_search",
         system="You plan literature searches on arXiv for researchers.",
         user="Topic: {topic}\n\nPropose arXiv search queries that together cover this topic, "
@@ -154,6 +161,20 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
     ),
 ]}
 """The built-in templates by name."""
+
+TRANSLATE_RETRY_USER = "Translate this text into {language}:\n<text>\n{text}\n</text>\nTranslation in {language}:"
+"""The `translate` prompt's user part for a second try, when a model handed the text back as it was."""
+
+SUMMARY_FIELD_TASKS = {
+    "one_line": "Write one sentence saying what the paper does and why it matters.",
+    "takeaways": "List the paper's three to five key takeaways, one per line, each starting with '- '.",
+    "background": "In two or three sentences, describe the research background and motivation.",
+    "prior_methods": "In two or three sentences, describe the earlier approaches and their problems.",
+    "method": "In three or four sentences, describe the method the paper proposes.",
+    "results": "In two or three sentences, describe the tasks evaluated and the results, with numbers.",
+    "conclusion": "In two sentences, state the conclusion and the limitations.",
+}
+"""The `{task}` of the `summary_field` prompt for each field of the structured summary."""
 
 
 class PromptBook:

@@ -97,3 +97,57 @@ def usage_recorder(settings: Settings):
     from agent.usage import UsageRecorder
 
     return UsageRecorder(settings.llm.prices)
+
+
+def figure_reader(settings: Settings, prefer: str | None = None):
+    """The figure reader `figures.reader` (or `prefer`: auto, cpu, gpu) asks for; models load lazily."""
+    from tools.figures import make_reader
+
+    return make_reader(settings, prefer)
+
+
+def watchlist(settings: Settings):
+    """The keyword watchlist (the data dir's file plus `digest.keywords` from the config)."""
+    from agent.watch import WATCH_FILE, WatchList
+
+    return WatchList(settings.data_dir / WATCH_FILE, settings.digest.keywords)
+
+
+def digest_client(settings: Settings, host_limiter: HostLimiter | None = None) -> ArxivClient:
+    """An arXiv client for digests: the shared limiter and cache, with the digest's shorter TTL."""
+    arxiv = settings.arxiv.model_copy(update={"cache_ttl_s": settings.digest.cache_ttl_s})
+    return ArxivClient(arxiv, settings.data_dir / "cache" / "arxiv", host_limiter or limiter(settings))
+
+
+def seen_state(settings: Settings):
+    """What earlier digests showed, per keyword."""
+    from agent.digest_state import STATE_FILE, SeenState
+
+    return SeenState(settings.data_dir / STATE_FILE)
+
+
+def digest_poster(settings: Settings):
+    """The Slack poster for digests (raises `PostError` without a bot token)."""
+    from slackbot.poster import slack_poster
+
+    return slack_poster(settings.slack)
+
+
+def translator(settings: Settings, language: str):
+    """A translator into `language` with the `llm.translator` model; a clear error without one."""
+    from agent.llm_errors import LLMError
+    from agent.prompts import PromptError
+    from agent.translation import TranslationError, Translator
+
+    name = settings.llm.translator
+    if not name.strip() or name.strip().lower() in ("none", "off"):
+        raise TranslationError("--translate needs a translator model: set llm.translator "
+                               "(env AUTORESEARCH_LLM__TRANSLATOR), e.g. llamacpp:smollm2")
+    try:
+        model = chat_model(settings, "translator")
+        if model is None:
+            raise TranslationError(f"the translator model {name!r} could not be built")
+        return Translator(model, language, settings.data_dir / "cache" / "translations",
+                          model_name=name, prompt_overrides=settings.llm.prompts)
+    except (LLMError, PromptError) as error:
+        raise TranslationError(f"llm.translator = {name!r}: {error}") from error

