@@ -46,7 +46,6 @@ class ReviewServices:
         self._arxiv, self._embedder, self._library = arxiv, embedder, library
         self._figure_reader = figure_reader
         self._downloader: Any = None
-        self._reader_built = figure_reader is not None
 
     @property
     def arxiv(self) -> ArxivClient:
@@ -83,12 +82,12 @@ class ReviewServices:
         return self._downloader
 
     @property
-    def figure_reader(self) -> FigureReader | None:
-        """The configured figure reader, or None until one is available on this install."""
-        if not self._reader_built:
+    def figure_reader(self) -> FigureReader:
+        """The figure reader `figures.reader` asks for (built on first use; raises
+        `tools.figures.FigureModelMissing` when a GPU reader is demanded and has no model)."""
+        if self._figure_reader is None:
             from agent import services
             self._figure_reader = services.figure_reader(self.settings)
-            self._reader_built = True
         return self._figure_reader
 
 

@@ -73,14 +73,6 @@ def run_registry(settings: Settings):
     return RunRegistry(settings.path("runs", "runs.sqlite"), settings.data_dir / "runs" / "locks")
 
 
-def figure_reader(settings: Settings):
-    """The configured figure reader, or None while no reader is installed (figures keep captions)."""
-    import tools.figures
-
-    make_reader = getattr(tools.figures, "make_reader", None)
-    return make_reader(settings) if make_reader else None
-
-
 def chat_model(settings: Settings, role: str, usage=None):
     """The chat model for a role (planner, writer, summarizer, chat, translator), or None.
 

@@ -1,16 +1,20 @@
 """figures: have the figure reader describe the approved papers' figures, once.
 
 Descriptions are stored in the library, so a re-run (a resume, a later review of the same papers)
-only describes figures that have none yet. Without a reader the figures keep their captions.
+only describes figures that have none yet. The reader is `figures.reader`: the vision-language
+model on a GPU when one is configured, else the CPU reader; without a usable one, figures keep
+their captions and the run says so.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agent.context import ReviewContext
+from agent.nodes.outline import readable_ids
 from agent.nodes.stage import Reporter, stage
 from agent.stages import library_papers
 from agent.state import State
@@ -21,25 +25,27 @@ from tools.figures.base import FigureDescription, FigureInput
 
 @stage("figures")
 def figures(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> dict[str, Any]:
-    """Describe every figure that has no description yet."""
+    """Describe every figure of the run's papers that has no description yet."""
+    from tools.figures import FigureModelMissing
+
     services = runtime.context.services
-    ids = [i for i, o in state.ingest.items() if o.status != "failed"]
-    pending = [r for r in library_papers(services, ids) if _undescribed(r)]
+    pending = [r for r in library_papers(services, readable_ids(state)) if _undescribed(r)]
     if not pending:
         return {}
-    reader = services.figure_reader
-    if reader is None:
-        count = sum(len(_undescribed(r)) for r in pending)
-        report.warn(f"{count} figures keep only their captions: no figure reader is available")
+    try:
+        reader = services.figure_reader
+    except FigureModelMissing as missing:
+        report.warn(f"figures keep only their captions: {missing}")
         return {}
+    cache = runtime.context.settings.data_dir / "cache" / "pdf"
     for number, record in enumerate(pending, start=1):
         todo = _undescribed(record)
-        descriptions = reader.describe([_input(record, f) for f in todo])
-        described = {d.number: d for d in descriptions}
+        described = reader.describe([_input(record, f, cache) for f in todo])
+        by_number = {f.number: d for f, d in zip(todo, described, strict=True)}
         assert record.parsed is not None
-        updated = [_apply(f, described.get(f.number)) for f in record.parsed.figures]
+        updated = [_apply(f, by_number.get(f.number)) for f in record.parsed.figures]
         services.library.update_figures(record.paper.arxiv_id, updated)
-        report.progress(number, len(pending), f"{record.paper.arxiv_id}: {len(todo)} figures")
+        report.progress(number, len(pending), f"{record.paper.arxiv_id}: {len(todo)} figures by {reader.name}")
     return {}
 
 
@@ -49,15 +55,18 @@ def _undescribed(record: LibraryPaper) -> list[Figure]:
     return [f for f in record.parsed.figures if f.image_path and not f.description]
 
 
-def _input(record: LibraryPaper, figure: Figure) -> FigureInput:
+def _input(record: LibraryPaper, figure: Figure, pdf_cache: Path) -> FigureInput:
+    """What the reader needs, with the PDF on disk (a download lives in the content cache)."""
     assert record.parsed is not None
+    source, cached = record.parsed.source, pdf_cache / f"{record.parsed.sha256}.pdf"
+    pdf = source if source and "://" not in source and Path(source).is_file() else (
+        str(cached) if record.parsed.sha256 and cached.is_file() else "")
     return FigureInput(arxiv_id=record.paper.arxiv_id, number=figure.number, caption=figure.caption,
-                       image_path=figure.image_path, pdf_path=record.parsed.source, page=figure.page,
-                       bbox=figure.bbox, text_inside=figure.text_inside)
+                       image_path=figure.image_path, pdf_path=pdf, page=figure.page, bbox=figure.bbox,
+                       text_inside=figure.text_inside)
 
 
 def _apply(figure: Figure, description: FigureDescription | None) -> Figure:
     if description is None:
         return figure
-    return figure.model_copy(update={"kind": description.kind,
-                                     "description": description.description or description.summary})
+    return figure.model_copy(update={"kind": description.kind, "description": description.text()})
