@@ -14,7 +14,7 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import common, config, mirror, search
+from agent.commands import common, config, llm, mirror, search
 
 app = typer.Typer(
     name="autoresearch",
@@ -38,7 +38,7 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, config, mirror):
+for module in (search, config, mirror, llm):
     module.register(app)
 
 

@@ -34,3 +34,21 @@ def library(settings: Settings, embedding: Embedder | None = None):
     from memory.library import Library
 
     return Library.open(settings, embedding or embedder(settings))
+
+
+def chat_model(settings: Settings, role: str, usage=None):
+    """The chat model for a role (planner, writer, summarizer, chat, translator), or None.
+
+    None means the role has no model configured and takes its extractive path. Pass a
+    `usage_recorder(settings)` to account tokens and cost.
+    """
+    from agent.llm import chat_model as build
+
+    return build(settings, role, usage=usage)
+
+
+def usage_recorder(settings: Settings):
+    """A token and cost recorder priced with `llm.prices` (its `snapshot()` goes into run.json)."""
+    from agent.usage import UsageRecorder
+
+    return UsageRecorder(settings.llm.prices)

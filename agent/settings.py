@@ -98,24 +98,53 @@ class FigureSettings(BaseModel):
 
 
 class LLMSettings(BaseModel):
-    """Chat models per role; empty means none, and that role uses the extractive path."""
+    """Chat models per role; empty means none, and that role uses the extractive path.
+
+    A model string is `provider:model`: `openai:gpt-4o-mini`, `anthropic:claude-sonnet-4-5`,
+    `ollama:qwen3:8b`, `llamacpp:/path/model.gguf`, `llamacpp:smollm2` (the packaged
+    SmolLM2-135M-Instruct). Nothing falls back to a hosted provider on its own.
+    """
 
     planner: str = ""
+    """Model that turns a topic into search queries (`llm.planner`)."""
     writer: str = ""
+    """Model that writes review sections from retrieved passages (`llm.writer`)."""
     summarizer: str = ""
+    """Model that writes structured per-paper summaries (`llm.summarizer`)."""
     chat: str = ""
+    """Model that answers questions about the library (`ask`, the TUI, Slack)."""
     translator: str = ""
+    """Model that translates titles and abstracts (`--translate`)."""
     base_url: str = ""
-    """OpenAI-compatible base URL for `openai:` models served elsewhere."""
+    """OpenAI-compatible base URL for `openai:` models served elsewhere (vLLM, LM Studio, a
+    llama.cpp server); with it, an API key is optional."""
     openai_api_key: SecretStr | None = None
+    """Key for `openai:` models (env `AUTORESEARCH_LLM__OPENAI_API_KEY`)."""
     anthropic_api_key: SecretStr | None = None
+    """Key for `anthropic:` models (env `AUTORESEARCH_LLM__ANTHROPIC_API_KEY`)."""
     timeout_s: float = 120.0
+    """Per-request timeout for hosted providers."""
     max_retries: int = 3
+    """Retries after a rate limit, timeout or server error (the provider SDK's own retries are
+    off, so this is the whole budget)."""
+    backoff_base_s: float = 2.0
+    """First retry delay; doubles each retry, with jitter (a server's Retry-After wins)."""
+    backoff_max_s: float = 60.0
+    """Cap on one retry delay."""
     temperature: float | None = 0.2
+    """Sampling temperature; never sent to models that reject it (o1/o3/gpt-5 style)."""
     context_window: int = 8192
     """Token budget for one prompt; retrieved text is truncated to fit."""
+    max_output_tokens: int = 1024
+    """Tokens reserved for (and the cap on) one reply."""
+    threads: int = 0
+    """CPU threads for `llamacpp:` models; 0 = llama.cpp's default."""
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
-    """USD per million tokens (input, output) by model string."""
+    """USD per million tokens (input, output) by model string, e.g.
+    `{"openai:gpt-4o-mini": [0.15, 0.6]}`; local models cost 0."""
+    prompts: dict[str, str] = Field(default_factory=dict)
+    """Prompt overrides, `"<name>.system"` or `"<name>.user"` → template; each must use exactly
+    the built-in template's `{placeholders}` (see `autoresearch llm prompts`)."""
 
 
 class ReviewSettings(BaseModel):

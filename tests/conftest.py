@@ -62,3 +62,12 @@ def embedder():
     from memory.embeddings import load_embedder
 
     return load_embedder(MemorySettings())
+
+
+@pytest.fixture
+def fake_openai():
+    """A fake OpenAI-compatible chat server on 127.0.0.1 (stands in for a hosted LLM)."""
+    from evals.fake_openai import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        yield server
