@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+from itertools import zip_longest
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -108,7 +109,8 @@ def coverage_search(client: ArxivClient, embedder: Embedder, topic: str, *, budg
     """Search `topic` in rounds within `budget` requests; rank and explain the candidates.
 
     `max_rounds` = 0 asks only the topic, 1 adds the expansions, None runs the coverage loop until
-    it stops by itself. Raises `FetchError` only when the topic's own query fails.
+    it stops by itself. Raises `FetchError` only when the topic's own query fails; a later query
+    that fails is recorded (and arXiv being unavailable ends the search with what was found).
     """
     search = _Search(client, Vectors(embedder, topic), topic, list(categories), since, until, refresh)
     with RequestBudget(client, budget) as meter:
@@ -139,8 +141,6 @@ class _Search:
     def run(self, planner: BaseChatModel | None, max_rounds: int | None, min_new: float) -> str:
         """Run the rounds; return why they stopped."""
         self.ask(0, "topic", [literal(self.topic)])
-        if not self.pool and self.records and self.records[0].error:
-            raise FetchError(self.records[0].error)
         if self.halt or max_rounds == 0:
             return self.halt or "asked the topic only (max_rounds = 0)"
         named = self.expand(planner, everything=max_rounds == 1)
@@ -166,7 +166,8 @@ class _Search:
         return f"reached max_rounds = {max_rounds}"
 
     def expand(self, planner: BaseChatModel | None, everything: bool) -> list[Expansion]:
-        """Round 1: ask the topic's expansions; return the planner's sub-topics left for later."""
+        """Round 1: ask the topic's expansions; return the planner's sub-topics not asked yet (the
+        coverage loop checks them for gaps)."""
         first = [s.paper for s in score_pool(self.topic, list(self.pool.values()), self.vectors)[:10]]
         suggested = topic_variants(self.topic)
         from_planner: list[Expansion] = []
@@ -175,12 +176,12 @@ class _Search:
                 from_planner = planner_expansions(planner, self.topic, [p.title for p in first])
             except PlannerError as error:
                 self.warnings.append(str(error))
-        phrasings = [e for e in from_planner if not e.within]
-        suggested += phrasings + phrase_expansions(self.topic, first, self.vectors.embedder, k=4,
-                                                   asked=[e.phrase for e in phrasings])
+        mined = phrase_expansions(self.topic, first, self.vectors.embedder, k=4,
+                                  asked=[e.phrase for e in from_planner])
+        suggested += [e for pair in zip_longest(from_planner, mined) for e in pair if e is not None]
         share = self.meter.remaining if everything else math.ceil(self.meter.remaining * EXPANSION_SHARE)
         self.ask(1, "expansion", merge(suggested, self.asked), limit=share)
-        return [e for e in from_planner if e.within]
+        return [e for e in from_planner if e.within and e not in self.asked]
 
     def usable(self, expansion: Expansion) -> bool:
         """Whether a query can still find something: not asked, not narrower than a complete one."""
@@ -228,15 +229,10 @@ class _Search:
             self.halt = f"the budget of {self.meter.limit} requests is spent"
             record.error = "not sent: the request budget is spent"
             return 0
-        except ArxivError as error:  # this query was refused; the others may be fine
-            record.error = str(error)
-            self.warnings.append(f"query {expansion.phrase!r} failed: {error}")
-            return 0
-        except FetchError as error:  # arXiv is unavailable: stop asking, keep what we have
-            record.error = str(error)
-            self.halt = f"arXiv failed, kept what was found: {error}"
-            self.warnings.append(self.halt)
-            return 0
+        except FetchError as error:
+            if number == 0:
+                raise  # the topic itself cannot be searched: nothing to go on with
+            return self.failed(record, error)
         record.returned = len(papers)
         record.complete = len(papers) < self.per_query
         if record.complete:
@@ -247,6 +243,16 @@ class _Search:
         for paper in papers:
             self.found_by.setdefault(paper.arxiv_id, []).append(len(self.records) - 1)
         return len(papers)
+
+    def failed(self, record: QueryRecord, error: FetchError) -> int:
+        """Record a failed query: a refused one is skipped, an unavailable arXiv stops the search."""
+        record.error = str(error)
+        if isinstance(error, ArxivError):  # this query was refused; the others may be fine
+            self.warnings.append(f"query {record.phrase!r} failed: {error}")
+        else:  # arXiv is unavailable after retries: stop asking, keep what was found
+            self.halt = f"arXiv failed, kept what was found: {error}"
+            self.warnings.append(self.halt)
+        return 0
 
     def outcome(self, max_results: int, budget: int, stopped: str) -> CoverageOutcome:
         """Rank the pool and explain the best `max_results`."""

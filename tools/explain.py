@@ -83,18 +83,28 @@ def score_pool(topic: str, papers: Sequence[Paper], vectors: Vectors) -> list[Sc
     papers = list(papers)
     dense = vectors.similarity(papers)
     mixed = DENSE_WEIGHT * _minmax(dense) + (1 - DENSE_WEIGHT) * _minmax(bm25_scores(topic, papers))
-    terms = topic_terms(topic)
-    out = []
-    for paper, score, meaning in zip(papers, mixed, dense, strict=True):
-        in_title = _present(terms, paper.title)
-        in_abstract = [t for t in _present(terms, paper.abstract) if t not in in_title]
-        out.append(Scored(paper.model_copy(update={"score": round(float(score), 4)}),
-                          round(float(score), 4), round(float(meaning), 4), in_title, in_abstract))
+    out = [_scored(topic, paper, float(score), float(meaning))
+           for paper, score, meaning in zip(papers, mixed, dense, strict=True)]
     out.sort(key=lambda s: (-s.score, s.paper.arxiv_id))
     return out
 
 
-def rank_reason(scored: Scored, rank: int, total: int) -> str:
+def as_ranked(topic: str, papers: Sequence[Paper], vectors: Vectors) -> list[Scored]:
+    """The parts of papers already ranked elsewhere, keeping their order and scores."""
+    dense = vectors.similarity(papers) if papers else []
+    return [_scored(topic, paper, paper.score or 0.0, float(meaning))
+            for paper, meaning in zip(papers, dense, strict=True)]
+
+
+def _scored(topic: str, paper: Paper, score: float, meaning: float) -> Scored:
+    terms = topic_terms(topic)
+    in_title = _present(terms, paper.title)
+    in_abstract = [t for t in _present(terms, paper.abstract) if t not in in_title]
+    return Scored(paper.model_copy(update={"score": round(score, 4)}), round(score, 4),
+                  round(meaning, 4), in_title, in_abstract)
+
+
+def rank_reason(scored: Scored, rank: int, total: int | None = None) -> str:
     """"relevance 0.81, rank 3 of 57: meaning 0.62 (cosine to the topic); topic words in the
     title: talking, head"."""
     parts = [f"meaning {scored.meaning:.2f} (cosine to the topic)"]
@@ -104,7 +114,8 @@ def rank_reason(scored: Scored, rank: int, total: int) -> str:
         parts.append("in the abstract: " + ", ".join(scored.abstract_words))
     if not scored.title_words and not scored.abstract_words:
         parts.append("none of the topic's words, so ranked by meaning alone")
-    return f"relevance {scored.score:.2f}, rank {rank} of {total}: " + "; ".join(parts)
+    of = f" of {total}" if total else ""
+    return f"relevance {scored.score:.2f}, rank {rank}{of}: " + "; ".join(parts)
 
 
 def _present(terms: list[str], text: str) -> list[str]:
