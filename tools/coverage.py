@@ -31,7 +31,8 @@ from tools.expansion_planner import PlannerError, planner_expansions
 from tools.explain import Scored, Vectors, rank_reason, score_pool
 from tools.http import FetchError
 from tools.paper import Paper, dedupe_latest
-from tools.query import with_filters
+from tools.keyphrases import normalise
+from tools.query import is_raw_query, with_filters
 from tools.request_budget import BudgetSpent, RequestBudget
 from tools.themes import thin_themes
 
@@ -105,9 +106,11 @@ def coverage_search(client: ArxivClient, embedder: Embedder, topic: str, *, budg
                     max_results: int = 50, categories: Sequence[str] = (), since: date | None = None,
                     until: date | None = None, min_new_fraction: float = 0.1,
                     planner: BaseChatModel | None = None, max_rounds: int | None = None,
-                    refresh: bool = False) -> CoverageOutcome:
+                    queries: Sequence[str] = (), refresh: bool = False) -> CoverageOutcome:
     """Search `topic` in rounds within `budget` requests; rank and explain the candidates.
 
+    `queries` are phrases already planned elsewhere (the review's plan); they are asked in the
+    expansion round, before the mined expansions.
     `max_rounds` = 0 asks only the topic, 1 adds the expansions, None runs the coverage loop until
     it stops by itself. Raises `FetchError` only when the topic's own query fails; a later query
     that fails is recorded (and arXiv being unavailable ends the search with what was found).
@@ -115,7 +118,7 @@ def coverage_search(client: ArxivClient, embedder: Embedder, topic: str, *, budg
     search = _Search(client, Vectors(embedder, topic), topic, list(categories), since, until, refresh)
     with RequestBudget(client, budget) as meter:
         search.meter = meter
-        stopped = search.run(planner, max_rounds, min_new_fraction)
+        stopped = search.run(planner, max_rounds, min_new_fraction, planned(queries))
     return search.outcome(max_results, budget, stopped)
 
 
@@ -138,12 +141,13 @@ class _Search:
         self.warnings: list[str] = []
         self.halt = ""
 
-    def run(self, planner: BaseChatModel | None, max_rounds: int | None, min_new: float) -> str:
+    def run(self, planner: BaseChatModel | None, max_rounds: int | None, min_new: float,
+            plan: list[Expansion]) -> str:
         """Run the rounds; return why they stopped."""
         self.ask(0, "topic", [literal(self.topic)])
         if self.halt or max_rounds == 0:
             return self.halt or "asked the topic only (max_rounds = 0)"
-        named = self.expand(planner, everything=max_rounds == 1)
+        named = self.expand(planner, plan, everything=max_rounds == 1)
         if self.halt or max_rounds == 1:
             return self.halt or "asked the topic and its expansions (max_rounds = 1)"
         number = 2
@@ -161,15 +165,16 @@ class _Search:
                 return self.halt
             if stats.new_fraction < min_new:
                 return (f"round {number} added {stats.new_relevant} new relevant papers "
-                        f"({stats.new_fraction:.0%}), under the {min_new:.0%} of search.min_new_fraction")
+                        f"({stats.new_fraction:.0%}), below search.min_new_fraction ({min_new:.0%})")
             number += 1
         return f"reached max_rounds = {max_rounds}"
 
-    def expand(self, planner: BaseChatModel | None, everything: bool) -> list[Expansion]:
+    def expand(self, planner: BaseChatModel | None, plan: list[Expansion],
+               everything: bool) -> list[Expansion]:
         """Round 1: ask the topic's expansions; return the planner's sub-topics not asked yet (the
         coverage loop checks them for gaps)."""
         first = [s.paper for s in score_pool(self.topic, list(self.pool.values()), self.vectors)[:10]]
-        suggested = topic_variants(self.topic)
+        suggested = plan + topic_variants(self.topic)
         from_planner: list[Expansion] = []
         if planner is not None:
             try:
@@ -272,6 +277,13 @@ class _Search:
         paper = scored.paper.model_copy(update={"found_by": [r.query for r in records]})
         return Candidate(paper=paper, score=scored.score,
                          reasons=[*found, rank_reason(scored, rank, total)])
+
+
+def planned(queries: Sequence[str]) -> list[Expansion]:
+    """Phrases planned elsewhere, as expansions (raw arXiv queries are not phrases: skipped)."""
+    phrases = [normalise(q) for q in queries if q.strip() and not is_raw_query(q)]
+    return [Expansion(phrase=p, source="plan", why="a query of the review's plan")
+            for p in dict.fromkeys(phrases) if p]
 
 
 def found_reason(record: QueryRecord) -> str:

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
 log = logging.getLogger(__name__)
-Source = Literal["topic", "all words", "acronym", "sub-phrase", "key phrase", "sub-topic", "planner",
-                 "theme"]
+Source = Literal["topic", "plan", "all words", "acronym", "sub-phrase", "key phrase", "sub-topic",
+                 "planner"]
 MIN_SIMILARITY = 0.5
 """A sub-topic ("<modifier> <topic>") must stay at least this close to the topic (cosine, MiniLM)."""
 PHRASING_SIMILARITY = 0.6

@@ -108,3 +108,14 @@ def test_the_topic_query_failing_is_an_error(mirror: MirrorServer, mirror_settin
     mirror.always = Fault(503)
     with pytest.raises(FetchError, match="unavailable"):
         coverage_search(services.arxiv_client(mirror_settings), embedder, TOPIC, budget=10)
+
+
+def test_planned_queries_are_asked_in_the_expansion_round(mirror: MirrorServer,
+                                                         mirror_settings: Settings, embedder) -> None:
+    client = services.arxiv_client(mirror_settings)
+    outcome = coverage_search(client, embedder, TOPIC, budget=3, max_rounds=1,
+                              queries=["Talking Head Generation", "talking face generation",
+                                       "ti:talking AND cat:cs.CV"])
+    assert [(q.phrase, q.source, q.round) for q in outcome.queries[:2]] == [
+        ("talking head generation", "topic", 0), ("talking face generation", "plan", 1)]
+    assert len(outcome.queries) == len(mirror.api_hits()) == 3
