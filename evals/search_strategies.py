@@ -55,7 +55,8 @@ def coverage(client: ArxivClient, embedder: Embedder, topic: str, budget: int) -
 
 def broad(client: ArxivClient, embedder: Embedder, topic: str, budget: int) -> list[str]:
     """(d) `autoresearch search`: any of the topic's words, reranked by meaning."""
-    return [p.arxiv_id for p in search_topic(client, embedder, SearchRequest(topic, max_results=50)).results]
+    outcome = search_topic(client, embedder, SearchRequest(topic, max_results=50))
+    return [p.arxiv_id for p in outcome.results]
 
 
 RUNNERS: dict[str, Runner] = {"literal": literal, "expansion": expansion, "coverage": coverage,
@@ -71,7 +72,8 @@ def metrics(found: list[str], relevant: set[str]) -> dict[str, float]:
 
 
 def evaluate(corpus_path: Path = SEED_CORPUS, embedder: Embedder | None = None, budget: int = 10,
-             topics: list[str] | None = None, strategies: tuple[str, ...] = STRATEGIES) -> list[dict]:
+             topics: list[str] | None = None,
+             strategies: tuple[str, ...] = STRATEGIES) -> list[dict]:
     """One row per topic and strategy: the metrics and the requests counted at the mirror."""
     truth = topics_of(corpus_path)
     rows = []
@@ -121,7 +123,8 @@ def main() -> None:
     if args.json:
         print(json.dumps({"budget": args.budget, "rows": rows, "failures": failures}))
         return
-    print(f"{'topic':33} {'strategy':10} {'n':>3} {'R@20':>5} {'R@50':>5} {'P@20':>5} {'requests':>8}")
+    print(f"{'topic':33} {'strategy':10} {'n':>3} {'R@20':>5} {'R@50':>5} {'P@20':>5} "
+          f"{'requests':>8}")
     for r in rows:
         print(f"{r['topic']:33} {r['strategy']:10} {r['relevant']:3d} {r['recall@20']:5.2f} "
               f"{r['recall@50']:5.2f} {r['precision@20']:5.2f} {r['requests']:8d}")

@@ -31,16 +31,20 @@ from tools.arxiv import ArxivClient
 from tools.document import ParsedPaper, Reference
 from tools.paper import split_arxiv_id
 from tools.ratelimit import HostLimiter
-from tools.snowball import snowball_search
+from tools.snowball import SnowballOutcome, snowball_search
 
 SHARED_PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pdfs"
 MADE_UP_PREFIX = "0001."
 
 
-def reference_records(parsed: dict[str, ParsedPaper]) -> tuple[list[dict], dict[tuple[str, int], str]]:
+Planted = dict[tuple[str, int], str]
+"""(citing paper, reference index) → the id of the record made for that reference."""
+
+
+def reference_records(parsed: dict[str, ParsedPaper]) -> tuple[list[dict], Planted]:
     """Mirror records for every usable reference, and (citing id, index) → the id planted for it."""
     records: dict[str, dict] = {}
-    planted: dict[tuple[str, int], str] = {}
+    planted: Planted = {}
     for citing, paper in parsed.items():
         for index, reference in enumerate(paper.references):
             arxiv_id = _printed_id(reference)
@@ -88,16 +92,20 @@ def evaluate(parsed: dict[str, ParsedPaper], embedder: Embedder, budget: int = 2
     with MirrorServer(corpus) as mirror:
         for citing, paper in parsed.items():
             with tempfile.TemporaryDirectory() as home:
-                settings = load_settings(home=home, arxiv={"api_url": mirror.api_url, "min_interval_s": 0.0})
-                client = ArxivClient(settings.arxiv, Path(home) / "cache", HostLimiter(Path(home) / "locks", 0.0))
+                settings = load_settings(home=home, arxiv={"api_url": mirror.api_url,
+                                                           "min_interval_s": 0.0})
+                client = ArxivClient(settings.arxiv, Path(home) / "cache",
+                                     HostLimiter(Path(home) / "locks", 0.0))
                 before = len(mirror.api_hits())
                 outcome = snowball_search({citing: paper}, client, embedder, paper.title or citing,
                                           budget, max_results=10_000)
-                rows.append(_row(citing, paper, planted, outcome, len(mirror.api_hits()) - before, budget))
+                hits = len(mirror.api_hits()) - before
+                rows.append(_row(citing, paper, planted, outcome, hits, budget))
     return rows
 
 
-def _row(citing: str, paper: ParsedPaper, planted: dict, outcome, hits: int, budget: int) -> dict:
+def _row(citing: str, paper: ParsedPaper, planted: Planted, outcome: SnowballOutcome, hits: int,
+         budget: int) -> dict:
     found = {c.paper.arxiv_id for c in outcome.candidates}
     with_id = {planted[(citing, i)] for i, r in enumerate(paper.references)
                if (citing, i) in planted and _printed_id(r)} - {citing}

@@ -103,8 +103,9 @@ class CoverageOutcome(BaseModel):
 
 
 def coverage_search(client: ArxivClient, embedder: Embedder, topic: str, *, budget: int = 10,
-                    max_results: int = 50, categories: Sequence[str] = (), since: date | None = None,
-                    until: date | None = None, min_new_fraction: float = 0.1,
+                    max_results: int = 50, categories: Sequence[str] = (),
+                    since: date | None = None, until: date | None = None,
+                    min_new_fraction: float = 0.1,
                     planner: BaseChatModel | None = None, max_rounds: int | None = None,
                     queries: Sequence[str] = (), refresh: bool = False) -> CoverageOutcome:
     """Search `topic` in rounds within `budget` requests; rank and explain the candidates.
@@ -115,7 +116,8 @@ def coverage_search(client: ArxivClient, embedder: Embedder, topic: str, *, budg
     it stops by itself. Raises `FetchError` only when the topic's own query fails; a later query
     that fails is recorded (and arXiv being unavailable ends the search with what was found).
     """
-    search = _Search(client, Vectors(embedder, topic), topic, list(categories), since, until, refresh)
+    vectors = Vectors(embedder, topic)
+    search = _Search(client, vectors, topic, list(categories), since, until, refresh)
     with RequestBudget(client, budget) as meter:
         search.meter = meter
         stopped = search.run(planner, max_rounds, min_new_fraction, planned(queries))
@@ -165,7 +167,8 @@ class _Search:
                 return self.halt
             if stats.new_fraction < min_new:
                 return (f"round {number} added {stats.new_relevant} new relevant papers "
-                        f"({stats.new_fraction:.0%}), below search.min_new_fraction ({min_new:.0%})")
+                        f"({stats.new_fraction:.0%}), below search.min_new_fraction "
+                        f"({min_new:.0%})")
             number += 1
         return f"reached max_rounds = {max_rounds}"
 
@@ -173,7 +176,8 @@ class _Search:
                everything: bool) -> list[Expansion]:
         """Round 1: ask the topic's expansions; return the planner's sub-topics not asked yet (the
         coverage loop checks them for gaps)."""
-        first = [s.paper for s in score_pool(self.topic, list(self.pool.values()), self.vectors)[:10]]
+        ranked = score_pool(self.topic, list(self.pool.values()), self.vectors)
+        first = [s.paper for s in ranked[:10]]
         suggested = plan + topic_variants(self.topic)
         from_planner: list[Expansion] = []
         if planner is not None:
@@ -184,7 +188,8 @@ class _Search:
         mined = phrase_expansions(self.topic, first, self.vectors.embedder, k=4,
                                   asked=[e.phrase for e in from_planner])
         suggested += [e for pair in zip_longest(from_planner, mined) for e in pair if e is not None]
-        share = self.meter.remaining if everything else math.ceil(self.meter.remaining * EXPANSION_SHARE)
+        left = self.meter.remaining
+        share = left if everything else math.ceil(left * EXPANSION_SHARE)
         self.ask(1, "expansion", merge(suggested, self.asked), limit=share)
         return [e for e in from_planner if e.within and e not in self.asked]
 
@@ -200,7 +205,8 @@ class _Search:
         return [p for p, s in zip(papers, self.vectors.similarity(papers), strict=True)
                 if s >= RELEVANT_SIMILARITY]
 
-    def ask(self, number: int, kind: str, expansions: list[Expansion], limit: int | None = None) -> RoundStats:
+    def ask(self, number: int, kind: str, expansions: list[Expansion],
+            limit: int | None = None) -> RoundStats:
         """Send the usable queries of one round (at most `limit`) and record what they brought."""
         before = len(self.relevant())
         known = set(self.pool)
@@ -250,7 +256,7 @@ class _Search:
         return len(papers)
 
     def failed(self, record: QueryRecord, error: FetchError) -> int:
-        """Record a failed query: a refused one is skipped, an unavailable arXiv stops the search."""
+        """Record a failed query: a refused one is skipped, an unavailable arXiv ends the search."""
         record.error = str(error)
         if isinstance(error, ArxivError):  # this query was refused; the others may be fine
             self.warnings.append(f"query {record.phrase!r} failed: {error}")

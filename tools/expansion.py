@@ -10,12 +10,9 @@ so a candidate it finds can say why it is there.
 
 from __future__ import annotations
 
-import json
-import logging
-import re
-from itertools import zip_longest
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal
+from itertools import zip_longest
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel
@@ -26,14 +23,10 @@ from tools.paper import Paper
 from tools.query import phrase_query, topic_terms
 from tools.ranking import paper_text
 
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
-log = logging.getLogger(__name__)
 Source = Literal["topic", "plan", "all words", "acronym", "sub-phrase", "key phrase", "sub-topic",
                  "planner"]
 MIN_SIMILARITY = 0.5
-"""A sub-topic ("<modifier> <topic>") must stay at least this close to the topic (cosine, MiniLM)."""
+"""A sub-topic ("<modifier> <topic>") must stay this close to the topic (cosine, MiniLM)."""
 PHRASING_SIMILARITY = 0.6
 """An alternative phrasing must be at least this close to the topic ('video comprehension' is
 0.82 to 'video understanding'; fragments such as 'head videos' stay under it)."""
@@ -57,7 +50,7 @@ class Expansion(BaseModel):
     """Normalised words: the phrase searched for (all of them, in any order, for `all words`)."""
     source: Source
     why: str
-    """Where it came from, in words: "acronym the first results define for 'video anomaly detection'"."""
+    """Where it came from, in words: "the acronym the first results define for '…'"."""
     similarity: float = 0.0
     """Similarity of the phrase to the topic (0 when not measured)."""
     within: str = ""
@@ -88,7 +81,8 @@ class Expansion(BaseModel):
 
 def literal(topic: str) -> Expansion:
     """The topic itself, as one phrase."""
-    return Expansion(phrase=normalise(topic), source="topic", why="the topic itself", similarity=1.0)
+    return Expansion(phrase=normalise(topic), source="topic", why="the topic itself",
+                     similarity=1.0)
 
 
 def topic_variants(topic: str) -> list[Expansion]:
@@ -151,7 +145,8 @@ def _phrasings(topic_vector: np.ndarray, target: np.ndarray, phrases: list[Phras
     close = [i for i, v in enumerate(vectors @ topic_vector) if v >= PHRASING_SIMILARITY]
     picked = mmr([phrases[i] for i in close], vectors[close], target, k, diversity=0.3)
     similarity = dict(zip([p.text for p in phrases], vectors @ topic_vector, strict=True))
-    return [Expansion(phrase=p.text, source="key phrase", similarity=round(float(similarity[p.text]), 4),
+    return [Expansion(phrase=p.text, source="key phrase",
+                      similarity=round(float(similarity[p.text]), 4),
                       why=f"key phrase of {_where(p, where)}, "
                           f"{similarity[p.text]:.2f} similar to the topic")
             for p in picked]
@@ -236,5 +231,5 @@ def merge(expansions: Iterable[Expansion], asked: Iterable[Expansion] = ()) -> l
     return out
 
 
-def _key(expansion: Expansion) -> tuple[bool, tuple[str, ...]]:
-    return expansion.source == "all words", stems(expansion.phrase)
+def _key(expansion: Expansion) -> tuple[bool, tuple[str, ...], str]:
+    return expansion.source == "all words", stems(expansion.phrase), expansion.within

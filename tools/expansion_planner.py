@@ -38,8 +38,8 @@ class TopicExpansions(BaseModel):
     """Narrower areas, methods or tasks a survey of it would cover."""
 
 
-def planner_expansions(model: BaseChatModel, topic: str, titles: Sequence[str] = (), limit: int = 4,
-                       prompts: PromptBook | None = None) -> list[Expansion]:
+def planner_expansions(model: BaseChatModel, topic: str, titles: Sequence[str] = (),
+                       limit: int = 4, prompts: PromptBook | None = None) -> list[Expansion]:
     """Ask `model` for up to `limit` phrasings and `limit` sub-topics of `topic`.
 
     `titles` (of the first results) ground the answer in what arXiv calls things; they reach the
@@ -57,7 +57,8 @@ def planner_expansions(model: BaseChatModel, topic: str, titles: Sequence[str] =
         raise PlannerError(f"the planner model gave no expansions ({first})") from error
     name = getattr(model, "model_name", "") or type(model).__name__
     words = " ".join(topic_terms(topic))
-    out = [Expansion(phrase=p, source="planner", why=f"another name for the topic, from the planner model ({name})")
+    out = [Expansion(phrase=p, source="planner",
+                     why=f"another name for the topic, from the planner model ({name})")
            for p in clean(reply.phrasings, topic)[:limit]]
     out += [Expansion(phrase=p, source="planner", within=words,
                       why=f"sub-topic named by the planner model ({name})")
@@ -70,6 +71,7 @@ def clean(items: Iterable[str], topic: str) -> list[str]:
     out: list[str] = []
     for item in items:
         phrase = normalise(item)
-        if 1 <= len(phrase.split()) <= MAX_WORDS and stems(phrase) != stems(topic) and phrase not in out:
+        fits = 1 <= len(phrase.split()) <= MAX_WORDS
+        if fits and stems(phrase) != stems(topic) and phrase not in out:
             out.append(phrase)
     return out

@@ -42,7 +42,8 @@ class Vectors:
     """Embeddings of the topic and of papers (by id), computed once each."""
 
     def __init__(self, embedder: Embedder, topic: str) -> None:
-        self.embedder = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
+        cached = isinstance(embedder, CachedEmbedder)
+        self.embedder = embedder if cached else CachedEmbedder(embedder)
         self.topic = self.embedder.embed([topic])[0]
         self._by_id: dict[str, np.ndarray] = {}
 
@@ -50,9 +51,9 @@ class Vectors:
         """One row per paper, in order."""
         missing = [p for p in papers if p.arxiv_id not in self._by_id]
         if missing:
-            for paper, vector in zip(missing, self.embedder.inner.embed([paper_text(p) for p in missing]),
-                                     strict=True):
-                self._by_id[paper.arxiv_id] = vector
+            # Paper texts are long and seen once: they skip the text cache.
+            embedded = self.embedder.inner.embed([paper_text(p) for p in missing])
+            self._by_id.update((p.arxiv_id, v) for p, v in zip(missing, embedded, strict=True))
         if not papers:
             return np.zeros((0, len(self.topic)), dtype=np.float32)
         return np.stack([self._by_id[p.arxiv_id] for p in papers])

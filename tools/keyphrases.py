@@ -83,7 +83,8 @@ def contains(longer: str, shorter: str) -> bool:
     A phrase query for `longer` can then only find a subset of what `shorter` finds.
     """
     big, small = stems(longer), stems(shorter)
-    return bool(small) and any(big[i:i + len(small)] == small for i in range(len(big) - len(small) + 1))
+    size = len(small)
+    return bool(small) and any(big[i:i + size] == small for i in range(len(big) - size + 1))
 
 
 def content_runs(text: str) -> list[list[str]]:

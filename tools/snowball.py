@@ -93,9 +93,9 @@ def snowball_search(parsed_papers: dict[str, ParsedPaper], client: ArxivClient, 
     found = merge_found(cited, known)
     unresolved = [c.reference.title or c.reference.raw[:80] for c in cited
                   if c.paper is None and not c.reference.arxiv_id]
-    return SnowballOutcome(candidates=rank(topic, found, embedder, len(parsed_papers))[:max_results],
-                           requests=meter.sent, cited=len(cited), unresolved=unresolved,
-                           warnings=warnings)
+    candidates = rank(topic, found, embedder, len(parsed_papers))[:max_results]
+    return SnowballOutcome(candidates=candidates, requests=meter.sent, cited=len(cited),
+                           unresolved=unresolved, warnings=warnings)
 
 
 def collect(parsed_papers: dict[str, ParsedPaper], known: set[str]) -> list[Cited]:
@@ -145,7 +145,8 @@ def _match_titles(client: ArxivClient, works: list[Cited]) -> None:
     """Look titles up on arXiv, a few per request; keep only strong matches."""
     for start in range(0, len(works), TITLES_PER_REQUEST):
         batch = works[start:start + TITLES_PER_REQUEST]
-        query = " OR ".join(f'ti:"{" ".join(_words(w.reference.title)[:PHRASE_WORDS])}"' for w in batch)
+        phrases = [" ".join(_words(w.reference.title)[:PHRASE_WORDS]) for w in batch]
+        query = " OR ".join(f'ti:"{phrase}"' for phrase in phrases)
         results = client.search(query, max_results=3 * len(batch))
         for work in batch:
             best, score = _best_title(work.reference, results)
@@ -177,7 +178,8 @@ def rank(topic: str, found: list[Cited], embedder: Embedder, approved: int) -> l
         return []
     by_id = {c.paper.arxiv_id: c for c in found if c.paper}
     most = max(len(c.cited_by) for c in found)
-    scored = score_pool(topic, [c.paper for c in by_id.values() if c.paper], Vectors(embedder, topic))
+    papers = [c.paper for c in by_id.values() if c.paper]
+    scored = score_pool(topic, papers, Vectors(embedder, topic))
     for parts in scored:
         share = len(by_id[parts.paper.arxiv_id].cited_by) / most
         parts.score = round((1 - CITATION_WEIGHT) * parts.score + CITATION_WEIGHT * share, 4)
@@ -185,8 +187,8 @@ def rank(topic: str, found: list[Cited], embedder: Embedder, approved: int) -> l
     out = []
     for number, parts in enumerate(scored, start=1):
         work = by_id[parts.paper.arxiv_id]
-        paper = parts.paper.model_copy(update={"score": parts.score,
-                                               "found_by": [f"cited by {i}" for i in work.cited_by]})
+        citers = [f"cited by {i}" for i in work.cited_by]
+        paper = parts.paper.model_copy(update={"score": parts.score, "found_by": citers})
         why = rank_reason(parts, number, len(scored))
         out.append(Candidate(paper=paper, score=parts.score, reasons=[
             cited_reason(work.cited_by, approved), work.how,

@@ -87,8 +87,9 @@ def thin_themes(topic: str, relevant: Sequence[Paper], vectors: Vectors, asked: 
         centroid = matrix[group].mean(axis=0)
         centroid = centroid / (np.linalg.norm(centroid) or 1.0)
         closeness = float(centroid @ vectors.topic)
-        for suggestion in phrase_expansions(topic, members, vectors.embedder, k=3, asked=asked_phrases,
-                                            where="the theme's papers", focus=centroid):
+        suggestions = phrase_expansions(topic, members, vectors.embedder, k=3, asked=asked_phrases,
+                                        where="the theme's papers", focus=centroid)
+        for suggestion in suggestions:
             if usable(suggestion) and suggestion.phrase not in {t.query.phrase for t in themes}:
                 themes.append(Theme(suggestion.phrase, len(group), round(closeness, 4), suggestion,
                                     [p.arxiv_id for p in members]))
