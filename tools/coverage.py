@@ -294,4 +294,5 @@ def planned(queries: Sequence[str]) -> list[Expansion]:
 
 def found_reason(record: QueryRecord) -> str:
     """"found by query 'talking face generation' (round 2: thin theme …)"."""
-    return f"found by query '{record.phrase}' (round {record.round}: {record.why})"
+    label = " AND ".join(record.phrase.split()) if record.source == "all words" else record.phrase
+    return f"found by query '{label}' (round {record.round}: {record.why})"
