@@ -174,8 +174,8 @@ class _Search:
 
     def expand(self, planner: BaseChatModel | None, plan: list[Expansion],
                everything: bool) -> list[Expansion]:
-        """Round 1: ask the topic's expansions; return the planner's sub-topics not asked yet (the
-        coverage loop checks them for gaps)."""
+        """Round 1: ask the topic's expansions; return those left unasked (the coverage loop
+        asks any that turn out to be gaps)."""
         ranked = score_pool(self.topic, list(self.pool.values()), self.vectors)
         first = [s.paper for s in ranked[:10]]
         suggested = plan + topic_variants(self.topic)
@@ -191,7 +191,8 @@ class _Search:
         left = self.meter.remaining
         share = left if everything else math.ceil(left * EXPANSION_SHARE)
         self.ask(1, "expansion", merge(suggested, self.asked), limit=share)
-        return [e for e in from_planner if e.within and e not in self.asked]
+        return [e for e in suggested if e.source in ("planner", "sub-topic", "key phrase")
+                and e not in self.asked]
 
     def usable(self, expansion: Expansion) -> bool:
         """Whether a query can still find something: not asked, not narrower than a complete one."""

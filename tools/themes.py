@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tools.expansion import Expansion, phrase_expansions
+from tools.expansion import MIN_SIMILARITY, Expansion, phrase_expansions
 from tools.explain import Vectors
 from tools.paper import Paper
 
@@ -80,12 +80,10 @@ def thin_themes(topic: str, relevant: Sequence[Paper], vectors: Vectors, asked: 
     if not groups:
         return themes
     cutoff = max(2.0, float(np.mean([len(g) for g in groups])) / 2)
-    for group in sorted(groups, key=len):
-        if len(group) > cutoff:
-            continue
+    thin = [(group, _centre(matrix[group])) for group in groups if len(group) <= cutoff]
+    # The sparsest first; among equally sparse, the closest to the topic.
+    for group, centroid in sorted(thin, key=lambda t: (len(t[0]), -float(t[1] @ vectors.topic))):
         members = [relevant[i] for i in group]
-        centroid = matrix[group].mean(axis=0)
-        centroid = centroid / (np.linalg.norm(centroid) or 1.0)
         closeness = float(centroid @ vectors.topic)
         suggestions = phrase_expansions(topic, members, vectors.embedder, k=3, asked=asked_phrases,
                                         where="the theme's papers", focus=centroid)
@@ -97,9 +95,14 @@ def thin_themes(topic: str, relevant: Sequence[Paper], vectors: Vectors, asked: 
     return themes
 
 
+def _centre(rows: np.ndarray) -> np.ndarray:
+    centre = rows.mean(axis=0)
+    return centre / (np.linalg.norm(centre) or 1.0)
+
+
 def _gaps(named: Sequence[Expansion], asked: list[str], matrix: np.ndarray,
           vectors: Vectors) -> list[Theme]:
-    """Named sub-topics that no candidate is close to, the farthest first."""
+    """Named sub-topics close to the topic that no candidate is close to, the closest first."""
     fresh = [n for n in named if n.phrase not in asked]
     if not fresh:
         return []
@@ -108,5 +111,6 @@ def _gaps(named: Sequence[Expansion], asked: list[str], matrix: np.ndarray,
     nearest = (phrase_vectors @ matrix.T).max(axis=1) if len(matrix) else np.zeros(len(fresh))
     closeness = phrase_vectors @ vectors.topic
     gaps = [Theme(n.phrase, 0, round(float(c), 4), n)
-            for n, d, c in zip(fresh, nearest, closeness, strict=True) if d < GAP_SIMILARITY]
+            for n, d, c in zip(fresh, nearest, closeness, strict=True)
+            if d < GAP_SIMILARITY and c >= MIN_SIMILARITY]
     return sorted(gaps, key=lambda t: -t.closeness)
