@@ -14,7 +14,7 @@ from typing import Annotated
 import click
 import typer
 
-from agent.commands import common, config, llm, mirror, search
+from agent.commands import ask, common, config, ingest, library, llm, mirror, parse, search
 
 app = typer.Typer(
     name="autoresearch",
@@ -38,7 +38,7 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, config, mirror, llm):
+for module in (search, parse, ingest, library, ask, config, mirror, llm):
     module.register(app)
 
 

@@ -100,6 +100,22 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
              "(ids: {allowed_keys}).",
     ),
     Prompt(
+        name="review_introduction",
+        system=_GROUNDED_SYSTEM,
+        user="{passages}\n\nWrite two short paragraphs that open a survey on \"{topic}\", whose "
+             "sections are: {themes}. Say why the topic matters and what makes it hard, using only "
+             "the papers above. Prose only: no headings, lists or tables. After each claim write the "
+             "id of its paper as [@ID] (ids: {allowed_keys}).",
+    ),
+    Prompt(
+        name="review_open_problems",
+        system=_GROUNDED_SYSTEM,
+        user="{passages}\n\nThe blocks above are limitations and open questions stated by papers "
+             "on \"{topic}\". Write one to three paragraphs on the open problems of the field, "
+             "grouping related limitations. Prose only: no headings, lists or tables. After each "
+             "claim write the id of its paper as [@ID] (ids: {allowed_keys}).",
+    ),
+    Prompt(
         name="summarize_paper",
         system="You summarise one research paper for researchers, from its own text only. "
                + DATA_RULE,

@@ -6,7 +6,7 @@ meet here; both sides code against these models.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -66,6 +66,10 @@ class DraftFigure(BaseModel):
     description: str = ""
     image_path: str
     """Path of the PNG (copied into the export's figures/ folder)."""
+    theme: str = ""
+    """The theme section the figure illustrates."""
+    kind: str = ""
+    """The figure reader's kind (plot / diagram / …), when one has run."""
 
 
 class Statement(BaseModel):
@@ -77,6 +81,8 @@ class Statement(BaseModel):
     support: float = 0.0
     """Best similarity between the sentence and the cited papers' chunks."""
     supported: bool = False
+    reason: str = ""
+    """Why it is (un)supported: `verbatim`, `similar`, `numbers not in the paper`, …"""
 
 
 class Draft(BaseModel):
@@ -91,6 +97,14 @@ class Draft(BaseModel):
     writer: str = "extractive"
     """`extractive`, or the model string that wrote it."""
     revision: int = 0
+    notes: list[str] = Field(default_factory=list)
+    """What the writer did with the reviewer's feedback, and what it could not do."""
+    usage: dict[str, Any] = Field(default_factory=dict)
+    """What an LLM writer spent: `calls`, `input_tokens`, `output_tokens`, `cost_usd` (None when
+    the model has no known price)."""
+    removed_citations: list[str] = Field(default_factory=list)
+    """Citation markers an LLM writer produced for papers outside the review (invented or
+    injected); removed before the draft was assembled, and reported by `verify` as unresolved."""
 
 
 class Verification(BaseModel):

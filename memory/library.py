@@ -1,41 +1,55 @@
 """The library: papers remembered across runs, searchable by meaning.
 
-Every write is idempotent: ids are deterministic (`arxiv_id:version:chunk`), re-adding the same
-version replaces records in place, a new version's chunks replace the old version's, and the
-paper's record file is written last, so a process killed mid-way leaves a paper that simply gets
-re-added on the next ingest. Writers on one embedded store are serialised by a lock file (Chroma's
-embedded client is not multi-process safe).
+A paper is *in* the library once its entry in the `papers` collection exists: that entry is
+written last, after the chunks, the figures and the record file, and removed first. So a process
+killed half-way leaves no half-paper in `list()`, and the next `add` finishes the job (ids are
+deterministic, `arxiv_id:version:chunk`, and every write is an upsert). The entry carries a
+fingerprint of what was stored: re-adding the same content is a no-op, a new version's chunks
+replace the old ones. Chroma's embedded client is not multi-process safe (concurrent writers
+lose HNSW entries), so writes to an embedded store hold a lock file; embedding happens outside it,
+so two ingesting processes still embed in parallel.
 """
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from filelock import FileLock
 
 from agent.settings import Settings
-from memory.chunking import chunk_paper
+from memory.chunking import Chunk, chunk_paper
 from memory.embeddings import Embedder, load_embedder
 from memory.paperstore import PaperStore
 from memory.records import FigureHit, LibraryPaper, Passage
-from memory.store import VectorStore
+from memory.rerank import mmr
+from memory.store import Hit, VectorStore
 from tools.document import Figure, ParsedPaper
 from tools.paper import Paper
+
+INGEST_BATCH = 64
+"""Chunks embedded, then written, per step: bounded memory, and a kill loses at most one step."""
 
 
 class Library:
     """Add, find and remove papers; the one door to memory."""
 
     def __init__(self, store: VectorStore, papers: PaperStore, embedder: Embedder,
-                 write_lock: FileLock | None = None, chunk_chars: int = 1200, chunk_overlap: int = 200) -> None:
+                 write_lock: FileLock | None = None, chunk_chars: int = 1200, chunk_overlap: int = 200,
+                 files_root: Path | None = None) -> None:
         self.store = store
         self.papers = papers
         self.embedder = embedder
         self.write_lock = write_lock
         self.chunk_chars = chunk_chars
         self.chunk_overlap = chunk_overlap
+        self.files_root = files_root
+        """Figure images under this folder are deleted with their paper (never files elsewhere)."""
+        self.ingest_batch = INGEST_BATCH
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Library":
@@ -45,10 +59,14 @@ class Library:
         embedder = embedder or load_embedder(settings.memory)
         token = settings.memory.chroma_token.get_secret_value() if settings.memory.chroma_token else None
         url = settings.memory.chroma_url
-        store = ChromaStore(embedder.name, path=None if url else settings.data_dir / "chroma", url=url, token=token)
         lock = None if url else FileLock(str(settings.path("locks", "library.lock")))
+        # Opening writes too (a new store's schema, the collections): two processes creating one
+        # store at once fail with "table collections already exists" unless serialised.
+        with lock if lock is not None else nullcontext():
+            store = ChromaStore(embedder.name, path=None if url else settings.data_dir / "chroma",
+                                url=url, token=token)
         return cls(store, PaperStore(settings.data_dir / "papers"), embedder, lock,
-                   settings.memory.chunk_chars, settings.memory.chunk_overlap)
+                   settings.memory.chunk_chars, settings.memory.chunk_overlap, settings.data_dir)
 
     def _writing(self) -> AbstractContextManager:
         return self.write_lock if self.write_lock is not None else nullcontext()
@@ -56,53 +74,124 @@ class Library:
     # -- writes -------------------------------------------------------------------------------
 
     def add(self, paper: Paper, parsed: ParsedPaper | None = None) -> LibraryPaper:
-        """Store a paper (its full text when parsed, else its abstract), replacing older versions."""
+        """Store a paper (its full text when parsed, else its abstract), replacing older versions.
+
+        Figure descriptions a figure reader stored earlier are kept when the figure comes back
+        with the same number and caption but no description (a re-parse does not undo them).
+        """
+        paper = _identified(paper, parsed)
+        figures = self._keep_descriptions(paper.arxiv_id, parsed.figures if parsed else [])
+        if parsed is not None:
+            parsed = parsed.model_copy(update={"figures": figures})
         chunks = chunk_paper(paper, parsed, self.chunk_chars, self.chunk_overlap)
-        figures = parsed.figures if parsed else []
+        fingerprint = _fingerprint(self.embedder.name, paper, chunks, figures)
+        unchanged = self._unchanged(paper.arxiv_id, fingerprint, len(chunks), len(figures))
+        if unchanged is not None:
+            return unchanged
+        chunk_ids = self._put_chunks(paper, chunks)
+        figure_vectors = self.embedder.embed([_figure_text(f) for f in figures]) if figures else None
+        paper_vector = self.embedder.embed([_paper_text(paper)])
+        record = LibraryPaper(paper=paper, parsed=parsed, abstract_only=parsed is None,
+                              chunks=len(chunks), figures=len(figures),
+                              added=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         with self._writing():
-            vid = f"{paper.arxiv_id}:{paper.version}"
-            ids = [f"{vid}:{c.number}" for c in chunks]
-            vectors = self.embedder.embed([c.text for c in chunks]) if chunks else None
-            base = {"arxiv_id": paper.arxiv_id, "version": paper.version, "title": paper.title}
-            self.store.upsert("chunks", ids, vectors, [c.text for c in chunks],
-                              [{**base, "section": c.section, "page": c.page, "chunk": c.number} for c in chunks])
-            self._drop_stale("chunks", paper.arxiv_id, set(ids))
-            self._put_figures(paper, figures)
-            self.store.upsert("papers", [paper.arxiv_id], self.embedder.embed([_paper_text(paper)]),
-                              [_paper_text(paper)], [{**base, "published": paper.published}])
-            record = LibraryPaper(paper=paper, parsed=parsed, abstract_only=parsed is None,
-                                  chunks=len(chunks), figures=len(figures),
-                                  added=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            self._put_figures(paper, figures, figure_vectors)
+            self._drop_stale("chunks", paper.arxiv_id, chunk_ids)
             self.papers.save(record)
+            self._commit(record, paper_vector, fingerprint)
         return record
+
+    def _put_chunks(self, paper: Paper, chunks: list[Chunk]) -> set[str]:
+        """Embed and write chunks step by step; the ids written."""
+        vid = f"{paper.arxiv_id}:{paper.version}"
+        base = {"arxiv_id": paper.arxiv_id, "version": paper.version, "title": paper.title}
+        for start in range(0, len(chunks), self.ingest_batch):
+            batch = chunks[start:start + self.ingest_batch]
+            vectors = self.embedder.embed([c.text for c in batch])  # outside the lock on purpose
+            with self._writing():
+                self.store.upsert("chunks", [f"{vid}:{c.number}" for c in batch], vectors,
+                                  [c.text for c in batch],
+                                  [{**base, "section": c.section, "page": c.page, "chunk": c.number}
+                                   for c in batch])
+        return {f"{vid}:{c.number}" for c in chunks}
+
+    def _commit(self, record: LibraryPaper, vector: np.ndarray, fingerprint: str) -> None:
+        """Write the paper's entry: from now on it is in the library."""
+        paper = record.paper
+        meta = {"arxiv_id": paper.arxiv_id, "version": paper.version, "title": paper.title,
+                "published": paper.published, "chunks": record.chunks, "figures": record.figures,
+                "abstract_only": record.abstract_only, "added": record.added,
+                "fingerprint": fingerprint, "paper": paper.model_dump_json()}
+        self.store.upsert("papers", [paper.arxiv_id], vector, [_paper_text(paper)], [meta])
+
+    def _unchanged(self, arxiv_id: str, fingerprint: str, chunks: int, figures: int) -> LibraryPaper | None:
+        """The stored paper when exactly this content is already stored in full, else None."""
+        entry = self.store.get("papers", ids=[arxiv_id])
+        if not entry or entry[0].metadata.get("fingerprint") != fingerprint:
+            return None
+        where = {"arxiv_id": arxiv_id}
+        if len(self.store.ids("chunks", where)) != chunks or len(self.store.ids("figures", where)) != figures:
+            return None
+        return self._from_entry(entry[0])
 
     def update_figures(self, arxiv_id: str, figures: list[Figure]) -> None:
         """Replace a stored paper's figures (e.g. with a figure reader's descriptions)."""
         record = self.papers.load(arxiv_id)
-        if record is None or record.parsed is None:
+        entry = self.store.get("papers", ids=[arxiv_id])
+        if record is None or record.parsed is None or not entry:
             raise KeyError(f"{arxiv_id} is not in the library with its full text")
+        vectors = self.embedder.embed([_figure_text(f) for f in figures]) if figures else None
+        record.parsed.figures = figures
+        record.figures = len(figures)
+        chunks = chunk_paper(record.paper, record.parsed, self.chunk_chars, self.chunk_overlap)
         with self._writing():
-            record.parsed.figures = figures
-            self._put_figures(record.paper, figures)
+            self._put_figures(record.paper, figures, vectors)
             self.papers.save(record)
+            meta = {**entry[0].metadata, "figures": len(figures),
+                    "fingerprint": _fingerprint(self.embedder.name, record.paper, chunks, figures)}
+            self.store.upsert("papers", [arxiv_id], self.embedder.embed([entry[0].text]), [entry[0].text], [meta])
 
     def remove(self, arxiv_id: str) -> bool:
-        """Remove every trace of a paper; False when it was not there."""
+        """Remove every trace of a paper (entry, chunks, figures, record, figure files)."""
         with self._writing():
-            found = bool(self.store.ids("papers", {"arxiv_id": arxiv_id}))
-            for collection in ("chunks", "figures", "papers"):
-                self.store.delete(collection, where={"arxiv_id": arxiv_id})
+            found = bool(self.store.get("papers", ids=[arxiv_id]))
+            self.store.delete("papers", ids=[arxiv_id])  # first: it is out of the library now
+            for collection in ("chunks", "figures"):
+                ids = self.store.ids(collection, {"arxiv_id": arxiv_id})
+                found = found or bool(ids)
+                self.store.delete(collection, ids=ids)
+            record = self.papers.load(arxiv_id)
+            for figure in (record.parsed.figures if record and record.parsed else []):
+                self._delete_file(figure.image_path)
             return self.papers.remove(arxiv_id) or found
 
-    def _put_figures(self, paper: Paper, figures: list[Figure]) -> None:
+    def _delete_file(self, path: str) -> None:
+        """Delete a rendered figure if it lies under the data dir (never a user's own file)."""
+        if not path or self.files_root is None:
+            return
+        target = Path(path).resolve()
+        if target.is_file() and target.is_relative_to(self.files_root.resolve()):
+            target.unlink()
+
+    def _keep_descriptions(self, arxiv_id: str, figures: list[Figure]) -> list[Figure]:
+        stored = self.papers.load(arxiv_id)
+        old = {(f.number, f.caption): f for f in (stored.parsed.figures if stored and stored.parsed else [])}
+        kept = []
+        for figure in figures:
+            before = old.get((figure.number, figure.caption))
+            if before and before.description and not figure.description:
+                figure = figure.model_copy(update={"description": before.description, "kind": before.kind})
+            kept.append(figure)
+        return kept
+
+    def _put_figures(self, paper: Paper, figures: list[Figure], vectors: np.ndarray | None) -> None:
         vid = f"{paper.arxiv_id}:{paper.version}"
         ids = [f"{vid}:fig{f.number}" for f in figures]
-        texts = [f"Figure {f.number}: {f.caption} {f.description}".strip() for f in figures]
-        if figures:
-            metas = [{"arxiv_id": paper.arxiv_id, "version": paper.version, "number": f.number,
-                      "caption": f.caption, "description": f.description, "kind": f.kind,
-                      "image_path": f.image_path, "page": f.page} for f in figures]
-            self.store.upsert("figures", ids, self.embedder.embed(texts), texts, metas)
+        if figures and vectors is not None:
+            metas = [{"arxiv_id": paper.arxiv_id, "version": paper.version, "title": paper.title,
+                      "number": f.number, "caption": f.caption, "description": f.description,
+                      "kind": f.kind, "image_path": f.image_path, "page": f.page} for f in figures]
+            self.store.upsert("figures", ids, vectors, [_figure_text(f) for f in figures], metas)
         self._drop_stale("figures", paper.arxiv_id, set(ids))
 
     def _drop_stale(self, collection: str, arxiv_id: str, keep: set[str]) -> None:
@@ -114,40 +203,97 @@ class Library:
     # -- reads --------------------------------------------------------------------------------
 
     def get(self, arxiv_id: str) -> LibraryPaper | None:
-        """A stored paper, or None."""
-        return self.papers.load(arxiv_id)
+        """A stored paper (with its parsed text when this machine has it), or None."""
+        entry = self.store.get("papers", ids=[arxiv_id])
+        return self._from_entry(entry[0]) if entry else None
 
-    def list(self) -> list[LibraryPaper]:
-        """Every stored paper."""
-        return self.papers.all()
+    def list(self, with_text: bool = True) -> list[LibraryPaper]:
+        """Every stored paper, by id; `with_text=False` skips reading parsed papers from disk."""
+        entries = sorted(self.store.get("papers"), key=lambda h: h.id)
+        return [self._from_entry(e, with_text) for e in entries]
+
+    def _from_entry(self, entry: Hit, with_text: bool = True) -> LibraryPaper:
+        record = self.papers.load(entry.id) if with_text else None
+        meta = entry.metadata
+        if record is not None and record.paper.version == meta.get("version"):
+            return record
+        raw = meta.get("paper")
+        paper = Paper.model_validate_json(raw) if isinstance(raw, str) else Paper(
+            arxiv_id=entry.id, version=str(meta.get("version", "")), title=str(meta.get("title", "")))
+        return LibraryPaper(paper=paper, abstract_only=bool(meta.get("abstract_only", False)),
+                            chunks=int(meta.get("chunks", 0)), figures=int(meta.get("figures", 0)),
+                            added=str(meta.get("added", "")))
 
     def stats(self) -> dict[str, int]:
         """How much is stored."""
         return {"papers": self.store.count("papers"), "chunks": self.store.count("chunks"),
                 "figures": self.store.count("figures")}
 
-    def search(self, query: str, k: int = 8, arxiv_ids: list[str] | None = None) -> list[Passage]:
-        """The `k` chunks closest in meaning to `query`, optionally within some papers."""
-        where = _within(arxiv_ids)
-        hits = self.store.query("chunks", self.embedder.embed([query])[0], k, where)
-        return [Passage(arxiv_id=h.metadata["arxiv_id"], version=h.metadata.get("version", ""),
-                        section=h.metadata.get("section", ""), page=int(h.metadata.get("page", 0)),
-                        chunk=int(h.metadata.get("chunk", 0)), text=h.text, score=round(h.score, 4))
-                for h in hits]
+    def query_vector(self, text: str) -> np.ndarray:
+        """Embed a query once (reuse it for chunks and figures)."""
+        embed_query = getattr(self.embedder, "embed_query", None)
+        return embed_query(text) if embed_query else self.embedder.embed([text])[0]
 
-    def search_figures(self, query: str, k: int = 5, arxiv_ids: list[str] | None = None) -> list[FigureHit]:
+    def search(self, query: str, k: int = 8, arxiv_ids: list[str] | None = None, *,
+               vector: np.ndarray | None = None, diversity: float = 0.0, fetch_k: int = 0) -> list[Passage]:
+        """The `k` chunks closest in meaning to `query`, optionally within some papers.
+
+        With `diversity` > 0, `fetch_k` (default 4k) candidates are reranked by MMR.
+        """
+        vector = self.query_vector(query) if vector is None else vector
+        where = _within(arxiv_ids)
+        if diversity <= 0:
+            hits = self.store.query("chunks", vector, k, where)
+        else:
+            pool = self.store.query("chunks", vector, max(fetch_k, 4 * k), where, with_vectors=True)
+            order = mmr(vector, np.asarray([h.vector for h in pool], dtype=np.float32), k, diversity) if pool else []
+            hits = [pool[i] for i in order]
+        return [Passage(arxiv_id=h.metadata["arxiv_id"], version=h.metadata.get("version", ""),
+                        title=h.metadata.get("title", ""), section=h.metadata.get("section", ""),
+                        page=int(h.metadata.get("page", 0)), chunk=int(h.metadata.get("chunk", 0)),
+                        text=h.text, score=round(h.score, 4)) for h in hits]
+
+    def search_figures(self, query: str, k: int = 5, arxiv_ids: list[str] | None = None, *,
+                       vector: np.ndarray | None = None) -> list[FigureHit]:
         """Figures whose caption or description is closest in meaning to `query`."""
-        hits = self.store.query("figures", self.embedder.embed([query])[0], k, _within(arxiv_ids))
+        vector = self.query_vector(query) if vector is None else vector
+        hits = self.store.query("figures", vector, k, _within(arxiv_ids))
         return [FigureHit(arxiv_id=h.metadata["arxiv_id"], number=str(h.metadata.get("number", "")),
                           caption=h.metadata.get("caption", ""), description=h.metadata.get("description", ""),
                           kind=h.metadata.get("kind", ""), image_path=h.metadata.get("image_path", ""),
                           page=int(h.metadata.get("page", 0)), score=round(h.score, 4)) for h in hits]
 
 
+def _identified(paper: Paper, parsed: ParsedPaper | None) -> Paper:
+    """Give a paper without an arXiv id the local key its PDF's hash makes."""
+    if paper.arxiv_id:
+        return paper
+    if parsed and parsed.arxiv_id:
+        return paper.model_copy(update={"arxiv_id": parsed.arxiv_id, "version": paper.version or parsed.version})
+    if parsed and parsed.sha256:
+        return paper.model_copy(update={"arxiv_id": f"local-{parsed.sha256[:12]}"})
+    raise ValueError(f"paper {paper.title!r} has neither an arXiv id nor a parsed PDF hash")
+
+
+def _fingerprint(model: str, paper: Paper, chunks: list[Chunk], figures: list[Figure]) -> str:
+    """A digest of everything a write would store (the model's name included)."""
+    digest = hashlib.sha256(model.encode())
+    digest.update(paper.model_dump_json(exclude={"score", "found_by"}).encode())
+    for chunk in chunks:
+        digest.update(chunk.model_dump_json().encode())
+    for figure in figures:
+        digest.update(figure.model_dump_json().encode())
+    return digest.hexdigest()
+
+
 def _within(arxiv_ids: list[str] | None) -> dict[str, Any] | None:
     if not arxiv_ids:
         return None
     return {"arxiv_id": arxiv_ids[0]} if len(arxiv_ids) == 1 else {"arxiv_id": {"$in": list(arxiv_ids)}}
+
+
+def _figure_text(figure: Figure) -> str:
+    return f"Figure {figure.number}: {figure.caption} {figure.description}".strip()
 
 
 def _paper_text(paper: Paper) -> str:

@@ -13,6 +13,8 @@ class Passage(BaseModel):
 
     arxiv_id: str
     version: str = ""
+    title: str = ""
+    """The paper's title (for grouping and display)."""
     section: str = ""
     """The section path the chunk came from (`Abstract` for abstract-only papers)."""
     page: int = 0

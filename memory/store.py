@@ -8,14 +8,20 @@ import numpy as np
 from pydantic import BaseModel
 
 
+class StoreUnavailable(RuntimeError):
+    """The vector store cannot be opened or reached (a server down, a bad URL, a bad token)."""
+
+
 class Hit(BaseModel):
-    """One nearest-neighbour result."""
+    """One record from a collection: a nearest-neighbour result, or a plain read."""
 
     id: str
     text: str
     metadata: dict[str, Any]
-    score: float
-    """1 - cosine distance: higher is closer."""
+    score: float = 0.0
+    """1 - cosine distance: higher is closer (0 for plain reads)."""
+    vector: list[float] | None = None
+    """The stored vector, when asked for (MMR reranking needs it)."""
 
 
 class VectorStore(Protocol):
@@ -32,8 +38,13 @@ class VectorStore(Protocol):
         ...
 
     def query(self, collection: str, vector: np.ndarray, k: int,
-              where: dict[str, Any] | None = None) -> list[Hit]:
+              where: dict[str, Any] | None = None, with_vectors: bool = False) -> list[Hit]:
         """The `k` records nearest to `vector`, best first."""
+        ...
+
+    def get(self, collection: str, ids: list[str] | None = None,
+            where: dict[str, Any] | None = None) -> list[Hit]:
+        """Records by id or metadata filter (every record when both are None), with metadata."""
         ...
 
     def ids(self, collection: str, where: dict[str, Any] | None = None) -> list[str]:

@@ -64,6 +64,26 @@ def embedder():
     return load_embedder(MemorySettings())
 
 
+@pytest.fixture(scope="session")
+def review_corpus(tmp_path_factory: pytest.TempPathFactory, embedder):
+    """(settings, library, records): a real Chroma library of seed papers, two with full text and
+    figures, shared read-only by the outline / writer / verify / export tests."""
+    from tests.agent.review_corpus import build_corpus
+
+    return build_corpus(tmp_path_factory.mktemp("review-library"), embedder)
+
+
+@pytest.fixture(scope="session")
+def sample_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Small PDFs built with PyMuPDF (`evals/sample_pdfs.py`): a paper, figure traps, bad inputs."""
+    from evals.sample_pdfs import bad_inputs, tricky
+
+    folder = tmp_path_factory.mktemp("pdfs")
+    found = bad_inputs(folder)
+    found["tricky"] = tricky(folder / "tricky.pdf")
+    return found
+
+
 @pytest.fixture
 def fake_openai():
     """A fake OpenAI-compatible chat server on 127.0.0.1 (stands in for a hosted LLM)."""
@@ -71,3 +91,45 @@ def fake_openai():
 
     with FakeOpenAIServer() as server:
         yield server
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1 over a temp dir; yields its URL."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if chroma is None:
+        pytest.fail("the `chroma` command (installed with chromadb) is not on PATH")
+    for _ in range(3):  # the free port may be taken again before the server binds it
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "chroma-server"),
+                                   "--host", "127.0.0.1", "--port", str(port)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while server.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            server.kill()
+            server.wait()
+            continue
+        try:
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        return
+    pytest.fail("`chroma run` did not answer its heartbeat on 127.0.0.1 within 60 s (3 tries)")

