@@ -11,9 +11,13 @@ in turn is "approved" and snowballed through the mirror:
   record pretends to be one; it is what a title search must find, by title alone;
 - a reference with neither is counted, not used.
 
-Reported per paper: references read, with an id, with a title only; the share of each found as
-candidates (title matches must land on the planted record: a match to another record counts as
-wrong); requests spent against the budget (counted at the mirror). Run:
+Reported per paper, and for all papers approved at once: references read, with an id, with a
+title only; the share of each found as candidates (a title match must land on the planted record:
+a match to another record counts as wrong); candidates cited by more than one approved paper;
+requests spent against the budget (counted at the mirror; the most cited works are looked up
+first, so a tight budget drops the least cited). Titles are searched exactly as the parser read
+them and the planted record carries that same title, so this measures the lookup (batching,
+matching among distractors, the budget), not the parser's reading of titles. Run:
 `python -m evals.snowball_eval [--json] [--budget N] [--pdfs DIR]`.
 """
 
@@ -89,36 +93,42 @@ def evaluate(parsed: dict[str, ParsedPaper], embedder: Embedder, budget: int = 2
         if record["arxiv_id"] not in known:
             corpus.add(record)
     rows = []
+    groups = [{citing: paper} for citing, paper in parsed.items()]
+    if len(parsed) > 1:
+        groups.append(dict(parsed))  # every paper approved at once: shared citations add up
     with MirrorServer(corpus) as mirror:
-        for citing, paper in parsed.items():
+        for approved in groups:
             with tempfile.TemporaryDirectory() as home:
                 settings = load_settings(home=home, arxiv={"api_url": mirror.api_url,
                                                            "min_interval_s": 0.0})
                 client = ArxivClient(settings.arxiv, Path(home) / "cache",
                                      HostLimiter(Path(home) / "locks", 0.0))
                 before = len(mirror.api_hits())
-                outcome = snowball_search({citing: paper}, client, embedder, paper.title or citing,
-                                          budget, max_results=10_000)
+                topic = "; ".join(p.title or i for i, p in approved.items())
+                outcome = snowball_search(approved, client, embedder, topic, budget,
+                                          max_results=10_000)
                 hits = len(mirror.api_hits()) - before
-                rows.append(_row(citing, paper, planted, outcome, hits, budget))
+                rows.append(_row(approved, planted, outcome, hits, budget))
     return rows
 
 
-def _row(citing: str, paper: ParsedPaper, planted: Planted, outcome: SnowballOutcome, hits: int,
+def _row(approved: dict[str, ParsedPaper], planted: Planted, outcome: SnowballOutcome, hits: int,
          budget: int) -> dict:
     found = {c.paper.arxiv_id for c in outcome.candidates}
-    with_id = {planted[(citing, i)] for i, r in enumerate(paper.references)
-               if (citing, i) in planted and _printed_id(r)} - {citing}
-    by_title = {planted[(citing, i)] for i, r in enumerate(paper.references)
-                if (citing, i) in planted and not _printed_id(r)}
+    refs = [(c, i, r) for c, p in approved.items() for i, r in enumerate(p.references)
+            if (c, i) in planted]
+    with_id = {planted[(c, i)] for c, i, r in refs if _printed_id(r)} - set(approved)
+    by_title = {planted[(c, i)] for c, i, r in refs if not _printed_id(r)}
     titled = [c for c in outcome.candidates if c.reasons[1].startswith("title matched")]
     wrong = [c for c in titled if c.paper.arxiv_id not in by_title]
-    return {"paper": citing, "references": len(paper.references), "with_id": len(with_id),
-            "title_only": len(by_title),
+    shared = [c for c in outcome.candidates if not c.reasons[0].startswith("cited by 1 ")]
+    return {"paper": next(iter(approved)) if len(approved) == 1 else f"all {len(approved)}",
+            "references": sum(len(p.references) for p in approved.values()),
+            "with_id": len(with_id), "title_only": len(by_title),
             "found_with_id": round(len(found & with_id) / len(with_id), 4) if with_id else None,
             "found_by_title": round(len(found & by_title) / len(by_title), 4) if by_title else None,
             "wrong_title_matches": len(wrong), "candidates": len(outcome.candidates),
-            "requests": hits, "budget": budget}
+            "cited_by_several": len(shared), "requests": hits, "budget": budget}
 
 
 def parse_shared(folder: Path = SHARED_PDFS) -> dict[str, ParsedPaper]:
@@ -150,11 +160,12 @@ def main() -> None:
         print(json.dumps({"budget": args.budget, "rows": rows}))
         return
     print(f"{'paper':12} {'refs':>4} {'w/ id':>5} {'title':>5} {'found id':>8} {'found ti':>8} "
-          f"{'wrong':>5} {'requests':>8}")
+          f"{'wrong':>5} {'cited>1':>7} {'requests':>8}")
     for r in rows:
         print(f"{r['paper'][:12]:12} {r['references']:4d} {r['with_id']:5d} {r['title_only']:5d} "
               f"{_pct(r['found_with_id']):>8} {_pct(r['found_by_title']):>8} "
-              f"{r['wrong_title_matches']:5d} {r['requests']:5d}/{r['budget']}")
+              f"{r['wrong_title_matches']:5d} {r['cited_by_several']:7d} "
+              f"{r['requests']:5d}/{r['budget']}")
 
 
 def _pct(value: float | None) -> str:

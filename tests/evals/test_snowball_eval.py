@@ -3,6 +3,10 @@ be real, and the measurement over it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from evals.snowball_eval import MADE_UP_PREFIX, evaluate, reference_records
 from tools.document import ParsedPaper, Reference
 
@@ -40,3 +44,17 @@ def test_the_eval_finds_references_by_id_and_by_title(embedder) -> None:
     assert rows["2501.10120"]["wrong_title_matches"] == 0
     assert rows["2501.10120"]["requests"] == 2 <= rows["2501.10120"]["budget"]
     assert rows["2302.07302"]["found_with_id"] is None and rows["2302.07302"]["requests"] == 1
+    together = rows["all 2"]
+    assert together["cited_by_several"] == 1  # the residual network paper, cited by both
+    assert together["requests"] <= 3 and together["found_by_title"] == 1.0
+
+
+@pytest.mark.shared_data
+def test_deepseek_r1_references_come_in_within_the_budget(shared_data: Path, embedder) -> None:
+    from tools.pdf import parse_pdf
+
+    paper = parse_pdf(shared_data / "pdfs" / "arxiv_2501.12948v1.pdf", figures_dir=None)
+    assert sum(1 for r in paper.references if r.arxiv_id) >= 10
+    row = evaluate({"2501.12948": paper}, embedder, budget=6)[0]
+    assert row["found_with_id"] == 1.0 and row["wrong_title_matches"] == 0
+    assert row["requests"] <= 6
