@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from agent.prompts import PromptBook
 from tools.expansion import Expansion
 from tools.keyphrases import normalise, stems
 from tools.query import topic_terms
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+    from agent.prompts import PromptBook
 
 MAX_WORDS = 6
 
@@ -45,6 +46,7 @@ def planner_expansions(model: BaseChatModel, topic: str, titles: Sequence[str] =
     `titles` (of the first results) ground the answer in what arXiv calls things; they reach the
     model inside a data block. Raises `PlannerError`.
     """
+    from agent.prompts import PromptBook
     from agent.structured import structured
 
     book = prompts or PromptBook()
