@@ -1,9 +1,13 @@
-"""The run registry: every review run on a data dir, readable and cancellable from any process.
+"""The run registry: every review run, readable and cancellable from any process.
 
-A small SQLite table beside the checkpoints holds each run's topic, status, the gate it waits at,
-its output folder and timestamps. While a process drives a run it holds the run's lock file, so
-other processes can tell a live run from one whose process died (which `runs resume` picks up).
-A cancel on a live run sets a flag the driving process reads at its next stage or progress step.
+A small table beside the checkpoints holds each run's topic, status, the gate it waits at, its
+output folder and timestamps. While a process drives a run it holds the run's lock, so other
+processes can tell a live run from one whose process died (which `runs resume` picks up). A cancel
+on a live run sets a flag the driving process reads at its next stage or progress step.
+
+`RunRegistry` is the interface; `SqliteRunRegistry` (here: a file and lock files in the data dir,
+one machine) and `agent.runs_postgres.PostgresRunRegistry` (a table and advisory locks in the
+shared database, many machines) implement it; `agent.services.run_registry` picks by setting.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from filelock import FileLock, Timeout
 from pydantic import BaseModel
@@ -70,12 +74,73 @@ def new_run_id() -> str:
     return f"{datetime.now(timezone.utc):%Y%m%d}-{secrets.token_hex(3)}"
 
 
-def _now() -> str:
+def now() -> str:
+    """A timestamp as the registry stores it (UTC, ISO 8601, to the second)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class RunRegistry:
-    """Read and write the runs table; hand out per-run locks."""
+def pick(rows: list[Any], run_id: str) -> Any:
+    """The row a run id or unique prefix names, from rows matching it (the exact id first)."""
+    if not rows:
+        raise RunNotFound(f"no run {run_id!r} (see `autoresearch runs list`)")
+    if len(rows) > 1 and rows[0]["run_id"] != run_id:
+        raise RunNotFound(f"{run_id!r} matches {len(rows)} runs; give more of the id")
+    return rows[0]
+
+
+def row_info(row: Any, live: bool) -> RunInfo:
+    """A registry row (SQLite or Postgres, read by column name) as a RunInfo."""
+    return RunInfo(run_id=row["run_id"], topic=row["topic"], status=row["status"], gate=row["gate"],
+                   out_dir=row["out_dir"], created=row["created"], updated=row["updated"],
+                   error=row["error"], cancel_requested=bool(row["cancel_requested"]), live=live)
+
+
+class RunRegistry(Protocol):
+    """Where runs are recorded, and who drives each one right now."""
+
+    def create(self, run_id: str, topic: str, out_dir: str, request: str) -> None:
+        """Record a new run as running."""
+        ...
+
+    def set_status(self, run_id: str, status: RunStatus, gate: GateName | None = None, error: str = "") -> None:
+        """Move a run to a new status (the gate only while paused)."""
+        ...
+
+    def request_cancel(self, run_id: str) -> None:
+        """Ask the process driving a live run to stop."""
+        ...
+
+    def cancel_requested(self, run_id: str) -> bool:
+        """Whether someone asked this run to stop."""
+        ...
+
+    def request_json(self, run_id: str) -> str:
+        """The run's request as stored at its start."""
+        ...
+
+    def get(self, run_id: str) -> RunInfo:
+        """A run by its id or a unique prefix of it."""
+        ...
+
+    def list(self, limit: int = 50) -> list[RunInfo]:
+        """The latest runs, newest first."""
+        ...
+
+    def driving(self, run_id: str) -> AbstractContextManager[None]:
+        """Hold the run's lock while driving it; RunBusy when another process (or thread) does."""
+        ...
+
+    def is_live(self, run_id: str) -> bool:
+        """Whether some process holds the run's lock (it is released when that process dies)."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+class SqliteRunRegistry:
+    """The runs table in a SQLite file and per-run lock files: one data dir, one machine."""
 
     def __init__(self, path: Path, locks_dir: Path) -> None:
         self.path = path
@@ -96,18 +161,18 @@ class RunRegistry:
         """Record a new run as running."""
         with self._db() as db:
             db.execute("INSERT INTO runs (run_id, topic, status, out_dir, request, created, updated) "
-                       "VALUES (?, ?, 'running', ?, ?, ?, ?)", (run_id, topic, out_dir, request, _now(), _now()))
+                       "VALUES (?, ?, 'running', ?, ?, ?, ?)", (run_id, topic, out_dir, request, now(), now()))
 
     def set_status(self, run_id: str, status: RunStatus, gate: GateName | None = None, error: str = "") -> None:
         """Move a run to a new status (the gate only while paused)."""
         with self._db() as db:
             db.execute("UPDATE runs SET status = ?, gate = ?, error = ?, updated = ? WHERE run_id = ?",
-                       (status, gate, error, _now(), run_id))
+                       (status, gate, error, now(), run_id))
 
     def request_cancel(self, run_id: str) -> None:
         """Ask the process driving a live run to stop."""
         with self._db() as db:
-            db.execute("UPDATE runs SET cancel_requested = 1, updated = ? WHERE run_id = ?", (_now(), run_id))
+            db.execute("UPDATE runs SET cancel_requested = 1, updated = ? WHERE run_id = ?", (now(), run_id))
 
     def cancel_requested(self, run_id: str) -> bool:
         """Whether someone asked this run to stop."""
@@ -128,11 +193,7 @@ class RunRegistry:
         with self._db() as db:
             rows = db.execute("SELECT * FROM runs WHERE run_id = ? OR run_id LIKE ? ORDER BY run_id = ? DESC",
                               (run_id, f"{run_id}%", run_id)).fetchall()
-        if not rows:
-            raise RunNotFound(f"no run {run_id!r} (see `autoresearch runs list`)")
-        if len(rows) > 1 and rows[0]["run_id"] != run_id:
-            raise RunNotFound(f"{run_id!r} matches {len(rows)} runs; give more of the id")
-        return self._info(rows[0])
+        return self._info(pick(rows, run_id))
 
     def list(self, limit: int = 50) -> list[RunInfo]:
         """The latest runs, newest first."""
@@ -141,10 +202,10 @@ class RunRegistry:
         return [self._info(r) for r in rows]
 
     def _info(self, row: sqlite3.Row) -> RunInfo:
-        return RunInfo(run_id=row["run_id"], topic=row["topic"], status=row["status"], gate=row["gate"],
-                       out_dir=row["out_dir"], created=row["created"], updated=row["updated"],
-                       error=row["error"], cancel_requested=bool(row["cancel_requested"]),
-                       live=row["status"] == "running" and self.is_live(row["run_id"]))
+        return row_info(row, live=row["status"] == "running" and self.is_live(row["run_id"]))
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own connection."""
 
     # -- who drives a run -------------------------------------------------------------------------
 

@@ -43,34 +43,44 @@ def library(settings: Settings, embedding: Embedder | None = None):
 
 
 def checkpointer(settings: Settings):
-    """The LangGraph checkpointer that keeps paused and interrupted runs (SQLite in the data dir).
+    """The LangGraph checkpointer that keeps paused and interrupted runs (`checkpoint.backend`).
 
-    A run paused or killed in one process resumes from another on the same data dir. The
-    serializer may only rebuild the state's own models (`agent.state.checkpoint_types`).
+    SQLite in the data dir by default: a run paused or killed in one process resumes from another
+    on the same data dir. Postgres (`checkpoint.postgres_dsn`): from any machine using the same
+    database. The serializer may only rebuild the state's own models (`agent.state.checkpoint_types`).
     """
-    if settings.checkpoint.backend != "sqlite":
-        raise NotImplementedError(
-            f"checkpoint.backend = {settings.checkpoint.backend!r} is not supported yet; use sqlite")
-    import sqlite3
-
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-    from langgraph.checkpoint.sqlite import SqliteSaver
 
     from agent.state import checkpoint_types
+
+    serde = JsonPlusSerializer(allowed_msgpack_modules=checkpoint_types())
+    if settings.checkpoint.backend == "postgres":
+        from agent.postgres import postgres_checkpointer
+
+        return postgres_checkpointer(settings.checkpoint, serde)
+    import sqlite3
+
+    from langgraph.checkpoint.sqlite import SqliteSaver
 
     connection = sqlite3.connect(settings.path("runs", "checkpoints.sqlite"), check_same_thread=False,
                                  timeout=30)
     connection.execute("PRAGMA journal_mode=WAL")
-    saver = SqliteSaver(connection, serde=JsonPlusSerializer(allowed_msgpack_modules=checkpoint_types()))
+    saver = SqliteSaver(connection, serde=serde)
     saver.setup()
     return saver
 
 
 def run_registry(settings: Settings):
-    """The list of review runs every process on this data dir can read and cancel."""
-    from agent.runs import RunRegistry
+    """The list of review runs every process can read and cancel: beside the checkpoints, in
+    the data dir (SQLite) or the shared database (Postgres)."""
+    if settings.checkpoint.backend == "postgres":
+        from agent.postgres import dsn_of
+        from agent.runs_postgres import PostgresRunRegistry
 
-    return RunRegistry(settings.path("runs", "runs.sqlite"), settings.data_dir / "runs" / "locks")
+        return PostgresRunRegistry(dsn_of(settings.checkpoint), settings.checkpoint.pool_size)
+    from agent.runs import SqliteRunRegistry
+
+    return SqliteRunRegistry(settings.path("runs", "runs.sqlite"), settings.data_dir / "runs" / "locks")
 
 
 def chat_model(settings: Settings, role: str, usage=None):

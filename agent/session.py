@@ -1,9 +1,9 @@
 """The one door every front end uses to run reviews: start, resume, list, show, cancel.
 
-A run is a LangGraph thread behind the SQLite checkpointer (its id is the thread id). `start` and
-`resume` return iterators of typed events (`agent.events`); the run advances as the caller
-iterates and stops at a gate (ApprovalNeeded), at the end (Finished) or on an error (Failed).
-Nothing is lost if the caller stops iterating or the process dies: the run stays resumable.
+A run is a LangGraph thread behind the checkpointer (SQLite, or Postgres when shared; its id is
+the thread id). `start` and `resume` return iterators of typed events (`agent.events`); the run
+advances as the caller iterates and stops at a gate (ApprovalNeeded), at the end (Finished) or on
+an error (Failed). Nothing is lost if the caller stops iterating or the process dies: the run stays resumable.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class ReviewSession:
         self.chat_models = chat_models or _configured_chat_model
         self.services = services or ReviewServices(settings)
         self.stages = stages or production_stages()
+        self._owns_registry = registry is None
         self.registry = registry or factories.run_registry(settings)
         self._checkpointer = checkpointer
         self._graph: Any = None
@@ -66,10 +67,12 @@ class ReviewSession:
         return self._graph
 
     def close(self) -> None:
-        """Close the checkpointer's connection."""
+        """Close the checkpointer's connection (or pool), and the registry this session opened."""
         connection = getattr(self._checkpointer, "conn", None)
         if connection is not None:
             connection.close()
+        if self._owns_registry:
+            self.registry.close()
 
     def __enter__(self) -> "ReviewSession":
         return self

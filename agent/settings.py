@@ -190,10 +190,17 @@ class SearchSettings(BaseModel):
 
 
 class CheckpointSettings(BaseModel):
-    """Where LangGraph checkpoints (paused and finished runs) live."""
+    """Where LangGraph checkpoints and the run registry (paused and finished runs) live."""
 
     backend: Literal["sqlite", "postgres"] = "sqlite"
+    """`sqlite`: files in the data dir (one machine); `postgres`: one database every machine
+    shares, so a run started on one is listed, approved and resumed from another."""
     postgres_dsn: SecretStr | None = None
+    """libpq DSN or URL for `postgres` (`postgresql://user:pw@host:5432/db`); a secret: never
+    printed (env `AUTORESEARCH_CHECKPOINT__POSTGRES_DSN`)."""
+    pool_size: int = Field(4, ge=1)
+    """Most Postgres connections one process keeps for checkpoints (the run registry keeps up to
+    as many again, plus one per run it is driving)."""
 
 
 class SlackSettings(BaseModel):

@@ -41,6 +41,10 @@ def _client(path: Path | None, url: str, token: str | None):
                                      ssl=parts.scheme == "https", headers=headers, settings=settings)
         client.heartbeat()
     except (ValueError, ConnectionError, OSError) as error:
+        if any(word in str(error) for word in ("Unauthorized", "Forbidden", "401", "403")):
+            raise StoreUnavailable(f"the Chroma server at {url} refused the request ({error}): "
+                                   f"{'check' if token else 'set'} memory.chroma_token (env "
+                                   "AUTORESEARCH_MEMORY__CHROMA_TOKEN)") from error
         raise StoreUnavailable(f"cannot reach the Chroma server at {url} ({error}); start it with "
                                "`chroma run --path DIR --port N`, or unset memory.chroma_url") from error
     return client
@@ -115,3 +119,37 @@ class ChromaStore:
 
     def count(self, collection: str) -> int:
         return self._collections[collection].count()
+
+    # -- copying a store (`autoresearch library migrate`) -----------------------------------------
+
+    def page(self, collection: str, offset: int, limit: int) -> tuple[list[str], np.ndarray, list[str], list[Any]]:
+        """Records `offset`…`offset+limit` as stored, vectors included: (ids, vectors, texts, metadatas)."""
+        found = self._collections[collection].get(offset=offset, limit=limit,
+                                                  include=["embeddings", "documents", "metadatas"])
+        vectors = found.get("embeddings")
+        rows = np.asarray(vectors if vectors is not None else [], dtype=np.float32)
+        return list(found["ids"]), rows, list(found["documents"] or []), list(found["metadatas"] or [])
+
+    def present(self, collection: str, ids: list[str]) -> set[str]:
+        """Which of `ids` this store holds."""
+        have: set[str] = set()
+        for start in range(0, len(ids), self.batch):
+            have.update(self._collections[collection].get(ids=ids[start:start + self.batch], include=[])["ids"])
+        return have
+
+
+def recorded_model(path: Path) -> str | None:
+    """The embedding model an embedded store at `path` was filled with (None: no library there)."""
+    if not (path / "chroma.sqlite3").is_file():
+        return None
+    from chromadb.errors import NotFoundError
+
+    client = _client(path, "", None)
+    for name in COLLECTIONS:
+        try:
+            metadata = client.get_collection(f"autoresearch-{name}").metadata or {}
+        except NotFoundError:
+            continue
+        if metadata.get("embedding_model"):
+            return str(metadata["embedding_model"])
+    return None

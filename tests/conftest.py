@@ -142,3 +142,28 @@ def slack_api():
 
     with FakeSlackApi() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator:
+    """A real PostgreSQL (the Debian package's binaries) on 127.0.0.1 in a temp dir, for the session.
+
+    Skips, saying why, only where the server binaries are not installed (CI installs them).
+    """
+    pytest.importorskip("psycopg", reason="the postgres extra is not installed: pip install -e '.[postgres]'")
+    from evals.local_postgres import PostgresMissing, TempPostgres
+
+    try:
+        server = TempPostgres()
+    except PostgresMissing as missing:
+        pytest.skip(str(missing))
+    with server:
+        yield server
+
+
+@pytest.fixture
+def postgres_dsn(postgres_server) -> str:
+    """A fresh, empty database on the session's PostgreSQL; its DSN."""
+    import secrets
+
+    return postgres_server.create_database(f"test_{secrets.token_hex(4)}")

@@ -10,7 +10,7 @@ from rich.table import Table
 from agent.commands.common import EXIT_USAGE, JSON_HELP, fail, print_json, settings_from, stdout
 from agent.settings import Settings
 
-library_app = typer.Typer(help="The papers remembered across runs (list, show, remove, stats).",
+library_app = typer.Typer(help="The papers remembered across runs (list, show, remove, stats, migrate).",
                           no_args_is_help=True)
 
 
@@ -124,3 +124,46 @@ def stats(ctx: typer.Context,
         print_json(document)
         return
     stdout().print("\n".join(f"{k:16} {v}" for k, v in document.items()), markup=False, highlight=False)
+
+
+@library_app.command("migrate")
+def migrate(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="The Chroma server's URL: http://host:8000.")],
+    token: Annotated[str | None, typer.Option(help="Its auth token (default memory.chroma_token; prefer the "
+                                                   "env AUTORESEARCH_MEMORY__CHROMA_TOKEN to a flag).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Copy the embedded library (this data dir's) to a Chroma server, vectors as stored; safe to re-run."""
+    from filelock import FileLock
+
+    from memory.chroma import ChromaStore, EmbeddingMismatch
+    from memory.migrate import migrate as copy_library
+    from memory.migrate import open_source
+    from memory.store import StoreUnavailable
+
+    settings = settings_from(ctx)
+    secret = token or (settings.memory.chroma_token.get_secret_value() if settings.memory.chroma_token else None)
+    try:
+        # The library's write lock: no process adds to the embedded store while it is read.
+        with FileLock(str(settings.path("locks", "library.lock"))):
+            source = open_source(settings.data_dir / "chroma")
+            target = ChromaStore(source.embedding_model, url=to, token=secret)
+            report = copy_library(source, target)
+    except (StoreUnavailable, EmbeddingMismatch) as error:
+        fail(str(error))
+    if as_json:
+        print_json(report)
+    else:
+        table = Table(title=f"{report.source} → {report.target} ({report.embedding_model}, {report.seconds:.1f} s)",
+                      title_justify="left")
+        for column in ("collection", "source", "new", "replaced", "on server", "missing"):
+            table.add_column(column)
+        for c in report.collections:
+            table.add_row(c.name, str(c.source), str(c.new), str(c.replaced), str(c.target), str(c.missing))
+        stdout().print(table)
+        if report.verified:
+            stdout().print(f"verified; now set memory.chroma_url = {to!r} (env AUTORESEARCH_MEMORY__CHROMA_URL)",
+                           markup=False, highlight=False)
+    if not report.verified:
+        fail(f"{sum(c.missing for c in report.collections)} records did not reach {to}; run it again")

@@ -1,19 +1,47 @@
-"""The run registry: ids and prefixes, statuses, who is driving a run, cancel flags."""
+"""The run registry, SQLite and Postgres alike: ids and prefixes, statuses, who is driving a run,
+cancel flags. The Postgres cases run against a real PostgreSQL server on 127.0.0.1."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from agent.runs import RunBusy, RunNotFound, RunRegistry, new_run_id
+from agent import services
+from agent.runs import RunBusy, RunNotFound, RunRegistry, SqliteRunRegistry, new_run_id
+from agent.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+HOLD = """
+import sys
+from agent import services
+from agent.settings import load_settings
+registry = services.run_registry(load_settings())
+with registry.driving(sys.argv[1]):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
 
 
-@pytest.fixture
-def registry(tmp_path: Path) -> RunRegistry:
-    return RunRegistry(tmp_path / "runs.sqlite", tmp_path / "locks")
+@pytest.fixture(params=["sqlite", "postgres"])
+def registry(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[RunRegistry]:
+    """The registry `agent.services` builds for each backend (env set, so subprocesses agree)."""
+    if request.param == "postgres":
+        monkeypatch.setenv("AUTORESEARCH_CHECKPOINT__BACKEND", "postgres")
+        monkeypatch.setenv("AUTORESEARCH_CHECKPOINT__POSTGRES_DSN", request.getfixturevalue("postgres_dsn"))
+    built = services.run_registry(load_settings())
+    yield built
+    built.close()
+
+
+def test_the_factory_picks_the_backend(registry: RunRegistry) -> None:
+    backend = load_settings().checkpoint.backend
+    assert type(registry).__name__ == {"sqlite": "SqliteRunRegistry", "postgres": "PostgresRunRegistry"}[backend]
+    assert (load_settings().data_dir / "runs" / "runs.sqlite").exists() == (backend == "sqlite")
 
 
 def test_runs_are_found_by_id_or_unique_prefix(registry: RunRegistry) -> None:
@@ -38,25 +66,48 @@ def test_status_gate_and_cancel_flag(registry: RunRegistry) -> None:
     assert (info.status, info.gate, info.cancel_requested) == ("paused", "outline", False)
     registry.request_cancel(run_id)
     assert registry.cancel_requested(run_id) and registry.get(run_id).cancel_requested
+    with pytest.raises(RunNotFound):
+        registry.request_json("20990101-ffffff")
 
 
-def test_a_run_is_live_while_some_process_drives_it(registry: RunRegistry, tmp_path: Path) -> None:
+def test_a_run_is_live_while_some_process_drives_it(registry: RunRegistry) -> None:
     run_id = "20260101-live00"
     registry.create(run_id, "vad", "/out", "{}")
+    other = "20260101-other0"
+    registry.create(other, "vad", "/out", "{}")
     assert not registry.is_live(run_id)
     with registry.driving(run_id):
         assert registry.is_live(run_id) and registry.get(run_id).live
+        assert not registry.is_live(other) and not registry.get(other).live
         with pytest.raises(RunBusy):
             with registry.driving(run_id):
                 pass
     assert not registry.is_live(run_id)
-    # Another process holding the lock (and dying) is seen the same way: the kernel drops the lock.
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
-         "lock.acquire(); print('held', flush=True); sys.stdin.read()", str(tmp_path / "locks" / f"{run_id}.lock")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    # Another process holding the lock, then killed, is seen the same way: its lock goes with it.
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, run_id], cwd=REPO, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    assert registry.is_live(run_id)
+    assert registry.is_live(run_id) and [r.live for r in registry.list() if r.run_id == run_id] == [True]
+    with pytest.raises(RunBusy):
+        with registry.driving(run_id):
+            pass
     holder.kill()
     holder.wait()
-    assert not registry.is_live(run_id)
+    # Postgres ends the dead client's session a moment after the kernel closes its socket.
+    assert released(registry, run_id, within_s=10)
+    with registry.driving(run_id):
+        assert registry.is_live(run_id)
+
+
+def test_sqlite_registry_is_the_default() -> None:
+    assert isinstance(services.run_registry(load_settings()), SqliteRunRegistry)
+
+
+def released(registry: RunRegistry, run_id: str, within_s: float) -> bool:
+    """Whether the run's lock is free now or becomes free within `within_s` (polled, no fixed sleep)."""
+    deadline = time.monotonic() + within_s
+    while registry.is_live(run_id):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
