@@ -7,8 +7,10 @@ another model is refused instead of silently mixing vector spaces. chromadb is i
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -16,6 +18,27 @@ import numpy as np
 from memory.store import Hit, StoreUnavailable
 
 COLLECTIONS = ("papers", "chunks", "figures")
+READ_RETRIES = 4
+"""Tries for a read that meets Chroma's transient "Error creating hnsw segment reader: Nothing found
+on disk": a query racing the first flush of a collection another client is writing (seen with
+`chroma run` 1.5.9 under concurrent writers; the next try, 50 ms later, succeeds)."""
+
+
+T = TypeVar("T")
+
+
+def _read(call: Callable[[], T]) -> T:
+    """Run a read, retrying the transient segment-reader race with a short backoff."""
+    from chromadb.errors import InternalError
+
+    for attempt in range(READ_RETRIES):
+        try:
+            return call()
+        except InternalError as error:
+            if "hnsw segment reader" not in str(error) or attempt == READ_RETRIES - 1:
+                raise
+            time.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
 
 
 class EmbeddingMismatch(RuntimeError):
@@ -95,9 +118,9 @@ class ChromaStore:
         if k <= 0:
             return []
         include = ["documents", "metadatas", "distances"] + (["embeddings"] if with_vectors else [])
-        found = self._collections[collection].query(
+        found = _read(lambda: self._collections[collection].query(
             query_embeddings=np.asarray([vector], dtype=np.float32), n_results=k,
-            where=where or None, include=include)
+            where=where or None, include=include))
         vectors = found.get("embeddings")
         rows = vectors[0] if vectors is not None else [None] * len(found["ids"][0])
         return [Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - d,
@@ -109,16 +132,16 @@ class ChromaStore:
             where: dict[str, Any] | None = None) -> list[Hit]:
         if ids is not None and not ids:
             return []
-        found = self._collections[collection].get(ids=ids, where=where or None,
-                                                  include=["documents", "metadatas"])
+        found = _read(lambda: self._collections[collection].get(ids=ids, where=where or None,
+                                                                include=["documents", "metadatas"]))
         return [Hit(id=i, text=t or "", metadata=m or {})
                 for i, t, m in zip(found["ids"], found["documents"], found["metadatas"], strict=True)]
 
     def ids(self, collection: str, where: dict[str, Any] | None = None) -> list[str]:
-        return list(self._collections[collection].get(where=where or None, include=[])["ids"])
+        return list(_read(lambda: self._collections[collection].get(where=where or None, include=[]))["ids"])
 
     def count(self, collection: str) -> int:
-        return self._collections[collection].count()
+        return _read(self._collections[collection].count)
 
     # -- copying a store (`autoresearch library migrate`) -----------------------------------------
 
