@@ -94,6 +94,8 @@ class LoadReport(BaseModel):
     """One run alone on the same servers, before the load."""
     baseline_ask: AskStats | None = None
     """The ask loop on the idle servers."""
+    local_wall_s: float | None = None
+    """The same runs at once, each with SQLite and embedded Chroma in its own data dir (no ask loop)."""
 
 
 def ask_loop(stop_file: Path, out: Path, max_asks: int = 0) -> None:
@@ -175,12 +177,16 @@ class Deployment(BaseModel):
     api_url: str
     pdf_url: str
 
-    def env(self, home: Path) -> dict[str, str]:
-        """The environment of a process with its own data dir on this deployment."""
-        return {**os.environ, "AUTORESEARCH_HOME": str(home), "AUTORESEARCH_CHECKPOINT__BACKEND": "postgres",
-                "AUTORESEARCH_CHECKPOINT__POSTGRES_DSN": self.postgres_dsn,
-                "AUTORESEARCH_MEMORY__CHROMA_URL": self.chroma_url, "AUTORESEARCH_ARXIV__API_URL": self.api_url,
-                "AUTORESEARCH_ARXIV__PDF_URL": self.pdf_url, "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0"}
+    def env(self, home: Path, shared: bool = True) -> dict[str, str]:
+        """The environment of a process with its own data dir on this deployment (or, not shared,
+        with SQLite and embedded Chroma in that data dir: a laptop on its own)."""
+        env = {**os.environ, "AUTORESEARCH_HOME": str(home), "AUTORESEARCH_ARXIV__API_URL": self.api_url,
+               "AUTORESEARCH_ARXIV__PDF_URL": self.pdf_url, "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0"}
+        if shared:
+            env.update({"AUTORESEARCH_CHECKPOINT__BACKEND": "postgres",
+                        "AUTORESEARCH_CHECKPOINT__POSTGRES_DSN": self.postgres_dsn,
+                        "AUTORESEARCH_MEMORY__CHROMA_URL": self.chroma_url})
+        return env
 
     def settings(self, home: Path) -> Any:
         """The same, as settings for this process."""
@@ -215,28 +221,37 @@ def check(results: list[RunResult], settings: Any) -> Consistency:
 
 def run_load(deployment: Deployment, workdir: Path, runs: int = 4, max_papers: int = 5, baseline: bool = True,
              warm_cache: Path | None = None, timeout_s: float = 600) -> LoadReport:
-    """The whole measurement: (baseline run and idle asks,) then `runs` reviews at once with the ask loop."""
+    """The whole measurement: `runs` reviews at once with the ask loop on the shared servers; with
+    `baseline`, first the same runs on local backends, one run alone, and asks on idle servers."""
+    topics = [TOPICS[i % len(TOPICS)] for i in range(runs)]
     homes = [workdir / f"machine-{i}" for i in range(runs + 1)]
-    for home in homes:
+    local = [workdir / f"local-{i}" for i in range(runs)] if baseline else []
+    for home in homes + local:
         if warm_cache is not None:
             (home / "cache").mkdir(parents=True, exist_ok=True)
             (home / "cache" / warm_cache.name).write_bytes(warm_cache.read_bytes())
     asker_env = deployment.env(homes[-1])
-    baseline_run = baseline_ask = None
+    baseline_run = baseline_ask = local_wall = None
+    earlier: list[RunResult] = []
     if baseline:
-        [alone] = run_reviews([TOPICS[-1]], max_papers, [deployment.env(workdir / "baseline")], timeout_s)
-        baseline_run = alone.seconds
+        started = time.perf_counter()
+        alone_each = run_reviews(topics, max_papers, [deployment.env(h, shared=False) for h in local], timeout_s)
+        local_wall = round(time.perf_counter() - started, 2)
+        if not all(r.finished for r in alone_each):
+            raise RuntimeError(f"a local baseline run failed: {[r.error for r in alone_each if not r.finished]}")
+        earlier = run_reviews([TOPICS[-1]], max_papers, [deployment.env(workdir / "baseline")], timeout_s)
+        baseline_run = earlier[0].seconds
         process, stop, out = start_ask_loop(asker_env, workdir, max_asks=40)
         baseline_ask = finish_ask_loop_when_done(process, out)
     process, stop, out = start_ask_loop(asker_env, workdir)
     started = time.perf_counter()
-    results = run_reviews([TOPICS[i % len(TOPICS)] for i in range(runs)], max_papers,
-                          [deployment.env(h) for h in homes[:runs]], timeout_s)
+    results = run_reviews(topics, max_papers, [deployment.env(h) for h in homes[:runs]], timeout_s)
     wall = time.perf_counter() - started
     asked = finish_ask_loop(process, stop, out)
-    consistency = check(results, deployment.settings(homes[-1]))
+    consistency = check(earlier + results, deployment.settings(homes[-1]))
     return LoadReport(runs=results, wall_s=round(wall, 2), runs_per_min=round(60 * runs / wall, 2), ask=asked,
-                      consistency=consistency, baseline_run_s=baseline_run, baseline_ask=baseline_ask)
+                      consistency=consistency, baseline_run_s=baseline_run, baseline_ask=baseline_ask,
+                      local_wall_s=local_wall)
 
 
 def finish_ask_loop_when_done(process: subprocess.Popen[str], out: Path) -> AskStats:
@@ -273,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{report.baseline_run_s:.1f} s); asks {report.ask.asks_per_s:.2f}/s, p50 {report.ask.p50_ms:.0f} ms, "
           f"p95 {report.ask.p95_ms:.0f} ms" + (f" (idle: {base.asks_per_s:.2f}/s, p50 {base.p50_ms:.0f} ms, "
           f"ratio p50 {report.ask.p50_ms / max(base.p50_ms, 0.1):.2f}x)" if base else "")
+          + (f"; the same runs on local backends: {report.local_wall_s:.1f} s" if report.local_wall_s else "")
           + f"; consistent: {report.consistency.ok}", file=sys.stderr)
     return 0 if report.consistency.ok and all(r.finished for r in report.runs) else 1
 
