@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from agent import services
 from agent.events import ApprovalNeeded, Finished, parse_event
@@ -125,3 +126,32 @@ def test_postgres_without_a_dsn_says_which_setting_to_set() -> None:
     done = cli("runs", "list", env={"AUTORESEARCH_CHECKPOINT__BACKEND": "postgres"})
     assert done.returncode == 1
     assert "needs checkpoint.postgres_dsn (env AUTORESEARCH_CHECKPOINT__POSTGRES_DSN)" in done.stderr
+
+
+def test_a_pg_dump_backup_restores_a_paused_run(postgres_server, postgres_dsn: str, mirror_settings, seed_vectors,
+                                               tmp_path: Path) -> None:
+    """The backup docs/deploy.md prescribes (`pg_dump -Fc`, `pg_restore` into a new database) keeps
+    paused runs resumable."""
+    from agent.approval import Decision
+    from agent.context import ReviewServices
+    from agent.session import ReviewSession
+    from agent.state import ReviewRequest
+
+    def session(dsn: str) -> ReviewSession:
+        settings = mirror_settings.model_copy(update={"checkpoint": mirror_settings.checkpoint.model_copy(
+            update={"backend": "postgres", "postgres_dsn": SecretStr(dsn)})})
+        return ReviewSession(settings, services=ReviewServices(settings, embedder=seed_vectors))
+
+    with session(postgres_dsn) as first:
+        paused = list(first.start(ReviewRequest(topic=TOPIC, max_papers=2)))[-1]
+    assert isinstance(paused, ApprovalNeeded) and paused.gate == "papers"
+    dump = tmp_path / "autoresearch.dump"
+    tools = postgres_server.bin
+    subprocess.run([str(tools / "pg_dump"), "-Fc", "-f", str(dump), postgres_dsn], check=True, timeout=60)
+    restored = postgres_server.create_database("restored")
+    subprocess.run([str(tools / "pg_restore"), "--no-owner", "-d", restored, str(dump)], check=True, timeout=60)
+
+    with session(restored) as second:
+        assert [(r.run_id, r.status, r.gate) for r in second.runs()] == [(paused.run_id, "paused", "papers")]
+        resumed = list(second.resume(paused.run_id, Decision(action="approve", by="test")))[-1]
+    assert isinstance(resumed, ApprovalNeeded) and resumed.gate == "outline"

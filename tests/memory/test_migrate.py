@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 
 from agent.settings import load_settings
-from evals.local_chroma import TokenProxy
+from evals.local_chroma import ChromaServer, TokenProxy
 from memory.chroma import ChromaStore
 from memory.library import Library
 from paperfactory import make_paper
@@ -34,6 +35,16 @@ def snapshot(store: ChromaStore) -> dict[str, dict[str, tuple[list[float], str, 
         ids, vectors, texts, metas = store.page(name, 0, 10_000)
         found[name] = {i: (v.tolist(), t, m) for i, v, t, m in zip(ids, vectors, texts, metas, strict=True)}
     return found
+
+
+def assert_same(after: dict, before: dict) -> None:
+    """The same ids, texts and metadata; vectors equal to float32 precision (a server's JSON
+    answers may round the last bit)."""
+    assert {n: sorted(r) for n, r in after.items()} == {n: sorted(r) for n, r in before.items()}
+    for name, records in before.items():
+        for key, (vector, text, metadata) in records.items():
+            assert after[name][key][1:] == (text, metadata)
+            np.testing.assert_allclose(after[name][key][0], vector, rtol=2e-7, atol=1e-7)
 
 
 @pytest.fixture
@@ -78,13 +89,7 @@ def test_migrate_copies_vectors_verifies_and_is_idempotent(embedded: ChromaStore
         assert all(ok for *_, ok in proxy.seen[refused_requests:])  # every later request carried the token
 
         server = ChromaStore(embedded.embedding_model, url=proxy.url, token=TOKEN)
-        after = snapshot(server)
-        assert {n: sorted(r) for n, r in after.items()} == {n: sorted(r) for n, r in before.items()}
-        for name, records in before.items():
-            for key, (vector, text, metadata) in records.items():
-                assert after[name][key][1:] == (text, metadata)
-                # Equal to float32 precision (the server's JSON answers round the last bit at most).
-                np.testing.assert_allclose(after[name][key][0], vector, rtol=2e-7, atol=1e-7)
+        assert_same(snapshot(server), before)
         listed = cli("library", "list", "--json", env={"AUTORESEARCH_CHROMA_URL": proxy.url,
                                                          "AUTORESEARCH_MEMORY__CHROMA_TOKEN": TOKEN,
                                                          "AUTORESEARCH_HOME": str(Path(embedded.where).parent / "other")})
@@ -102,3 +107,15 @@ def test_migrate_refuses_a_server_filled_by_another_model(embedded: ChromaStore,
 def test_migrate_without_an_embedded_library_says_so(chroma_server: str) -> None:
     done = cli("library", "migrate", "--to", chroma_server)
     assert done.returncode == 1 and "no embedded library at" in done.stderr and "nothing to migrate" in done.stderr
+
+
+def test_a_stopped_servers_folder_is_a_complete_backup(embedder, tmp_path: Path) -> None:
+    """The Chroma backup docs/deploy.md prescribes: stop the server, copy its --path, start again."""
+    with ChromaServer(tmp_path / "live") as server:
+        library = Library.open(load_settings(memory={"chroma_url": server.url}), embedder)
+        for number in (1, 2):
+            library.add(*make_paper(f"2402.0000{number}", "v1", number))
+        before = snapshot(library.store)  # type: ignore[arg-type]
+    shutil.copytree(tmp_path / "live", tmp_path / "backup")
+    with ChromaServer(tmp_path / "backup") as restored:
+        assert_same(snapshot(ChromaStore(embedder.name, url=restored.url)), before)
