@@ -124,6 +124,34 @@ def exclusive(dsn: str, name: str, timeout_s: float = 120) -> Iterator[None]:
             connection.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (name,))
 
 
+def missing_table(dsn: str, table: str) -> bool:
+    """Whether `table` does not exist yet (checked first: creating needs rights a user may lack)."""
+    with connect(dsn) as connection:
+        return connection.execute("SELECT to_regclass(%s) IS NULL", (table,)).fetchone()[0]
+
+
+@contextmanager
+def setting_up(dsn: str) -> Iterator[None]:
+    """Turn a failure to create or migrate tables into one line saying who may do it."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.Error as error:
+        raise PostgresUnavailable(f"cannot create the tables in the Postgres database at {where(dsn)}: "
+                                  f"{_scrubbed(error, dsn)}; the first process to use it needs a role that may "
+                                  "create tables there (see docs/deploy.md)") from None
+
+
+def _migrated(dsn: str, migrations: int) -> bool:
+    """Whether LangGraph's checkpoint tables are there and fully migrated."""
+    if missing_table(dsn, "checkpoint_migrations"):
+        return False
+    with connect(dsn) as connection:
+        latest = connection.execute("SELECT max(v) FROM checkpoint_migrations").fetchone()[0]
+    return latest is not None and latest >= migrations - 1
+
+
 def postgres_checkpointer(checkpoint: CheckpointSettings, serde: Any) -> Any:
     """LangGraph's PostgresSaver over a pool; its tables are created or migrated once, under a lock."""
     dsn = dsn_of(checkpoint)
@@ -136,10 +164,11 @@ def postgres_checkpointer(checkpoint: CheckpointSettings, serde: Any) -> Any:
     pool = open_pool(dsn, checkpoint.pool_size, dict_rows=True)
     saver = PostgresSaver(pool, serde=serde)
     try:
-        # setup() creates indexes CONCURRENTLY (no transaction), so a lock, not a transaction,
-        # keeps two processes starting at once from racing on the same CREATE.
-        with exclusive(dsn, "autoresearch:checkpoint-setup"):
-            saver.setup()
+        if not _migrated(dsn, len(PostgresSaver.MIGRATIONS)):
+            # setup() creates indexes CONCURRENTLY (no transaction), so a lock, not a transaction,
+            # keeps two processes starting at once from racing on the same CREATE.
+            with setting_up(dsn), exclusive(dsn, "autoresearch:checkpoint-setup"):
+                saver.setup()
     except Exception:
         pool.close()
         raise

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from agent.postgres import connect, exclusive, open_pool
+from agent.postgres import connect, exclusive, missing_table, open_pool, setting_up
 from agent.review_types import GateName
 from agent.runs import RunBusy, RunInfo, RunNotFound, RunStatus, now, pick, row_info
 
@@ -42,8 +42,8 @@ class PostgresRunRegistry:
 
     def __init__(self, dsn: str, pool_size: int = 4) -> None:
         self.dsn = dsn
-        with exclusive(dsn, "autoresearch:runs-setup"):
-            with connect(dsn) as connection:
+        if missing_table(dsn, TABLE):
+            with setting_up(dsn), exclusive(dsn, "autoresearch:runs-setup"), connect(dsn) as connection:
                 connection.execute(_SCHEMA)
         self.pool = open_pool(dsn, pool_size, dict_rows=True)
 

@@ -96,6 +96,8 @@ class LoadReport(BaseModel):
     """The ask loop on the idle servers."""
     local_wall_s: float | None = None
     """The same runs at once, each with SQLite and embedded Chroma in its own data dir (no ask loop)."""
+    shared_quiet_wall_s: float | None = None
+    """The same runs at once on fresh shared servers, without the ask loop."""
 
 
 def ask_loop(stop_file: Path, out: Path, max_asks: int = 0) -> None:
@@ -219,26 +221,35 @@ def check(results: list[RunResult], settings: Any) -> Consistency:
                        chunks_stored=len(chunk_ids), chunks_by_entries=by_entries, duplicate_chunks=duplicates, ok=ok)
 
 
+def _timed(topics: list[str], max_papers: int, envs: list[dict[str, str]], timeout_s: float) -> float:
+    """Wall seconds for these runs at once (a baseline: every one must finish)."""
+    started = time.perf_counter()
+    results = run_reviews(topics, max_papers, envs, timeout_s)
+    if not all(r.finished for r in results):
+        raise RuntimeError(f"a baseline run failed: {[r.error for r in results if not r.finished]}")
+    return round(time.perf_counter() - started, 2)
+
+
 def run_load(deployment: Deployment, workdir: Path, runs: int = 4, max_papers: int = 5, baseline: bool = True,
-             warm_cache: Path | None = None, timeout_s: float = 600) -> LoadReport:
+             warm_cache: Path | None = None, timeout_s: float = 600, quiet: Deployment | None = None) -> LoadReport:
     """The whole measurement: `runs` reviews at once with the ask loop on the shared servers; with
-    `baseline`, first the same runs on local backends, one run alone, and asks on idle servers."""
+    `baseline`, first the same runs on local backends (and on `quiet`, fresh shared servers, without
+    asks), one run alone, and asks on idle servers."""
     topics = [TOPICS[i % len(TOPICS)] for i in range(runs)]
     homes = [workdir / f"machine-{i}" for i in range(runs + 1)]
     local = [workdir / f"local-{i}" for i in range(runs)] if baseline else []
-    for home in homes + local:
+    calm = [workdir / f"quiet-{i}" for i in range(runs)] if baseline and quiet else []
+    for home in homes + local + calm:
         if warm_cache is not None:
             (home / "cache").mkdir(parents=True, exist_ok=True)
             (home / "cache" / warm_cache.name).write_bytes(warm_cache.read_bytes())
     asker_env = deployment.env(homes[-1])
-    baseline_run = baseline_ask = local_wall = None
+    baseline_run = baseline_ask = local_wall = quiet_wall = None
     earlier: list[RunResult] = []
     if baseline:
-        started = time.perf_counter()
-        alone_each = run_reviews(topics, max_papers, [deployment.env(h, shared=False) for h in local], timeout_s)
-        local_wall = round(time.perf_counter() - started, 2)
-        if not all(r.finished for r in alone_each):
-            raise RuntimeError(f"a local baseline run failed: {[r.error for r in alone_each if not r.finished]}")
+        local_wall = _timed(topics, max_papers, [deployment.env(h, shared=False) for h in local], timeout_s)
+        if quiet is not None:
+            quiet_wall = _timed(topics, max_papers, [quiet.env(h) for h in calm], timeout_s)
         earlier = run_reviews([TOPICS[-1]], max_papers, [deployment.env(workdir / "baseline")], timeout_s)
         baseline_run = earlier[0].seconds
         process, stop, out = start_ask_loop(asker_env, workdir, max_asks=40)
@@ -251,7 +262,7 @@ def run_load(deployment: Deployment, workdir: Path, runs: int = 4, max_papers: i
     consistency = check(earlier + results, deployment.settings(homes[-1]))
     return LoadReport(runs=results, wall_s=round(wall, 2), runs_per_min=round(60 * runs / wall, 2), ask=asked,
                       consistency=consistency, baseline_run_s=baseline_run, baseline_ask=baseline_ask,
-                      local_wall_s=local_wall)
+                      local_wall_s=local_wall, shared_quiet_wall_s=quiet_wall)
 
 
 def finish_ask_loop_when_done(process: subprocess.Popen[str], out: Path) -> AskStats:
@@ -275,10 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 
     with tempfile.TemporaryDirectory(prefix="autoresearch-load-") as folder, TempPostgres(durable=True) as pg, \
-            ChromaServer() as chroma, MirrorServer(Corpus.load(SEED_CORPUS)) as mirror:
-        deployment = Deployment(postgres_dsn=pg.create_database("load"), chroma_url=chroma.url,
-                                api_url=mirror.api_url, pdf_url=mirror.pdf_url)
-        report = run_load(deployment, Path(folder), runs=args.runs, max_papers=args.max_papers)
+            ChromaServer() as chroma, ChromaServer() as quiet_chroma, MirrorServer(Corpus.load(SEED_CORPUS)) as mirror:
+        deployment, quiet = (Deployment(postgres_dsn=pg.create_database(name), chroma_url=url, api_url=mirror.api_url,
+                                        pdf_url=mirror.pdf_url) for name, url in (("load", chroma.url),
+                                                                                  ("quiet", quiet_chroma.url)))
+        report = run_load(deployment, Path(folder), runs=args.runs, max_papers=args.max_papers, quiet=quiet)
     text = report.model_dump_json(indent=2)
     if args.out:
         Path(args.out).write_text(text + "\n")
@@ -288,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{report.baseline_run_s:.1f} s); asks {report.ask.asks_per_s:.2f}/s, p50 {report.ask.p50_ms:.0f} ms, "
           f"p95 {report.ask.p95_ms:.0f} ms" + (f" (idle: {base.asks_per_s:.2f}/s, p50 {base.p50_ms:.0f} ms, "
           f"ratio p50 {report.ask.p50_ms / max(base.p50_ms, 0.1):.2f}x)" if base else "")
-          + (f"; the same runs on local backends: {report.local_wall_s:.1f} s" if report.local_wall_s else "")
+          + (f"; the same runs without asks: local backends {report.local_wall_s:.1f} s, shared "
+             f"{report.shared_quiet_wall_s:.1f} s" if report.local_wall_s and report.shared_quiet_wall_s else "")
           + f"; consistent: {report.consistency.ok}", file=sys.stderr)
     return 0 if report.consistency.ok and all(r.finished for r in report.runs) else 1
 

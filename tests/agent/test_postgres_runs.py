@@ -155,3 +155,35 @@ def test_a_pg_dump_backup_restores_a_paused_run(postgres_server, postgres_dsn: s
         assert [(r.run_id, r.status, r.gate) for r in second.runs()] == [(paused.run_id, "paused", "papers")]
         resumed = list(second.resume(paused.run_id, Decision(action="approve", by="test")))[-1]
     assert isinstance(resumed, ApprovalNeeded) and resumed.gate == "outline"
+
+
+def test_a_person_with_table_rights_only_uses_tables_the_service_created(postgres_server) -> None:
+    """docs/deploy.md's per-person roles: the service's role creates the tables, people get DML rights."""
+    import secrets
+
+    import psycopg
+
+    from agent.postgres import PostgresUnavailable
+
+    name = f"roles_{secrets.token_hex(3)}"
+    owner, person = f"svc_{name}", f"alice_{name}"
+    with psycopg.connect(postgres_server.dsn, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {owner} LOGIN")
+        admin.execute(f"CREATE ROLE {person} LOGIN")
+        admin.execute(f"CREATE DATABASE {name} OWNER {owner}")
+    dsn = f"postgresql://{{}}@127.0.0.1:{postgres_server.port}/{name}"
+
+    def settings(role: str):
+        return load_settings(checkpoint={"backend": "postgres", "postgres_dsn": dsn.format(role)})
+
+    with pytest.raises(PostgresUnavailable, match="cannot create the tables .* needs a role that may create"):
+        services.run_registry(settings(person))
+    services.checkpointer(settings(owner)).conn.close()
+    services.run_registry(settings(owner)).close()
+    with psycopg.connect(dsn.format(owner), autocommit=True) as connection:
+        connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {person}")
+    registry = services.run_registry(settings(person))
+    registry.create("20260101-alice0", "topic", "/out", "{}")
+    assert registry.get("20260101-alice0").status == "running"
+    registry.close()
+    services.checkpointer(settings(person)).conn.close()
