@@ -220,6 +220,20 @@ class DigestSettings(BaseModel):
     to see what is new, and arXiv announces new papers once a day."""
 
 
+class TuiSettings(BaseModel):
+    """The terminal app (`autoresearch tui`)."""
+
+    theme: str = "textual-dark"
+    """Colour theme at start: `textual-dark`, `textual-light`, or any Textual theme name
+    (ctrl+t switches between dark and light while it runs)."""
+    review_papers: int = 10
+    """Papers a review started from the chat proposes at the papers gate (`/review … --max N`)."""
+    search_results: int = 10
+    """Results `/search` shows."""
+    agent_steps: int = 6
+    """Most tool calls the chat model may make for one message (with `llm.chat` set)."""
+
+
 class Settings(BaseSettings):
     """Every setting autoresearch has, in one tree."""
 
@@ -243,6 +257,7 @@ class Settings(BaseSettings):
     checkpoint: CheckpointSettings = Field(default_factory=CheckpointSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    tui: TuiSettings = Field(default_factory=TuiSettings)
 
     @model_validator(mode="after")
     def _resolve(self) -> "Settings":
