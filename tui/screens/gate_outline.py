@@ -64,31 +64,31 @@ class OutlineGate(GateScreen):
     def tree(self) -> Tree[Target]:
         return self.query_one(Tree)
 
-    def redraw(self, keep: Target | None = None) -> None:
+    def redraw(self, keep: Target = ("title", -1)) -> None:
         """Rebuild the tree from the edit model; put the cursor back on `keep`."""
         tree = self.tree
         tree.clear()
         tree.root.set_label(f"[b]{escape(self.edit.title)}[/b]")
-        found = tree.root if keep == ("title", -1) else None
+        lines: list[Target] = [("title", -1)]
         for index, theme in enumerate(self.edit.themes):
             node = tree.root.add(f"{index + 1}. {escape(theme.title)} [dim]({len(theme.paper_ids)})[/]",
                                  data=("theme", index), expand=True)
-            found = node if keep == ("theme", index) else found
+            lines.append(("theme", index))
             for pid in theme.paper_ids:
-                leaf = node.add_leaf(self._paper_label(pid), data=("paper", pid))
-                found = leaf if keep == ("paper", pid) else found
+                node.add_leaf(self._paper_label(pid), data=("paper", pid))
+                lines.append(("paper", pid))
         if self.edit.left_out:
             node = tree.root.add(f"[dim]Left out ({len(self.edit.left_out)})[/]", data=("left", -1), expand=True)
+            lines.append(("left", -1))
             for pid in self.edit.left_out:
-                leaf = node.add_leaf(self._paper_label(pid), data=("paper", pid))
-                found = leaf if keep == ("paper", pid) else found
+                node.add_leaf(self._paper_label(pid), data=("paper", pid))
+                lines.append(("paper", pid))
         tree.root.expand()
+        tree.move_cursor_to_line(lines.index(keep) if keep in lines else 0)
         papers = sum(len(t.paper_ids) for t in self.edit.themes)
         self.query_one("#outline-count", Static).update(
             f"{len(self.edit.themes)} sections · {papers} papers · {len(self.edit.left_out)} left out"
             + (" · [b]edited[/b]" if self.edit.changed() else ""))
-        if found is not None:
-            self.call_after_refresh(tree.move_cursor, found)
 
     def _paper_label(self, pid: str) -> str:
         return f"[cyan]{pid}[/]  {escape(self.titles.get(pid, ''))}"

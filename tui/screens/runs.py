@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -96,8 +96,28 @@ class RunsScreen(Screen):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.selected = str(event.row_key.value) if event.row_key else None
+        selected = str(event.row_key.value) if event.row_key else None
+        changed, self.selected = selected != self.selected, selected
         self._show_selected()
+        view = self._view()
+        if changed and view is not None and not view.live_here:
+            self.load_detail(view.run_id)
+
+    @work(thread=True, group="run-detail", exclusive=True, exit_on_error=False)
+    def load_detail(self, run_id: str) -> None:
+        """Read a run's stage timings and pending request (a run driven elsewhere sends no events)."""
+        try:
+            info = self.app.backend.show(run_id)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - the table row still shows what the registry said
+            return
+        self.app.call_from_thread(self._detail, info)
+
+    def _detail(self, info: Any) -> None:
+        views = self.views
+        views[info.run_id] = RunView.from_info(info, views.get(info.run_id))
+        if info.run_id == self.selected:
+            self._show_selected()
+        self._redraw()
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
