@@ -26,12 +26,15 @@ class BackendError(RuntimeError):
 class Backend:
     """Search, ingest, ask, summarize, digest, the library, and review runs, over one data dir."""
 
-    def __init__(self, settings: Settings, *, services: Any = None, session: Any = None) -> None:
+    def __init__(self, settings: Settings, *, services: Any = None, session: Any = None,
+                 chat_models: Callable[..., Any] | None = None) -> None:
         from agent.context import ReviewServices
 
         self.settings = settings
         self.services = services or ReviewServices(settings)
         self._session = session
+        self.chat_models = chat_models or _chat_model
+        """`chat_models(settings, role, allow_tools=False)`: `agent.services.chat_model` (tests pass fakes)."""
         self._lock = threading.RLock()
 
     @property
@@ -140,10 +143,9 @@ class Backend:
 
     def ask(self, question: str, k: int = 8) -> Any:
         """Answer from the library (`agent.ask.Answer`); written by `llm.chat` when set."""
-        from agent import services
         from agent.ask import answer_question
 
-        model = services.chat_model(self.settings, "chat") if self.chat_model_name() else None
+        model = self.chat_models(self.settings, "chat") if self.chat_model_name() else None
         return answer_question(self.library, question, k, chat_model=model,
                                diversity=self.settings.memory.mmr_diversity)
 
@@ -161,7 +163,6 @@ class Backend:
         return self._summary(parsed)
 
     def _summary(self, parsed: Any) -> Any:
-        from agent import services
         from agent.llm_errors import LLMError
         from agent.prompts import PromptBook, PromptError
         from agent.writers.summary import summarize_extractive
@@ -172,7 +173,7 @@ class Backend:
             summary = summarize_extractive(parsed)
         else:
             try:
-                model = services.chat_model(self.settings, "summarizer")
+                model = self.chat_models(self.settings, "summarizer")
                 summary = summarize_with_model(parsed, model, name, PromptBook(self.settings.llm.prompts))
             except (LLMError, PromptError, SummaryError) as error:
                 raise BackendError(f"llm.summarizer = {name!r}: {error}") from error
@@ -207,9 +208,7 @@ class Backend:
 
     def agent_model(self) -> Any:
         """The chat model with tools allowed (the assistant's), or None without `llm.chat`."""
-        from agent import services
-
-        return services.chat_model(self.settings, "chat", allow_tools=True) if self.chat_model_name() else None
+        return self.chat_models(self.settings, "chat", allow_tools=True) if self.chat_model_name() else None
 
     # -- review runs -------------------------------------------------------------------------
 
@@ -232,3 +231,9 @@ class Backend:
     def resume(self, run_id: str, decision: Any = None) -> Iterator[Any]:
         """Answer a gate (or pick up a stopped run); its events."""
         return self.session.resume(run_id, decision)
+
+
+def _chat_model(settings: Settings, role: str, allow_tools: bool = False) -> Any:
+    from agent import services
+
+    return services.chat_model(settings, role, allow_tools=allow_tools)

@@ -45,7 +45,7 @@ def _assistant(screen: ChatScreen) -> Any:
 
 def _work(screen: ChatScreen, history: list[tuple[str, str]], text: str, pending: Pending) -> None:
     from agent.llm_errors import LLMError
-    from tui.chat_agent import history_messages
+    from tui.chat_agent import AgentFailed, history_messages
 
     app: Any = screen.app
     try:
@@ -53,8 +53,12 @@ def _work(screen: ChatScreen, history: list[tuple[str, str]], text: str, pending
     except LLMError as error:
         app.call_from_thread(_fallback, screen, text, pending, str(error))
         return
-    for step in agent.run(history_messages(history), text, lambda question: _confirm(screen, question)):
-        app.call_from_thread(_show, screen, step, pending)
+    try:
+        for step in agent.run(history_messages(history), text, lambda question: _confirm(screen, question)):
+            app.call_from_thread(_show, screen, step, pending)
+    except Exception as error:  # noqa: BLE001 - a provider's unexpected error: one line, the chat goes on
+        app.call_from_thread(_show, screen, AgentFailed(error=str(error).splitlines()[0] if str(error) else
+                                                        type(error).__name__), pending)
 
 
 def _fallback(screen: ChatScreen, text: str, pending: Pending, why: str) -> None:
