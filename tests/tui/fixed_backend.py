@@ -81,7 +81,8 @@ def draft_request() -> DraftRequest:
 def runs() -> list[RunInfo]:
     common = dict(out_dir="/reviews/x", created="2026-09-21T08:00:00+00:00", updated="2026-09-21T08:05:00+00:00")
     return [
-        RunInfo(run_id="20260921-c0ffee", topic="video anomaly detection", status="paused", gate="papers", **common),
+        RunInfo(run_id="20260921-c0ffee", topic="video anomaly detection", status="paused", gate="papers",
+                timings={"plan": 0.3, "search": 4.2}, **common),
         RunInfo(run_id="20260920-beef01", topic="talking head generation", status="finished",
                 timings={"plan": 0.2, "search": 3.1, "ingest": 12.4}, **common),
         RunInfo(run_id="20260919-abc123", topic="vision language models", status="failed", error="arXiv answered 503 four times", **common),

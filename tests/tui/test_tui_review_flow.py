@@ -98,7 +98,8 @@ async def test_a_live_run_shows_stage_progress_and_can_be_cancelled(make_app, tu
         try:
             run_id = app.start_review(TOPIC, 2)
             await until(pilot, lambda: app.screen.__class__.__name__ == "PapersGate", what="the papers gate")
-            app.screen.decide(action="approve")
+            await settle(pilot)
+            await pilot.press("ctrl+s")
             await until(pilot, tui_mirror.pdfs.asked.is_set, what="the first PDF request")
             await pilot.press("f3")
             await until(pilot, lambda: app.run_views[run_id].stages["ingest"].status == "running", what="ingest")

@@ -2,7 +2,7 @@
 
 Runs this app drives update live from their events; runs driven elsewhere (the CLI, Slack) are
 re-read from the run registry every few seconds while this screen shows. Enter answers a paused
-run's gate, `c` cancels, `r` resumes a run whose process stopped.
+run's gate (so does `a`), `c` cancels, `r` resumes a run whose process stopped.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class RunsScreen(Screen):
     """The runs table and the progress of the highlighted run."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "answer", "Answer gate"),
+        Binding("a", "answer", "Answer gate"),  # enter on a row does the same
         Binding("c", "cancel", "Cancel run"),
         Binding("r", "resume", "Resume"),
         Binding("f5", "refresh", "Refresh", show=False),

@@ -17,7 +17,7 @@ class UserMessage(Static):
     """What the person typed."""
 
     def __init__(self, text: str) -> None:
-        super().__init__(f"[b]you[/b]  {escape(text)}", classes="user")
+        super().__init__(escape(text), classes="user")
 
 
 class Notice(Static):
