@@ -47,7 +47,7 @@ class TmuxApp:
         self.name = f"autoresearch-{uuid.uuid4().hex[:8]}"
         self.home, self.env, self.size = home, env, (width, height)
 
-    def __enter__(self) -> "TmuxApp":
+    def __enter__(self) -> TmuxApp:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
         command = (f"cd {shlex.quote(str(REPO))} && env {exports} TERM=xterm-256color "
                    f"{shlex.quote(sys.executable)} -m agent --home {shlex.quote(str(self.home))} tui")
@@ -60,14 +60,16 @@ class TmuxApp:
             subprocess.run(["tmux", "kill-session", "-t", self.name], check=False)
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True,
+                              check=False).returncode == 0
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         """Send keys (`F2`, `C-q`, `Tab`, `Enter`) or, with `literal`, text as typed."""
         subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
 
     def screen(self) -> str:
-        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True,
+                             check=False)
         return out.stdout
 
     def wait_for(self, text: str, timeout: float = 60.0) -> str:

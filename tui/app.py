@@ -97,7 +97,7 @@ class AutoresearchApp(App[None]):
         if running:
             parts.append(f"{running} running")
         if paused:
-            parts.append(f"{paused} waiting for you")
+            parts.append(f"{paused} to approve")
         self.status_line = " · ".join(parts)
 
     @on(LibraryChanged)

@@ -150,7 +150,7 @@ class ChatAgent:
             return
         try:
             text, ok = tool.run(args), True
-        except Exception as error:  # noqa: BLE001 - a failing tool is reported to the model and the person
+        except Exception as error:
             log.debug("tool %s failed", tool.name, exc_info=True)
             text, ok = f"failed: {str(error).splitlines()[0] if str(error) else type(error).__name__}", False
         messages.append(ToolMessage(fence(tool.name, text), tool_call_id=call_id))

@@ -21,7 +21,7 @@ class OutlineEdit(BaseModel):
     left_out: list[str] = Field(default_factory=list)
 
     @classmethod
-    def start(cls, outline: Outline, paper_ids: list[str]) -> "OutlineEdit":
+    def start(cls, outline: Outline, paper_ids: list[str]) -> OutlineEdit:
         """Begin editing `outline`; readable papers no section covers start out left out."""
         themes = [t.model_copy(deep=True) for t in outline.themes]
         covered = {i for t in themes for i in t.paper_ids}

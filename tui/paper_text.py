@@ -41,7 +41,8 @@ def sections_markdown(record: Any) -> str:
     if parsed is None:
         return ("_Only the abstract is stored (no PDF could be read): /ingest the paper again to read "
                 "it in full._\n\n## Abstract\n\n" + md(record.paper.abstract))
-    lines: list[str] = []
+    abstract = parsed.abstract or record.paper.abstract
+    lines: list[str] = ["## Abstract", "", md(abstract), ""] if abstract else []
     for path, section in parsed.section_paths():
         depth = "#" * min(2 + section.level - 1, 4)
         lines += [f"{depth} {md(path.split(' > ')[-1])}  ·  p.{section.page}", ""]

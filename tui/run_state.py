@@ -12,8 +12,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.events import (ApprovalNeeded, BaseEvent, Failed, Finished, Progress, StageFinished,
-                          StageStarted, Warning)
+from agent.events import (
+    ApprovalNeeded,
+    BaseEvent,
+    Failed,
+    Finished,
+    Progress,
+    StageFinished,
+    StageStarted,
+    Warning,
+)
 from agent.runs import RunInfo
 
 STAGES = ("plan", "search", "gate_papers", "ingest", "figures", "outline", "gate_outline", "draft",
@@ -63,7 +71,7 @@ class RunView(BaseModel):
     updated: str = ""
 
     @classmethod
-    def from_info(cls, info: RunInfo, previous: "RunView | None" = None) -> "RunView":
+    def from_info(cls, info: RunInfo, previous: RunView | None = None) -> RunView:
         """A view of a registry row, keeping what events already told us about it."""
         view = previous.model_copy(deep=True) if previous else cls(run_id=info.run_id)
         view.topic, view.updated, view.out_dir = info.topic, info.updated, info.out_dir or view.out_dir

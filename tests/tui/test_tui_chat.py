@@ -64,7 +64,11 @@ async def test_search_then_ingest_while_typing_then_ask_and_open_a_citation(make
         cited = answer.citations[0]
         answer.post_message(answer.LinkClicked(answer, "cite:0"))  # what a click on the link sends
         await settle(pilot)
-        assert type(app.screen).__name__ == "PaperScreen" and app.screen.arxiv_id == cited.arxiv_id
+        paper = app.screen
+        assert type(paper).__name__ == "PaperScreen" and paper.arxiv_id == cited.arxiv_id
+        if cited.arxiv_id == PDF_ID:  # the full text: the view opens at the cited section
+            assert paper.query_one("TabbedContent").active == "tab-sections"
+            assert paper.cited and paper.cited in cited.section
         await pilot.press("escape", "ctrl+o")  # the same papers, from the keyboard
         await pilot.pause()
         assert type(app.screen).__name__ == "PickScreen"

@@ -8,8 +8,17 @@ from pydantic import BaseModel
 from agent.llm import guard
 from agent.settings import LLMSettings
 from tests.fakes.chat import ToolCallingFakeChatModel
-from tui.chat_agent import (AgentFailed, AgentReply, AgentTool, ChatAgent, ToolCalled, ToolDeclined,
-                            ToolReturned, fence, history_messages)
+from tui.chat_agent import (
+    AgentFailed,
+    AgentReply,
+    AgentTool,
+    ChatAgent,
+    ToolCalled,
+    ToolDeclined,
+    ToolReturned,
+    fence,
+    history_messages,
+)
 
 
 class Echo(BaseModel):
@@ -51,7 +60,7 @@ def test_tools_run_their_results_are_fenced_and_the_reply_ends_the_turn() -> Non
 
 def test_a_declined_call_does_not_run_and_the_loop_is_bounded() -> None:
     ran: list[str] = []
-    loop, fake = agent(lambda messages: calls(("echo", {"text": "again"})), confirm_question="Echo it?", steps=2)
+    loop, _ = agent(lambda messages: calls(("echo", {"text": "again"})), confirm_question="Echo it?", steps=2)
     loop.tools["echo"] = AgentTool("echo", "", Echo, lambda a: ran.append(a.text) or "x", confirm=lambda a: "Echo it?")
     asked: list[str] = []
     steps = list(loop.run([], "go", lambda q: asked.append(q) or False))

@@ -5,7 +5,13 @@ from __future__ import annotations
 from agent.approval import Decision
 from agent.settings import load_settings
 from tests.tui.conftest import settle
-from tests.tui.fixed_backend import VAD, FixedBackend, draft_request, outline_request, papers_request
+from tests.tui.fixed_backend import (
+    VAD,
+    FixedBackend,
+    draft_request,
+    outline_request,
+    papers_request,
+)
 from tui.app import AutoresearchApp
 from tui.screens.gates import gate_screen
 

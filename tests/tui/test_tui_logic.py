@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from agent.events import ApprovalNeeded, Failed, Finished, Progress, StageFinished, StageStarted, Warning
+from agent.events import (
+    ApprovalNeeded,
+    Failed,
+    Finished,
+    Progress,
+    StageFinished,
+    StageStarted,
+    Warning,
+)
 from agent.review_types import Outline, Theme
 from agent.runs import RunInfo
 from tests.fixtures.papers import sample_paper
 from tui.citations import Citation, link_citations, target
-from tui.commands import COMMANDS, CommandError, Parsed, complete, parse, review_arguments, split_items, suggestion
+from tui.commands import (
+    COMMANDS,
+    CommandError,
+    Parsed,
+    complete,
+    parse,
+    review_arguments,
+    split_items,
+    suggestion,
+)
 from tui.outline_edit import OutlineEdit
 from tui.run_state import STAGES, RunView
 

@@ -10,7 +10,13 @@ import pytest
 
 from agent.events import Progress, StageFinished, StageStarted, Warning
 from agent.settings import load_settings
-from tests.tui.fixed_backend import NOW, FixedBackend, draft_request, outline_request, papers_request
+from tests.tui.fixed_backend import (
+    NOW,
+    FixedBackend,
+    draft_request,
+    outline_request,
+    papers_request,
+)
 from tui.app import AutoresearchApp
 from tui.commands import Parsed
 from tui.messages import PaperRequested, RunEventArrived
@@ -93,3 +99,12 @@ SCREENS = {"chat": chat, "runs": runs, "library": library, "paper": paper, "help
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen_snapshot(snap_compare, screen: str, size: tuple[int, int]) -> None:
     assert snap_compare(app(), terminal_size=size, run_before=SCREENS[screen])
+
+
+def test_light_theme_snapshot(snap_compare) -> None:
+    async def light_runs(pilot) -> None:
+        await pilot.press("ctrl+t")
+        assert pilot.app.theme == "textual-light"
+        await runs(pilot)
+
+    assert snap_compare(app(), terminal_size=(80, 24), run_before=light_runs)

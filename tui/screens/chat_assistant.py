@@ -69,7 +69,14 @@ def _fallback(screen: ChatScreen, text: str, pending: Pending, why: str) -> None
 
 
 def _show(screen: ChatScreen, step: Any, pending: Pending) -> None:
-    from tui.chat_agent import AgentFailed, AgentReply, ToolCalled, ToolDeclined, ToolReturned, describe_call
+    from tui.chat_agent import (
+        AgentFailed,
+        AgentReply,
+        ToolCalled,
+        ToolDeclined,
+        ToolReturned,
+        describe_call,
+    )
 
     log = screen.log_view
     if isinstance(step, ToolCalled):

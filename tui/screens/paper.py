@@ -18,7 +18,12 @@ from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 
 from tui.citations import Citation
 from tui.messages import LibraryChanged
-from tui.paper_text import figures_markdown, overview_markdown, references_markdown, sections_markdown
+from tui.paper_text import (
+    figures_markdown,
+    overview_markdown,
+    references_markdown,
+    sections_markdown,
+)
 
 TABS = ("overview", "sections", "figures", "references", "summary")
 
@@ -37,6 +42,8 @@ class PaperScreen(Screen):
         self.arxiv_id = arxiv_id
         self.citation = citation
         self.record: Any = None
+        self.cited = ""
+        """The heading a citation scrolled to."""
         self._summary_started = False
 
     def compose(self) -> ComposeResult:
@@ -67,26 +74,33 @@ class PaperScreen(Screen):
     def _missing(self, why: str) -> None:
         self.query_one("#paper-title", Static).update(f"[b]{escape(self.arxiv_id)}[/b] {escape(why)}")
 
-    def _show(self, record: Any) -> None:
+    async def _show(self, record: Any) -> None:
         self.record = record
         paper = record.paper
         self.query_one("#paper-title", Static).update(
             f"[b]{escape(paper.title)}[/b]  [dim]{paper.versioned_id}[/]")
-        self.query_one("#md-overview", Markdown).update(overview_markdown(record))
-        self.query_one("#md-sections", Markdown).update(sections_markdown(record))
-        self.query_one("#md-figures", Markdown).update(figures_markdown(record))
-        self.query_one("#md-references", Markdown).update(references_markdown(record))
-        self.query_one("#md-summary", Markdown).update("_Open this tab to write the summary._")
+        for name, text in (("overview", overview_markdown(record)), ("sections", sections_markdown(record)),
+                           ("figures", figures_markdown(record)), ("references", references_markdown(record)),
+                           ("summary", "_Open this tab to write the summary._")):
+            await self.query_one(f"#md-{name}", Markdown).update(text)
         if self.citation is not None:
             self._go_to(self.citation)
 
     def _go_to(self, citation: Citation) -> None:
-        """Open the tab a citation points at: its figure, or its section."""
+        """Open the tab a citation points at and scroll to its figure or section."""
         if citation.figure:
-            self.action_tab("figures")
+            tab, wanted = "figures", f"Figure {citation.figure} "
         elif citation.section and self.record.parsed is not None:
-            self.action_tab("sections")
-            self.notify(f"Cited: {citation.label}", timeout=4)
+            tab, wanted = "sections", citation.section.split(" > ")[-1].strip()
+        else:
+            return
+        self.action_tab(tab)
+        markdown = self.query_one(f"#md-{tab}", Markdown)
+        header = next((h for _, title, h in markdown.table_of_contents if title.startswith(wanted)), None)
+        if header is not None:
+            self.cited = wanted
+            self.call_after_refresh(lambda: markdown.query_one(f"#{header}").scroll_visible(top=True, animate=False))
+        self.notify(f"Cited: {citation.label}", timeout=4)
 
     def action_tab(self, name: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{name}"

@@ -7,9 +7,11 @@ Without the list, ↑/↓ walk through what you sent before.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.suggester import Suggester
@@ -34,7 +36,7 @@ class CommandSuggester(Suggester):
 class PromptInput(Input):
     """The input line; completion and history keys are handled by `CommandInput`."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Previous", show=False),
         Binding("down", "move(1)", "Next", show=False),
         Binding("tab", "accept", "Complete", show=False),
@@ -62,7 +64,7 @@ class CommandInput(Vertical):
             super().__init__()
             self.value = value
 
-    def __init__(self, id: str | None = None) -> None:  # noqa: A002 - textual's name
+    def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.history: list[str] = []
         self._back = 0

@@ -30,7 +30,7 @@ class AppHeader(Horizontal):
     def _show_status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
 
-    def on_click(self, event) -> None:  # noqa: ANN001 - textual's Click
+    def on_click(self, event) -> None:
         """Clicking a mode's tab switches to it."""
         widget = event.widget
         if widget is not None and widget.id and widget.id.startswith("tab-"):

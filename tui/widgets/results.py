@@ -16,7 +16,7 @@ STATUS_STYLE = {"ingested": "green", "abstract_only": "yellow", "failed": "red"}
 class SearchResults(Static):
     """A search's ranked papers."""
 
-    def __init__(self, topic: str, outcome) -> None:  # noqa: ANN001 - tools.search.SearchOutcome
+    def __init__(self, topic: str, outcome) -> None:
         super().__init__(search_table(outcome.results), classes="results")
         self.results = outcome.results
         self.border_title = f"{len(outcome.results)} papers for “{topic}”"
@@ -61,7 +61,7 @@ class IngestCard(Vertical):
         self.set_class(ok == 0, "-failed")
 
 
-def digest_markdown(digest) -> str:  # noqa: ANN001 - agent.digest.Digest
+def digest_markdown(digest) -> str:
     """The digest as terminal-friendly Markdown: per keyword, the papers as a list (new ones marked)."""
     lines = [f"**{digest.new_count} new** since the last digest · {digest.generated[:10]}"]
     for table in digest.keywords:
