@@ -4,8 +4,10 @@ Point `slack_sdk.WebClient(base_url=server.base_url)` at it. It speaks the Web A
 POST `/api/<method>` with a JSON or form body and `Authorization: Bearer <token>`, answers
 `{"ok": true, …}` or `{"ok": false, "error": …}` (HTTP 200), and 429 with `Retry-After` when a
 rate limit is injected. It checks what Slack checks for the methods it knows (the token, the
-channel, `text` or `blocks`, at most 50 blocks, header and section lengths); unknown methods
-answer `unknown_method` so a typo fails loudly. Tests add methods with `server.handlers[name]`.
+channel, `text` or `blocks`, Block Kit's documented limits for the blocks and modals the project
+sends); unknown methods answer `unknown_method` so a typo fails loudly. Tests add methods with
+`server.handlers[name]`. Files take Slack's three-step upload (`files.getUploadURLExternal`, a POST
+of the bytes to the URL it hands out, `files.completeUploadExternal`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ class FakeSlackState:
     """Channel names (without `#`) to ids; ids are accepted as given."""
     messages: list[dict[str, Any]] = field(default_factory=list)
     """Every message posted, with its `channel`, `ts` and `thread_ts`."""
+    ephemerals: list[dict[str, Any]] = field(default_factory=list)
+    """Every ephemeral message, with its `channel`, `user`, `text` and `thread_ts`."""
+    views: list[dict[str, Any]] = field(default_factory=list)
+    """Every modal opened (the `view` as sent, plus `trigger_id`)."""
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Uploaded files by id: `filename`, `content` (bytes), and once shared `channel`, `thread_ts`,
+    `title`."""
 
 
 class FakeSlackApi(ThreadingHTTPServer):
@@ -67,7 +76,8 @@ class FakeSlackApi(ThreadingHTTPServer):
         self.failures: deque[Injected] = deque()
         self.handlers: dict[str, Handler] = {
             "auth.test": _auth_test, "chat.postMessage": _post_message,
-            "chat.postEphemeral": _post_message, "chat.update": _update,
+            "chat.postEphemeral": _post_ephemeral, "chat.update": _update, "views.open": _views_open,
+            "files.getUploadURLExternal": _upload_url, "files.completeUploadExternal": _complete_upload,
         }
         self.lock = threading.Lock()
         self._clock = 1_700_000_000
@@ -88,6 +98,16 @@ class FakeSlackApi(ThreadingHTTPServer):
         with self.lock:
             self._clock += 1
             return f"{self._clock}.000100"
+
+    def thread(self, ts: str) -> list[dict[str, Any]]:
+        """The messages posted in the thread under `ts`, in order."""
+        with self.lock:
+            return [m for m in self.state.messages if m.get("thread_ts") == ts]
+
+    def message(self, ts: str) -> dict[str, Any]:
+        """The message with this timestamp, as it is now (after any `chat.update`)."""
+        with self.lock:
+            return next(m for m in self.state.messages if m["ts"] == ts)
 
     def channel_id(self, channel: str) -> str | None:
         """The id for a channel name or id, or None when the workspace has no such channel."""
@@ -140,26 +160,125 @@ def _post_message(server: FakeSlackApi, call: SlackCall) -> dict[str, Any]:
     return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
 
 
+def _post_ephemeral(server: FakeSlackApi, call: SlackCall) -> dict[str, Any]:
+    params = call.params
+    channel = server.channel_id(str(params.get("channel", "")))
+    if channel is None:
+        return {"ok": False, "error": "channel_not_found"}
+    if not params.get("user"):
+        return {"ok": False, "error": "user_not_found"}
+    if not params.get("text") and not params.get("blocks"):
+        return {"ok": False, "error": "no_text"}
+    with server.lock:
+        server.state.ephemerals.append({"channel": channel, "user": params["user"], "text": params.get("text", ""),
+                                        "thread_ts": params.get("thread_ts")})
+    return {"ok": True, "message_ts": server.next_ts()}
+
+
 def _update(server: FakeSlackApi, call: SlackCall) -> dict[str, Any]:
+    blocks = call.params.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    problem = _check_blocks(blocks or [])
+    if problem:
+        return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
     with server.lock:
         for message in server.state.messages:
             if message["ts"] == call.params.get("ts"):
-                message.update(text=call.params.get("text", ""), blocks=call.params.get("blocks") or [])
+                message.update(text=call.params.get("text", ""), blocks=blocks or [])
                 return {"ok": True, "channel": message["channel"], "ts": message["ts"]}
     return {"ok": False, "error": "message_not_found"}
 
 
-def _check_blocks(blocks: list[dict[str, Any]]) -> str:
+def _views_open(server: FakeSlackApi, call: SlackCall) -> dict[str, Any]:
+    view = call.params.get("view")
+    view = json.loads(view) if isinstance(view, str) else view
+    if not call.params.get("trigger_id"):
+        return {"ok": False, "error": "invalid_trigger_id"}
+    problem = _check_view(view or {})
+    if problem:
+        return {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": [problem]}}
+    with server.lock:
+        server.state.views.append({**view, "trigger_id": call.params["trigger_id"]})
+        view_id = f"V{len(server.state.views):06d}"
+    return {"ok": True, "view": {**view, "id": view_id}}
+
+
+def _upload_url(server: FakeSlackApi, call: SlackCall) -> dict[str, Any]:
+    if not call.params.get("filename") or not str(call.params.get("length", "")).isdigit():
+        return {"ok": False, "error": "invalid_arguments"}
+    with server.lock:
+        file_id = f"F{len(server.state.files) + 1:06d}"
+        server.state.files[file_id] = {"filename": call.params["filename"], "length": int(call.params["length"])}
+    port = server.server_address[1]
+    return {"ok": True, "upload_url": f"http://127.0.0.1:{port}/upload/{file_id}", "file_id": file_id}
+
+
+def _complete_upload(server: FakeSlackApi, call: SlackCall) -> dict[str, Any]:
+    files = call.params.get("files")
+    files = json.loads(files) if isinstance(files, str) else files or []
+    shared = []
+    with server.lock:
+        for item in files:
+            record = server.state.files.get(item.get("id", ""))
+            if record is None or "content" not in record:
+                return {"ok": False, "error": "file_not_found"}
+            record.update(channel=call.params.get("channel_id"), thread_ts=call.params.get("thread_ts"),
+                          title=item.get("title", record["filename"]))
+            shared.append({"id": item["id"], "title": record["title"], "name": record["filename"]})
+    return {"ok": True, "files": shared}
+
+
+def _check_blocks(blocks: list[dict[str, Any]], limit: int = 50) -> str:
     """Slack's documented Block Kit limits for the block types we send."""
-    if len(blocks) > 50:
-        return f"too many blocks: {len(blocks)} > 50"
+    if len(blocks) > limit:
+        return f"too many blocks: {len(blocks)} > {limit}"
+    block_ids = [b["block_id"] for b in blocks if "block_id" in b]
+    if len(block_ids) != len(set(block_ids)):
+        return "duplicate block_id"
     for i, block in enumerate(blocks):
         text = (block.get("text") or {}).get("text", "")
         if block.get("type") == "header" and len(text) > 150:
             return f"blocks[{i}]: header text over 150 characters"
         if block.get("type") == "section" and len(text) > 3000:
             return f"blocks[{i}]: section text over 3000 characters"
+        elements = block.get("elements") or []
+        if block.get("type") == "context" and len(elements) > 10:
+            return f"blocks[{i}]: more than 10 context elements"
+        if block.get("type") == "actions" and len(elements) > 25:
+            return f"blocks[{i}]: more than 25 actions"
+        for element in [*elements, block.get("accessory") or {}, block.get("element") or {}]:
+            problem = _check_element(element)
+            if problem:
+                return f"blocks[{i}]: {problem}"
     return ""
+
+
+def _check_element(element: dict[str, Any]) -> str:
+    kind = element.get("type")
+    if kind == "button":
+        if len(element.get("text", {}).get("text", "")) > 75 or len(element.get("value", "")) > 2000:
+            return "button text over 75 or value over 2000 characters"
+    if kind == "checkboxes":
+        options = element.get("options") or []
+        if not 1 <= len(options) <= 10 or any(len(o["text"]["text"]) > 75 for o in options):
+            return "checkboxes need 1-10 options of at most 75 characters"
+    if kind == "plain_text_input":
+        if len(element.get("initial_value", "")) > element.get("max_length", 3000):
+            return "initial_value longer than max_length"
+    return ""
+
+
+def _check_view(view: dict[str, Any]) -> str:
+    """The limits of a modal view."""
+    if view.get("type") != "modal":
+        return "view.type must be modal"
+    for key in ("title", "submit", "close"):
+        if len((view.get(key) or {}).get("text", "")) > 24:
+            return f"{key} over 24 characters"
+    if len(view.get("private_metadata", "")) > 3000:
+        return "private_metadata over 3000 characters"
+    return _check_blocks(view.get("blocks") or [], limit=100)
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -170,12 +289,29 @@ class _RequestHandler(BaseHTTPRequestHandler):
         """Stay quiet; calls are recorded."""
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
-        """A Web API call: JSON or form body (slack_sdk sends both, by method)."""
+        """A Web API call: JSON or form body (slack_sdk sends both, by method); or a file's bytes."""
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode("utf-8") if length else ""
+        data = self.rfile.read(length) if length else b""
+        if self.path.startswith("/upload/"):
+            self._receive_file(self.path.rsplit("/", 1)[-1], data)
+            return
+        raw = data.decode("utf-8")
         ctype = self.headers.get("Content-Type", "")
         params: dict[str, Any] = json.loads(raw) if "json" in ctype and raw else dict(parse_qsl(raw))
         self._handle(params, ctype)
+
+    def _receive_file(self, file_id: str, data: bytes) -> None:
+        """Step two of an upload: the bytes, POSTed to the URL step one handed out."""
+        with self.server.lock:
+            record = self.server.state.files.get(file_id)
+            if record is not None:
+                record["content"] = data
+        body = f"OK - {len(data)}".encode() if record is not None else b"not found"
+        self.send_response(200 if record is not None else 404)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         """A Web API call with its arguments in the query string."""
