@@ -8,6 +8,7 @@ what tests drive over real HTTP. Tokens and the signing secret are read from the
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from agent.settings import Settings, SlackSettings
@@ -55,22 +56,24 @@ def build_app(settings: Settings, *, bot: Bot | None = None, client: WebClient |
     `token_verification_enabled` calls `auth.test` now, so a wrong token fails at start.
     """
     from slack_bolt import App
-    from slack_sdk.errors import SlackApiError, SlackClientError
+    from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackClientError
 
+    client = client or web_client(settings.slack)
     signing_secret = secret(settings.slack.signing_secret)
     if not socket_mode and not signing_secret:
         raise BotConfigError("the HTTP receiver needs the app's signing secret: set slack.signing_secret "
                              "(env AUTORESEARCH_SLACK__SIGNING_SECRET), or use Socket Mode (slack.app_token)")
     bot = bot or Bot(settings)
     try:
-        app = App(client=client or web_client(settings.slack), signing_secret=signing_secret or None,
+        app = App(client=client, signing_secret=signing_secret or None,
                   request_verification_enabled=not socket_mode, token_verification_enabled=token_verification_enabled,
                   listener_executor=bot.workers.listeners, logger=logging.getLogger("slackbot.bolt"))
-    except SlackApiError as error:
-        code = error.response.get("error", "unknown_error") if error.response else "unknown_error"
-        raise BotConfigError(f"Slack refused slack.bot_token: {code} (check the xoxb- token and the "
-                             "app's installation)") from None
-    except SlackClientError as error:
+    except BoltError as error:  # Bolt's auth.test at start said no
+        found = re.search(r"'error': '([a-z_]+)'", str(error))
+        raise BotConfigError(f"Slack refused slack.bot_token: {found.group(1) if found else 'unknown_error'} "
+                             "(check the xoxb- token and the app's installation)") from None
+    except (SlackClientError, OSError) as error:
         raise BotConfigError(f"Slack is unreachable at {settings.slack.api_url}: {error}") from None
     for listeners in LISTENERS:
         listeners.register(app, bot)

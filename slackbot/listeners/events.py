@@ -22,9 +22,17 @@ def register(app: Any, bot: Bot) -> None:
 
     @app.event("app_mention")
     def mention(event: dict[str, Any], client: Any, request: Any) -> None:
-        if request.headers.get("x-slack-retry-num"):
+        if retried(request.headers):
             return  # Slack re-sends an event it thinks was missed: the first delivery is answered
         handle_mention(bot, event, client)
+
+
+def retried(headers: dict[str, Any]) -> bool:
+    """Whether this delivery is Slack's retry (HTTP and Socket Mode both say so in this header;
+    Socket Mode sends `0` on the first delivery)."""
+    value = headers.get("x-slack-retry-num") or ["0"]
+    first = value[0] if isinstance(value, (list, tuple)) else value
+    return str(first).strip() not in ("", "0")
 
 
 def handle_mention(bot: Bot, event: dict[str, Any], client: Any) -> None:

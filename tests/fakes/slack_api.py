@@ -80,6 +80,7 @@ class FakeSlackApi(ThreadingHTTPServer):
             "files.getUploadURLExternal": _upload_url, "files.completeUploadExternal": _complete_upload,
         }
         self.lock = threading.Lock()
+        self._activity = threading.Condition()
         self._clock = 1_700_000_000
         self._thread: threading.Thread | None = None
 
@@ -87,6 +88,16 @@ class FakeSlackApi(ThreadingHTTPServer):
     def base_url(self) -> str:
         """What to pass as `WebClient(base_url=…)` or `slack.api_url`."""
         return f"http://127.0.0.1:{self.server_address[1]}/api/"
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Wait until `predicate()` holds, re-checked after every call the fake answers."""
+        with self._activity:
+            return self._activity.wait_for(predicate, timeout)
+
+    def answered(self) -> None:
+        """Wake `wait_for` callers: a call was recorded and answered."""
+        with self._activity:
+            self._activity.notify_all()
 
     def calls_to(self, method: str) -> list[SlackCall]:
         """The calls of one method, in order."""
@@ -325,6 +336,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.calls.append(call)
         status, body, headers = self._answer(call)
+        self.server.answered()
         payload = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")

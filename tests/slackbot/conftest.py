@@ -44,6 +44,7 @@ def bot_settings(mirror_settings: Settings, slack_api: FakeSlackApi, monkeypatch
     monkeypatch.setenv("AUTORESEARCH_SLACK__APPROVERS", json.dumps([APPROVER]))
     monkeypatch.setenv("AUTORESEARCH_SLACK__API_URL", slack_api.base_url)
     monkeypatch.setenv("AUTORESEARCH_SLACK__PROGRESS_INTERVAL_S", "0.2")
+    monkeypatch.setenv("AUTORESEARCH_ARXIV__MAX_CANDIDATES", "20")  # fewer abstracts to embed: a faster search
     return load_settings()
 
 

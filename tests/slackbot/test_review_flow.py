@@ -127,3 +127,34 @@ def test_a_review_from_slash_command_to_written_review(harness, caplog) -> None:
     assert 3 <= events < 40
     # No secret reached the log.
     assert caplog.records and TOKEN not in caplog.text and SECRET not in caplog.text
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """`autoresearch …` in another process on the same data dir."""
+    return subprocess.run([sys.executable, "-m", "agent", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=180)
+
+
+def test_a_run_started_from_the_cli_is_answered_in_slack_and_the_cli_answers_back(harness) -> None:
+    started = cli("review", "video anomaly detection", "--max-papers", "2", "--json")
+    assert started.returncode == 3, started.stderr  # paused at the papers gate
+    run_id = json.loads(started.stdout.splitlines()[-1])["run_id"]
+
+    assert harness.send.command("/research", f"show {run_id}").status_code == 200
+    harness.drain()
+    [root] = harness.channel_messages()
+    assert "Waiting at the *papers* gate" in root["text"]
+    [checklist] = gate_messages(harness, root["ts"])
+    harness.send.click(kit.PAPERS_KEEP_ALL, checklist)
+    harness.drain()
+    [outline_message] = gate_messages(harness, root["ts"])
+    as_seen = copy.deepcopy(outline_message)
+    assert harness.bot.session.show(run_id).gate == "outline"
+
+    approved = cli("runs", "approve", run_id, "--json")  # the CLI answers the outline gate
+    assert approved.returncode == 3 and json.loads(approved.stdout.splitlines()[-1])["gate"] == "draft"
+    harness.send.click(kit.OUTLINE_APPROVE, as_seen)
+    harness.drain()
+    refusal = harness.slack.state.ephemerals[-1]
+    assert refusal["user"] == APPROVER and "now waits at the draft gate" in refusal["text"]
+    assert harness.bot.session.show(run_id).gate == "draft"
