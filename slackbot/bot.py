@@ -31,6 +31,7 @@ class Bot:
         self.workers = workers or Workers(jobs=settings.slack.workers)
         self._session = session
         self._lock = threading.RLock()
+        self._ready = False
         self._claims: set[str] = set()
         self._chat_model: Any = None
         self._chat_model_built = False
@@ -43,14 +44,15 @@ class Bot:
                 from agent.session import ReviewSession
 
                 self._session = ReviewSession(self.settings)
-            self._session.graph  # noqa: B018 - compile once here, not in two threads at once
+            if not self._ready:  # compile the graph and open the library once, not in two threads at once
+                self._session.graph  # noqa: B018
+                self._session.services.library  # noqa: B018
+                self._ready = True
             return self._session
 
     def library(self) -> Library:
         """The paper library the reviews write to and questions are answered from."""
-        session = self.session
-        with self._lock:
-            return session.services.library
+        return self.session.services.library
 
     def chat_model(self) -> Any:
         """The `chat` role's model (`llm.chat`), or None: answers are then extractive."""

@@ -16,7 +16,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.events import ApprovalNeeded, BaseEvent, Failed, Finished, Progress, StageFinished, StageStarted, Warning
+from agent.events import (
+    ApprovalNeeded,
+    BaseEvent,
+    Failed,
+    Finished,
+    Progress,
+    StageFinished,
+    StageStarted,
+    Warning,
+)
 from slackbot.mrkdwn import escape
 from slackbot.web import SlackCallError, call
 

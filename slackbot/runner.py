@@ -23,7 +23,7 @@ from slackbot.bot import Bot
 from slackbot.mrkdwn import escape
 from slackbot.progress import ProgressMessage, ProgressView
 from slackbot.refs import GateRef, Place
-from slackbot.web import SlackCallError, call
+from slackbot.web import SlackCallError, call, one_line
 
 log = logging.getLogger(__name__)
 Decide = Callable[[Any], Decision]
@@ -41,7 +41,11 @@ def start_review(bot: Bot, client: Any, channel: str, user: str, request: Review
     text, blocks = view.message()
     root = call(client, "chat_postMessage", channel=channel, text=text, blocks=blocks)
     place = Place(channel=root.get("channel", channel), thread_ts=root["ts"])
-    follow(bot, client, place, view, bot.session.start(request, run_id=run_id))
+    try:
+        follow(bot, client, place, view, bot.session.start(request, run_id=run_id))
+    except Exception as error:  # noqa: BLE001 - the thread exists now: the one clear line goes there
+        log.warning("run %s: %s", run_id, one_line(error), exc_info=log.isEnabledFor(logging.DEBUG))
+        say_line(client, place, f"Run {run_id} stopped: {one_line(error)}")
 
 
 def resume_review(bot: Bot, client: Any, place: Place, ref: GateRef, user: str, decide: Decide) -> None:

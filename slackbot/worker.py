@@ -54,8 +54,9 @@ class TrackedPool(Executor):
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._tracker = tracker
         self._closed = False
+        self.threads = max(1, threads)
         self._threads = [threading.Thread(target=self._serve, name=f"{name}-{i}", daemon=True)
-                         for i in range(max(1, threads))]
+                         for i in range(self.threads)]
         for thread in self._threads:
             thread.start()
 
@@ -104,7 +105,7 @@ class Workers:
         def guarded() -> None:
             try:
                 job()
-            except Exception as error:  # noqa: BLE001 - the job's last line of defence: one clear line
+            except Exception as error:  # noqa: BLE001 - a job's last line of defence: one clear line
                 log.warning("background job failed: %s", _one_line(error), exc_info=log.isEnabledFor(logging.DEBUG))
                 on_error(_one_line(error))
 

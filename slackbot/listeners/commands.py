@@ -19,15 +19,15 @@ def register(app: Any, bot: Bot) -> None:
     """Add the slash-command listeners to the Bolt app."""
 
     @app.command("/research")
-    def research(ack: Any, command: dict[str, Any], client: Any) -> None:
-        handle_research(bot, ack, command, client)
+    def research(ack: Any, command: dict[str, Any], client: Any, respond: Any) -> None:
+        handle_research(bot, ack, command, client, respond)
 
     @app.command("/digest")
-    def digest(ack: Any, command: dict[str, Any], client: Any) -> None:
-        handle_digest(bot, ack, command, client)
+    def digest(ack: Any, command: dict[str, Any], client: Any, respond: Any) -> None:
+        handle_digest(bot, ack, command, client, respond)
 
 
-def handle_research(bot: Bot, ack: Any, command: dict[str, Any], client: Any) -> None:
+def handle_research(bot: Bot, ack: Any, command: dict[str, Any], client: Any, respond: Any = None) -> None:
     """Acknowledge with one line (a usage error, or what starts), then start or show the run."""
     try:
         parsed = parse_research(command.get("text") or "")
@@ -38,25 +38,26 @@ def handle_research(bot: Bot, ack: Any, command: dict[str, Any], client: Any) ->
     if parsed.show_run:
         ack(text=f"Looking up run {parsed.show_run}…")
         bot.workers.run(lambda: show_run(bot, client, channel, user, parsed.show_run),
-                        on_error=lambda line: tell_in_channel(client, channel, user, line))
+                        on_error=lambda line: tell_in_channel(client, channel, user, line, respond))
         return
     request = parsed.request
     assert request is not None
     ack(text=f"Starting a review of “{request.topic}”; its progress follows in this channel.")
     bot.workers.run(lambda: start_review(bot, client, channel, user, request),
-                    on_error=lambda line: tell_in_channel(client, channel, user, f"The review could not start: {line}"))
+                    on_error=lambda line: tell_in_channel(client, channel, user, f"The review could not start: {line}",
+                                                          respond))
 
 
-def handle_digest(bot: Bot, ack: Any, command: dict[str, Any], client: Any) -> None:
+def handle_digest(bot: Bot, ack: Any, command: dict[str, Any], client: Any, respond: Any = None) -> None:
     """Acknowledge, then build the digest (one keyword, or the whole watchlist) and post it here."""
     keyword = " ".join((command.get("text") or "").split())
     channel, user = command["channel_id"], command["user_id"]
     ack(text="Building the digest" + (f" for “{keyword}”" if keyword else "") + "…")
-    bot.workers.run(lambda: post_digest(bot, client, channel, user, keyword),
-                    on_error=lambda line: tell_in_channel(client, channel, user, f"The digest failed: {line}"))
+    bot.workers.run(lambda: post_digest(bot, client, channel, user, keyword, respond),
+                    on_error=lambda line: tell_in_channel(client, channel, user, f"The digest failed: {line}", respond))
 
 
-def post_digest(bot: Bot, client: Any, channel: str, user: str, keyword: str) -> None:
+def post_digest(bot: Bot, client: Any, channel: str, user: str, keyword: str, respond: Any = None) -> None:
     """Search each watched keyword (or `keyword`), post the digest, and remember what it showed."""
     from agent import services
     from agent.digest import DigestOptions, build_digest
@@ -68,7 +69,7 @@ def post_digest(bot: Bot, client: Any, channel: str, user: str, keyword: str) ->
     watches = [watchlist.get(keyword) or Watch(name=keyword)] if keyword else watchlist.all()
     if not watches:
         tell_in_channel(client, channel, user, "No keywords are watched: add one with "
-                        "`autoresearch watch add \"video anomaly detection\"`, or type `/digest <keyword>`.")
+                        "`autoresearch watch add \"video anomaly detection\"`, or type `/digest <keyword>`.", respond)
         return
     seen = services.seen_state(settings)
     digest = build_digest(services.digest_client(settings), watches,
@@ -76,14 +77,30 @@ def post_digest(bot: Bot, client: Any, channel: str, user: str, keyword: str) ->
     try:
         SlackPoster(client).post(channel, digest)
     except PostError as error:
-        tell_in_channel(client, channel, user, str(error))
+        tell_in_channel(client, channel, user, str(error), respond)
         return
     seen.commit(digest, {w.name: w.key for w in watches})
 
 
-def tell_in_channel(client: Any, channel: str, user: str, line: str) -> None:
-    """One line to one person in a channel (an ephemeral message)."""
+def tell_in_channel(client: Any, channel: str, user: str, line: str, respond: Any = None) -> None:
+    """One line to one person in a channel: an ephemeral message, or through the command's
+    response URL when the bot cannot post there (it was never invited to the channel)."""
+    text = f":warning: {escape(line.splitlines()[0] if line else 'something went wrong')}"
     try:
-        call(client, "chat_postEphemeral", channel=channel, user=user, text=f":warning: {escape(line.splitlines()[0])}")
-    except SlackCallError as error:  # the bot cannot reach the channel at all: the log is all that is left
-        log.warning("could not tell %s in %s: %s (the line was: %s)", user, channel, error, line)
+        call(client, "chat_postEphemeral", channel=channel, user=user, text=text)
+        return
+    except SlackCallError as error:
+        problem = str(error)
+    if respond is None:
+        log.warning("could not tell %s in %s: %s (the line was: %s)", user, channel, problem, line)
+        return
+    from slack_sdk.errors import SlackClientError
+
+    try:
+        answer = respond(text=text, response_type="ephemeral", replace_original=False)
+        if answer.status_code == 200:
+            return
+        problem += f"; the response URL answered {answer.status_code}"
+    except (OSError, ValueError, SlackClientError) as error:  # the response URL is gone too
+        problem += f"; {error}"
+    log.warning("could not tell %s in %s: %s (the line was: %s)", user, channel, problem, line)

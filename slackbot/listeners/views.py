@@ -10,7 +10,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from agent.approval import Decision, InvalidDecision, OutlineRequest, outline_from_markdown, parse_request
+from agent.approval import (
+    Decision,
+    InvalidDecision,
+    OutlineRequest,
+    outline_from_markdown,
+    parse_request,
+)
 from agent.review_types import Outline
 from agent.runs import RunNotFound
 from slackbot import blocks as kit

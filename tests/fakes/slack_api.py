@@ -59,6 +59,8 @@ class FakeSlackState:
     """Every ephemeral message, with its `channel`, `user`, `text` and `thread_ts`."""
     views: list[dict[str, Any]] = field(default_factory=list)
     """Every modal opened (the `view` as sent, plus `trigger_id`)."""
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    """Messages sent to a response URL (`{base}/hooks/…`), with their `path`."""
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Uploaded files by id: `filename`, `content` (bytes), and once shared `channel`, `thread_ts`,
     `title`."""
@@ -88,6 +90,11 @@ class FakeSlackApi(ThreadingHTTPServer):
     def base_url(self) -> str:
         """What to pass as `WebClient(base_url=…)` or `slack.api_url`."""
         return f"http://127.0.0.1:{self.server_address[1]}/api/"
+
+    @property
+    def response_url(self) -> str:
+        """A response URL (as Slack puts in commands and clicks) that lands here."""
+        return f"http://127.0.0.1:{self.server_address[1]}/hooks/commands/T0FAKE/1/x"
 
     def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
         """Wait until `predicate()` holds, re-checked after every call the fake answers."""
@@ -306,6 +313,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.path.startswith("/upload/"):
             self._receive_file(self.path.rsplit("/", 1)[-1], data)
             return
+        if self.path.startswith("/hooks/"):
+            with self.server.lock:
+                self.server.state.responses.append({"path": self.path, **json.loads(data or b"{}")})
+            self.server.answered()
+            self._plain(200, b"ok")
+            return
         raw = data.decode("utf-8")
         ctype = self.headers.get("Content-Type", "")
         params: dict[str, Any] = json.loads(raw) if "json" in ctype and raw else dict(parse_qsl(raw))
@@ -317,8 +330,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             record = self.server.state.files.get(file_id)
             if record is not None:
                 record["content"] = data
-        body = f"OK - {len(data)}".encode() if record is not None else b"not found"
-        self.send_response(200 if record is not None else 404)
+        self._plain(200 if record is not None else 404, f"OK - {len(data)}".encode() if record else b"not found")
+
+    def _plain(self, status: int, body: bytes) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

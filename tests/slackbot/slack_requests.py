@@ -60,10 +60,10 @@ def sign(secret: str, timestamp: str, body: str) -> str:
 
 
 def command_body(command: str, text: str, user: str = APPROVER, channel: str = CHANNEL,
-                 base: str | None = None) -> str:
-    """A slash command's form body (`base`: a real body to start from)."""
+                 base: str | None = None, **extra: str) -> str:
+    """A slash command's form body (`base`: a real body to start from; `extra`: more fields)."""
     fields = dict(parse_qsl(base, keep_blank_values=True)) if base else dict(COMMAND_BASE)
-    fields.update(command=command, text=text, user_id=user, channel_id=channel)
+    fields.update(command=command, text=text, user_id=user, channel_id=channel, **extra)
     return urlencode(fields)
 
 

@@ -9,7 +9,8 @@ import threading
 from agent import services
 from agent.watch import Watch
 from slackbot.listeners import commands
-from tests.slackbot.slack_requests import APPROVER, BOT_USER, CHANNEL, mention_body
+from tests.fakes.slack_api import Injected
+from tests.slackbot.slack_requests import APPROVER, BOT_USER, CHANNEL, command_body, mention_body
 
 PAPERS = ["2004.00222", "2311.07042", "2110.05086"]
 """Three video anomaly detection papers of the seed corpus (the mirror serves them)."""
@@ -120,3 +121,15 @@ def test_a_failing_job_reports_one_line(harness, monkeypatch) -> None:
     harness.drain()
     [note] = harness.slack.state.ephemerals
     assert note["text"] == ":warning: The digest failed: disk full"
+
+
+def test_a_channel_the_bot_was_not_invited_to_gets_the_reason_through_the_response_url(harness) -> None:
+    for method in ("chat.postMessage", "chat.postEphemeral"):
+        harness.slack.failures.append(Injected(method, error="not_in_channel"))
+    body = command_body("/digest", "video anomaly detection", response_url=harness.slack.response_url)
+    assert harness.send.post(body).status_code == 200
+    harness.drain()
+    [note] = harness.slack.state.responses
+    assert note["response_type"] == "ephemeral"
+    assert note["text"] == (":warning: Slack refused chat.postMessage to C0PAPERS: not_in_channel "
+                            "(invite the bot to the channel first)")

@@ -27,7 +27,7 @@ def _candidates(n: int) -> list[Candidate]:
 
 
 def test_the_checklist_shows_reasons_and_both_buttons() -> None:
-    text, blocks = kit.papers_message(REF, PapersRequest(topic="t <x>", queries=["q1"], candidates=_candidates(3)))
+    _, blocks = kit.papers_message(REF, PapersRequest(topic="t <x>", queries=["q1"], candidates=_candidates(3)))
     assert not _check_blocks(blocks)
     rows = [b for b in blocks if "accessory" in b]
     assert len(rows) == 3 and all(r["accessory"]["initial_options"] == r["accessory"]["options"] for r in rows)
