@@ -46,6 +46,7 @@ def run_meta(state: State, context: ReviewContext) -> dict[str, Any]:
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "request": state.request.model_dump(mode="json"),
         "plan": state.plan.model_dump(mode="json") if state.plan else None,
+        "search": dict(state.search),
         "outline": state.outline.model_dump(mode="json") if state.outline else None,
         "papers": papers, "ingest": papers, "counts": run_counts(state),
         "citations": {"total": found.total, "unresolved": len(found.unresolved),
