@@ -15,6 +15,7 @@ from agent.nodes.outline import readable_ids
 from agent.nodes.stage import Reporter, stage
 from agent.stages import library_papers
 from agent.state import State, add_usage, run_counts
+from tools.files import write_atomic
 
 
 @stage("export")
@@ -66,9 +67,7 @@ def _stamp_export_time(run_json: Path, seconds: float) -> None:
         return
     data = json.loads(run_json.read_text())
     data.setdefault("timings", {})["export"] = round(seconds, 4)
-    tmp = run_json.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False))
-    tmp.replace(run_json)
+    write_atomic(run_json, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def usage_report(state: State) -> dict[str, Any]:
