@@ -135,6 +135,15 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
              "including the other names researchers use for it.",
     ),
     Prompt(
+        name="expand_topic",
+        system="You help researchers search arXiv the way a librarian would. " + DATA_RULE,
+        user="Topic: {topic}\n\nTitles of papers found so far:\n<text>\n{titles}\n</text>\n\n"
+             "List up to {limit} other names researchers use for this topic (synonyms, "
+             "acronyms, other wordings) as \"phrasings\", and up to {limit} narrower sub-topics, "
+             "methods or tasks that a survey of it would cover as \"subtopics\". Each item is 1 "
+             "to 6 plain words, without quotes or search operators.",
+    ),
+    Prompt(
         name="translate",
         system="You are a translator of scientific text. Translate the text inside the <text> "
                "block into {language}. " + DATA_RULE + " Keep technical terms, names, numbers, "

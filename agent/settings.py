@@ -185,6 +185,8 @@ class SearchSettings(BaseModel):
     """arXiv API requests one review's search may spend."""
     min_new_fraction: float = 0.1
     """Stop the coverage loop when a round adds less than this fraction of new relevant papers."""
+    snowball_max_requests: int = 5
+    """arXiv API requests one review's snowballing (the approved papers' references) may spend."""
 
 
 class CheckpointSettings(BaseModel):

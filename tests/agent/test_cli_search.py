@@ -50,3 +50,24 @@ def test_search_table_and_failure_exit_code(mirror: MirrorServer) -> None:
     reasons = [line for line in lines if line.startswith("autoresearch:")]
     assert reasons == lines[-1:]  # retry warnings may come first; the reason is one final line
     assert "arXiv is unavailable: 503 on 2 tries" in reasons[0]
+
+
+def test_search_explain_says_why_each_paper_is_there(mirror: MirrorServer) -> None:
+    env = {"AUTORESEARCH_ARXIV__API_URL": mirror.api_url, "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0"}
+    done = run_cli("search", "talking head generation", "--strategy", "coverage", "--budget", "4",
+                   "--max", "8", "--explain", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["strategy"] == "coverage" and document["requests"] <= 4 == document["budget"]
+    assert len(mirror.api_hits()) == document["requests"]
+    assert document["rounds"][0]["kind"] == "topic" and document["stopped"]
+    assert [q["round"] for q in document["queries"]][0] == 0
+    for paper in document["results"]:
+        assert paper["reasons"][0].startswith("found by query '")
+        assert paper["reasons"][-1].startswith("relevance ")
+    table = run_cli("search", "video anomaly detection", "--max", "3", "--explain",
+                    env={**env, "COLUMNS": "400"})
+    assert table.returncode == 0, table.stderr
+    assert "why" in table.stdout and "found by query" in table.stdout and "rank 1" in table.stdout
+    raw = run_cli("search", "ti:video AND ti:anomaly", "--strategy", "expand", env=env)
+    assert raw.returncode == 2 and "plain words" in raw.stderr
