@@ -3,19 +3,22 @@ then the papers it rests on."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.ask import Answer
 from slackbot.blocks import context, mrkdwn
 from slackbot.mrkdwn import chunks, cite_links, escape, paper_link
+from tools.paper import ARXIV_ID_RE
 
+_HEADING = re.compile(rf"^(?P<title>.+) \({ARXIV_ID_RE.pattern}\)$")
 MAX_SECTIONS = 40
 MAX_SOURCES = 8
 
 
 def answer_message(answer: Answer) -> tuple[str, list[dict[str, Any]]]:
     """(fallback text, blocks) for an answer; long answers are cut under Slack's block limit."""
-    pieces = chunks(cite_links(answer.answer))
+    pieces = chunks(answer_mrkdwn(answer.answer))
     blocks = [mrkdwn(piece) for piece in pieces[:MAX_SECTIONS]]
     if len(pieces) > MAX_SECTIONS:
         blocks.append(context("…the answer goes on: ask `autoresearch ask` for all of it."))
@@ -32,6 +35,19 @@ def answer_message(answer: Answer) -> tuple[str, list[dict[str, Any]]]:
     if notes:
         blocks.append(context(" ".join(notes)))
     return escape(answer.answer or answer.question)[:3000], blocks
+
+
+def answer_mrkdwn(text: str) -> str:
+    """The answer as mrkdwn: paper headings (`Title (2501.12948)`) bold links, citations links."""
+    lines = []
+    for line in text.splitlines():
+        heading = _HEADING.match(line)
+        if heading and not line.startswith(("- ", "Figures")):
+            arxiv_id = heading.group("id") + (heading.group("version") or "")
+            lines.append(f"*{paper_link(heading.group('id'), heading.group('title'))}* ({arxiv_id})")
+        else:
+            lines.append(cite_links(line))
+    return "\n".join(lines)
 
 
 def _sources(answer: Answer) -> list[str]:

@@ -26,6 +26,7 @@ def register(app: Any, bot: Bot) -> None:
 
     @app.action(kit.PAPER_KEEP)
     def toggle(ack: Any) -> None:
+        """A tick or untick: nothing to do until Approve reads the boxes."""
         ack()  # a tick or untick; the Approve click reads the boxes' state
 
     for action_id in (kit.PAPERS_APPROVE, kit.PAPERS_KEEP_ALL, kit.OUTLINE_APPROVE, kit.DRAFT_APPROVE):
@@ -33,17 +34,20 @@ def register(app: Any, bot: Bot) -> None:
 
     @app.action(kit.OUTLINE_OPEN)
     def open_outline(ack: Any, body: dict[str, Any], client: Any) -> None:
+        """Edit outline…: the outline in a modal."""
         ack()
         open_modal(bot, body, client, outline=True)
 
     @app.action(kit.DRAFT_REVISE)
     def open_feedback(ack: Any, body: dict[str, Any], client: Any) -> None:
+        """Revise…: the feedback modal."""
         ack()
         open_modal(bot, body, client, outline=False)
 
 
 def _answer_listener(bot: Bot) -> Any:
     def answer(ack: Any, body: dict[str, Any], client: Any) -> None:
+        """Approve / Keep all / Approve outline / Approve draft."""
         ack()
         answer_gate(bot, body, client)
 
@@ -82,6 +86,7 @@ def answer_gate(bot: Bot, body: dict[str, Any], client: Any) -> None:
     values = ((body.get("state") or {}).get("values")) or {}
 
     def decide(request: Any) -> Decision:
+        """Approve, or drop the unticked papers (at least one must stay)."""
         if action_id != kit.PAPERS_APPROVE or not isinstance(request, PapersRequest):
             return Decision(action="approve")
         kept, dropped = kit.selection(values, request)

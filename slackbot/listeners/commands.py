@@ -20,10 +20,12 @@ def register(app: Any, bot: Bot) -> None:
 
     @app.command("/research")
     def research(ack: Any, command: dict[str, Any], client: Any, respond: Any) -> None:
+        """/research <topic> [--max N --since DATE], or /research show <run>."""
         handle_research(bot, ack, command, client, respond)
 
     @app.command("/digest")
     def digest(ack: Any, command: dict[str, Any], client: Any, respond: Any) -> None:
+        """/digest [keyword]."""
         handle_digest(bot, ack, command, client, respond)
 
 

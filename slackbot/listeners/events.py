@@ -22,6 +22,7 @@ def register(app: Any, bot: Bot) -> None:
 
     @app.event("app_mention")
     def mention(event: dict[str, Any], client: Any, request: Any) -> None:
+        """@bot <question>."""
         if retried(request.headers):
             return  # Slack re-sends an event it thinks was missed: the first delivery is answered
         handle_mention(bot, event, client)

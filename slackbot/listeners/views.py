@@ -33,10 +33,12 @@ def register(app: Any, bot: Bot) -> None:
 
     @app.view(kit.OUTLINE_VIEW)
     def outline_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+        """The outline modal's Approve."""
         submit_outline(bot, ack, body, view, client)
 
     @app.view(kit.FEEDBACK_VIEW)
     def feedback_submitted(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+        """The feedback modal's Send back."""
         submit_feedback(bot, ack, body, view, client)
 
 

@@ -39,6 +39,7 @@ def test_a_mention_is_answered_in_its_thread_with_arxiv_links(harness) -> None:
     assert "<https://arxiv.org/abs/" in text and "Sources:" in text
     cited = {pid for pid in PAPERS if f"arxiv.org/abs/{pid}" in text}
     assert cited and reply["channel"] == CHANNEL
+    assert "\n*<https://arxiv.org/abs/" in reply["blocks"][0]["text"]["text"]  # each paper's heading links it
 
 
 def test_a_mention_of_the_real_payload_shape_is_answered(harness, shared_data) -> None:
