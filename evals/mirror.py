@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections import deque
@@ -284,6 +285,12 @@ class MirrorServer(ThreadingHTTPServer):
     @property
     def pdf_url(self) -> str:
         return f"{self.base_url}/pdf"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Stay quiet when a client hangs up (a timeout test, a refused HTML body); report the rest."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
     def api_hits(self) -> list[Hit]:
         """Requests to the query API, in arrival order."""
