@@ -1,7 +1,7 @@
 """Benchmark: how fast the Slack bot acknowledges requests (Slack gives up after 3 s).
 
 Every case is a correctly signed request to the real Bolt HTTP receiver on 127.0.0.1, in one
-process, against the fake Slack Web API (`tests/fakes/slack_api.py`) and the arXiv mirror:
+process, against the fake Slack Web API (`evals/fake_slack.py`) and the arXiv mirror:
 
 - `url_verification`: answered by Bolt itself (signature check, dispatch, no listener): the baseline;
 - `/research usage error`: a listener that only acknowledges;
@@ -24,15 +24,15 @@ import threading
 from pathlib import Path
 
 from agent.settings import load_settings
+from evals.fake_slack import TOKEN, FakeSlackApi  # the same fake the tests use
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
+from evals.slack_requests import SECRET, SlackSender, actions_body, command_body
 from slackbot import blocks as kit
 from slackbot.app import build_app
 from slackbot.bot import Bot
 from slackbot.refs import GateRef
 from slackbot.server import HttpReceiver
 from slackbot.worker import Workers
-from tests.fakes.slack_api import TOKEN, FakeSlackApi  # the same fake the tests use
-from tests.slackbot.slack_requests import SECRET, SlackSender, actions_body, command_body
 
 CLICKED = {"ts": "1.000001", "channel": "C0PAPERS", "blocks": []}
 

@@ -22,7 +22,13 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape
 
-from evals.mirror_query import Document, QuerySyntaxError, inverse_document_frequency, parse, tokenize
+from evals.mirror_query import (
+    Document,
+    QuerySyntaxError,
+    inverse_document_frequency,
+    parse,
+    tokenize,
+)
 from tools.paper import ARXIV_ID_RE
 
 SEED_CORPUS = Path(__file__).parent / "datasets" / "seed_papers.jsonl"

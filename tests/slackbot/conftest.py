@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from agent.settings import Settings, load_settings
-from tests.fakes.slack_api import TOKEN, FakeSlackApi
-from tests.slackbot.slack_requests import APPROVER, SECRET, SlackSender
+from evals.fake_slack import TOKEN, FakeSlackApi
+from evals.slack_requests import APPROVER, SECRET, SlackSender
 
 DRAIN_S = 90.0
 """Deadline for the bot's pools to go idle (a review on the mirror takes seconds)."""

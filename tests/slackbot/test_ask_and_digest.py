@@ -8,9 +8,9 @@ import threading
 
 from agent import services
 from agent.watch import Watch
+from evals.fake_slack import Injected
+from evals.slack_requests import APPROVER, BOT_USER, CHANNEL, command_body, mention_body
 from slackbot.listeners import commands
-from tests.fakes.slack_api import Injected
-from tests.slackbot.slack_requests import APPROVER, BOT_USER, CHANNEL, command_body, mention_body
 
 PAPERS = ["2004.00222", "2311.07042", "2110.05086"]
 """Three video anomaly detection papers of the seed corpus (the mirror serves them)."""

@@ -9,11 +9,11 @@ import pytest
 
 from agent.approval import DraftRequest, OutlineRequest, PaperBrief, PapersRequest
 from agent.review_types import Candidate, Outline, Theme
+from evals.fake_slack import _check_blocks, _check_view
 from slackbot import blocks as kit
 from slackbot.args import UsageError, parse_research
 from slackbot.mrkdwn import chunks, cite_links, markdown_excerpt, strip_mentions
 from slackbot.refs import GateRef, ModalMeta, Place, place_of
-from tests.fakes.slack_api import _check_blocks, _check_view
 from tools.paper import Paper
 
 REF = GateRef(run="20261122-abc123", gate="papers", by="U1")

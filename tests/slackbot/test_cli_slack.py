@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.slack_api import TOKEN, FakeSlackApi
-from tests.slackbot.slack_requests import SECRET, SlackSender
+from evals.fake_slack import TOKEN, FakeSlackApi
+from evals.slack_requests import SECRET, SlackSender
 
 REPO = Path(__file__).resolve().parents[2]
 APP_TOKEN = "xapp-1-A0FAKE-secret-app-token"

@@ -8,10 +8,10 @@ import threading
 import pytest
 
 from agent.events import ApprovalNeeded, Finished, Progress, StageFinished, StageStarted, Warning
+from evals.fake_slack import TOKEN, FakeSlackApi, Injected
 from slackbot.progress import ProgressMessage, ProgressView
 from slackbot.web import SlackCallError
 from slackbot.worker import Workers
-from tests.fakes.slack_api import TOKEN, FakeSlackApi, Injected
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from evals.fake_slack import TOKEN
+from evals.slack_requests import APPROVER, SECRET, STRANGER, checkbox_state, input_values
 from slackbot import blocks as kit
-from tests.fakes.slack_api import TOKEN
-from tests.slackbot.slack_requests import APPROVER, SECRET, STRANGER, checkbox_state, input_values
 
 REPO = Path(__file__).resolve().parents[2]
 

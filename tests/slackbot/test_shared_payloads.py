@@ -9,9 +9,9 @@ import copy
 import json
 from urllib.parse import quote, unquote
 
+from evals.slack_requests import BOT_USER, command_body
 from slackbot import blocks as kit
 from slackbot.refs import GateRef, ModalMeta, Place
-from tests.slackbot.slack_requests import BOT_USER, command_body
 
 UNKNOWN_RUN = "20990101-000000"
 

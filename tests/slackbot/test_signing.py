@@ -9,7 +9,7 @@ import time
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from tests.slackbot.slack_requests import SECRET, command_body, sign
+from evals.slack_requests import SECRET, command_body, sign
 
 
 class FixedClock:
