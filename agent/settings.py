@@ -197,15 +197,24 @@ class CheckpointSettings(BaseModel):
 
 
 class SlackSettings(BaseModel):
-    """The Slack bot."""
+    """The Slack bot (`autoresearch slack`) and digest posting."""
 
     bot_token: SecretStr | None = None
+    """Bot token (`xoxb-…`, env `AUTORESEARCH_SLACK__BOT_TOKEN`): every Web API call."""
     app_token: SecretStr | None = None
     """App-level token (`xapp-…`): Socket Mode when set, else the HTTP receiver."""
     signing_secret: SecretStr | None = None
+    """The app's signing secret (env `AUTORESEARCH_SLACK__SIGNING_SECRET`): the HTTP receiver
+    refuses any request not signed with it (Socket Mode does not need it)."""
     approvers: list[str] = Field(default_factory=list)
-    """Slack user ids allowed to approve gates."""
+    """Slack user ids allowed to approve gates (env `AUTORESEARCH_SLACK__APPROVERS='["U123"]'`);
+    empty = nobody."""
     api_url: str = "https://slack.com/api/"
+    """Slack Web API base URL (a test server in tests)."""
+    progress_interval_s: float = 2.0
+    """Least time between two edits of a run's progress message (Slack rate-limits chat.update)."""
+    workers: int = Field(4, ge=1)
+    """Reviews, answers and digests the bot works on at once; more wait their turn."""
 
 
 class DigestSettings(BaseModel):
