@@ -87,7 +87,8 @@ class OutlineGate(GateScreen):
         tree.move_cursor_to_line(lines.index(keep) if keep in lines else 0)
         papers = sum(len(t.paper_ids) for t in self.edit.themes)
         self.query_one("#outline-count", Static).update(
-            f"{len(self.edit.themes)} sections · {papers} papers · {len(self.edit.left_out)} left out"
+            f"{_count(len(self.edit.themes), 'section')} · {_count(papers, 'paper')} · "
+            f"{len(self.edit.left_out)} left out"
             + (" · [b]edited[/b]" if self.edit.changed() else ""))
 
     def _paper_label(self, pid: str) -> str:
@@ -188,3 +189,7 @@ class OutlineGate(GateScreen):
             self.decide(action="edit", outline=outline)
         else:
             self.decide(action="approve")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
