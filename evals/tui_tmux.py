@@ -32,10 +32,11 @@ class TmuxError(RuntimeError):
 
 @dataclass
 class Capture:
-    """The screen after a step."""
+    """The screen after a step, and when it showed (seconds since the command started)."""
 
     step: str
     text: str
+    seconds: float = 0.0
 
 
 class TmuxApp:
@@ -45,9 +46,11 @@ class TmuxApp:
         if shutil.which("tmux") is None:
             raise TmuxError("tmux is not installed (apt-get install tmux)")
         self.name = f"autoresearch-{uuid.uuid4().hex[:8]}"
+        self.started = 0.0
         self.home, self.env, self.size = home, env, (width, height)
 
     def __enter__(self) -> TmuxApp:
+        self.started = time.monotonic()
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
         command = (f"cd {shlex.quote(str(REPO))} && env {exports} TERM=xterm-256color "
                    f"{shlex.quote(sys.executable)} -m agent --home {shlex.quote(str(self.home))} tui")
@@ -104,7 +107,8 @@ class TmuxApp:
 
 def scenario(app: TmuxApp, topic: str) -> list[Capture]:
     """Start, complete a command, search, visit every mode and the help, quit."""
-    shots = [Capture("start", app.wait_for("Ask your library"))]
+    shots = [Capture("start", app.wait_for("Ask your library"), time.monotonic() - app.started)]
+    shots.append(Capture("library open", app.wait_for("0 papers"), time.monotonic() - app.started))
     app.keys("/se", literal=True)
     shots.append(Capture("typed /se", app.wait_for("ranked by meaning")))  # the completion list
     app.keys("Tab")
@@ -151,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     for shot in shots:
         print(f"── {shot.step} " + "─" * max(0, args.width - len(shot.step) - 4))
         print(shot.text.rstrip("\n"))
+    print(f"first screen {shots[0].seconds:.2f} s after the command started; "
+          f"library open (embedder loaded) {shots[1].seconds:.2f} s")
     return 0
 
 
