@@ -30,10 +30,10 @@ demo: setup
 	$(BIN)/python -m evals.demo
 
 bench: setup
-	$(BIN)/python -m evals.bench
+	$(BIN)/python -m evals.run bench
 
 eval: setup
-	$(BIN)/python -m evals.topic_retrieval
+	$(BIN)/python -m evals.run eval
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

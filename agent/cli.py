@@ -15,7 +15,7 @@ import click
 import typer
 
 from agent.commands import (ask, common, config, digest, figures, ingest, library, llm, mirror, models,
-                            parse, review, runs, search, summarize, watch)
+                            parse, review, runs, search, slack, summarize, tui, watch)
 
 app = typer.Typer(
     name="autoresearch",
@@ -40,7 +40,7 @@ def root(
 
 
 for module in (search, parse, ingest, library, ask, figures, models, watch, digest, summarize, review,
-               runs, config, mirror, llm):
+               runs, tui, config, mirror, llm, slack):
     module.register(app)
 
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock
 
+from tools.files import write_atomic
+
 if TYPE_CHECKING:
     from agent.digest import Digest
 
@@ -50,9 +52,7 @@ class SeenState:
                     if paper.arxiv_id not in shown:
                         shown[paper.arxiv_id] = day
                         added += 1
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"version": 1, "seen": state}, indent=1), encoding="utf-8")
-            tmp.replace(self.path)
+            write_atomic(self.path, json.dumps({"version": 1, "seen": state}, indent=1))
         self._snapshot = state
         return added
 

@@ -54,29 +54,39 @@ def parse_model(value: str, setting: str = "llm model") -> ModelSpec | None:
     return ModelSpec(provider.lower(), name)
 
 
-def chat_model(settings: Settings, role: str, *,
-               usage: UsageRecorder | None = None) -> BaseChatModel | None:
+TOOL_ROLES = ("chat",)
+"""The only roles whose model may be given tools (`allow_tools=True`): the TUI's assistant."""
+
+
+def chat_model(settings: Settings, role: str, *, usage: UsageRecorder | None = None,
+               allow_tools: bool = False) -> BaseChatModel | None:
     """The chat model for `role`, guarded and labelled; None when the role has no model.
 
     With `usage`, every call of the model is recorded there (tokens, cost, role, stage).
+    `allow_tools` (the `chat` role only) lets the model propose tool calls for its caller to run.
     """
     if role not in ROLES:
         raise LLMConfigError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    if allow_tools and role not in TOOL_ROLES:
+        raise LLMConfigError(f"the {role} model may not be given tools (only: {', '.join(TOOL_ROLES)})")
     spec = parse_model(getattr(settings.llm, role), f"llm.{role}")
     if spec is None:
         return None
     inner = build_provider_model(spec, settings.llm)
-    return guard(inner, spec, role, settings.llm, usage)
+    return guard(inner, spec, role, settings.llm, usage, allow_tools=allow_tools)
 
 
 def guard(inner: BaseChatModel, spec: ModelSpec | str, role: str, llm: LLMSettings,
-          usage: UsageRecorder | None = None) -> GuardedChatModel:
+          usage: UsageRecorder | None = None, allow_tools: bool = False) -> GuardedChatModel:
     """Wrap any chat model the way `chat_model` does (tests wrap fakes with it)."""
+    if allow_tools and role not in TOOL_ROLES:
+        raise LLMConfigError(f"the {role} model may not be given tools (only: {', '.join(TOOL_ROLES)})")
     return GuardedChatModel(
         inner=inner, model_name=str(spec), role=role, max_retries=llm.max_retries,
         backoff_base_s=llm.backoff_base_s, backoff_max_s=llm.backoff_max_s,
         context_window=llm.context_window, max_output_tokens=llm.max_output_tokens,
-        metadata={ROLE_KEY: role, MODEL_KEY: str(spec)}, callbacks=[usage] if usage else None)
+        metadata={ROLE_KEY: role, MODEL_KEY: str(spec)}, callbacks=[usage] if usage else None,
+        allow_tools=allow_tools, disable_streaming=allow_tools)
 
 
 def build_provider_model(spec: ModelSpec, llm: LLMSettings) -> BaseChatModel:

@@ -11,6 +11,11 @@ reasoning model rejects `temperature`, a local model's `<think>` monologue leaks
 - `<think>…</think>` blocks and reasoning blocks are dropped from replies, also when streaming;
 - tool calls in a reply are dropped and `bind_tools` is refused: no model built by autoresearch can
   act on anything, so paper text that talks a model into "calling" a tool changes nothing.
+
+The one deliberate exception is `allow_tools=True`, which `agent.llm.chat_model` grants only to the
+`chat` role and only when asked (the TUI's assistant, `tui.chat_agent`): that model may propose tool
+calls, which its caller runs itself, asking the person before anything that changes state. Writers,
+planners, summarizers and translators never get it.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ class GuardedChatModel(BaseChatModel):
     context_window: int = 8192
     """Prompt budget in tokens (helpers truncate retrieved text to fit)."""
     max_output_tokens: int = 1024
+    allow_tools: bool = False
+    """Let `bind_tools` through and keep tool calls in replies (the chat role's assistant only)."""
 
     @property
     def _llm_type(self) -> str:
@@ -76,9 +83,19 @@ class GuardedChatModel(BaseChatModel):
     # -- no tools, structured output through `agent.structured` --------------------------------
 
     def bind_tools(self, tools: Any, **kwargs: Any) -> Runnable:
-        """Refuse: no model in autoresearch may call tools (paper text must never cause actions)."""
-        raise LLMCallFailed("models built by agent.llm take no tools: state changes (ingest, review, "
-                            "approvals) come from people and typed decisions, never from a model")
+        """Refuse unless `allow_tools`: paper text must never cause actions.
+
+        With `allow_tools`, the provider's own model formats the tools (each provider has its own
+        wire format) and the guard binds the result to itself, so retries and accounting still apply.
+        """
+        if not self.allow_tools:
+            raise LLMCallFailed("models built by agent.llm take no tools: state changes (ingest, review, "
+                                "approvals) come from people and typed decisions, never from a model")
+        try:
+            formatted = self.inner.bind_tools(tools, **kwargs)
+        except NotImplementedError:
+            raise LLMCallFailed(f"{self.model_name} cannot call tools") from None
+        return self.bind(**getattr(formatted, "kwargs", {}))
 
     def with_structured_output(self, schema: Any, *, include_raw: bool = False,
                                **kwargs: Any) -> Runnable:
@@ -100,7 +117,7 @@ class GuardedChatModel(BaseChatModel):
         with self._giving_up():
             for attempt in Retrying(**self._retry_policy(run_manager)):
                 with attempt:
-                    return clean_result(self._attempt(call))
+                    return clean_result(self._attempt(call), self.allow_tools)
         raise AssertionError("unreachable: tenacity re-raises")  # pragma: no cover
 
     async def _agenerate(self, messages: list[BaseMessage], stop: list[str] | None = None,
@@ -112,7 +129,7 @@ class GuardedChatModel(BaseChatModel):
         with self._giving_up():
             async for attempt in AsyncRetrying(**self._retry_policy(run_manager)):
                 with attempt:
-                    return clean_result(await self._aattempt(call))
+                    return clean_result(await self._aattempt(call), self.allow_tools)
         raise AssertionError("unreachable: tenacity re-raises")  # pragma: no cover
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
@@ -265,17 +282,17 @@ def filter_stream(chunks: Iterator[ChatGenerationChunk]) -> Iterator[ChatGenerat
         yield ChatGenerationChunk(message=AIMessageChunk(content=tail))
 
 
-def clean_result(result: ChatResult) -> ChatResult:
-    """Replies as plain text: no `<think>` spans, reasoning blocks or tool calls."""
+def clean_result(result: ChatResult, keep_tool_calls: bool = False) -> ChatResult:
+    """Replies as plain text: no `<think>` spans, reasoning blocks or tool calls (unless kept)."""
     generations = []
     for generation in result.generations:
         message = generation.message
         metadata = dict(message.response_metadata)
-        dropped = [call["name"] for call in getattr(message, "tool_calls", [])]
-        if dropped:
-            metadata["dropped_tool_calls"] = dropped
+        calls = list(getattr(message, "tool_calls", []))
+        if calls and not keep_tool_calls:
+            metadata["dropped_tool_calls"] = [call["name"] for call in calls]
         clean = AIMessage(content=strip_think(str(message.text)), id=message.id,
                           usage_metadata=getattr(message, "usage_metadata", None),
-                          response_metadata=metadata)
+                          response_metadata=metadata, tool_calls=calls if keep_tool_calls else [])
         generations.append(ChatGeneration(message=clean, generation_info=generation.generation_info))
     return ChatResult(generations=generations, llm_output=result.llm_output)

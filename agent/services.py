@@ -83,15 +83,16 @@ def run_registry(settings: Settings):
     return SqliteRunRegistry(settings.path("runs", "runs.sqlite"), settings.data_dir / "runs" / "locks")
 
 
-def chat_model(settings: Settings, role: str, usage=None):
+def chat_model(settings: Settings, role: str, usage=None, allow_tools: bool = False):
     """The chat model for a role (planner, writer, summarizer, chat, translator), or None.
 
     None means the role has no model configured and takes its extractive path. Pass a
-    `usage_recorder(settings)` to account tokens and cost.
+    `usage_recorder(settings)` to account tokens and cost. `allow_tools` is for the `chat` role's
+    assistant in the TUI only (see `agent.llm_guard`).
     """
     from agent.llm import chat_model as build
 
-    return build(settings, role, usage=usage)
+    return build(settings, role, usage=usage, allow_tools=allow_tools)
 
 
 def usage_recorder(settings: Settings):

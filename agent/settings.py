@@ -204,15 +204,24 @@ class CheckpointSettings(BaseModel):
 
 
 class SlackSettings(BaseModel):
-    """The Slack bot."""
+    """The Slack bot (`autoresearch slack`) and digest posting."""
 
     bot_token: SecretStr | None = None
+    """Bot token (`xoxb-…`, env `AUTORESEARCH_SLACK__BOT_TOKEN`): every Web API call."""
     app_token: SecretStr | None = None
     """App-level token (`xapp-…`): Socket Mode when set, else the HTTP receiver."""
     signing_secret: SecretStr | None = None
+    """The app's signing secret (env `AUTORESEARCH_SLACK__SIGNING_SECRET`): the HTTP receiver
+    refuses any request not signed with it (Socket Mode does not need it)."""
     approvers: list[str] = Field(default_factory=list)
-    """Slack user ids allowed to approve gates."""
+    """Slack user ids allowed to approve gates (env `AUTORESEARCH_SLACK__APPROVERS='["U123"]'`);
+    empty = nobody."""
     api_url: str = "https://slack.com/api/"
+    """Slack Web API base URL (a test server in tests)."""
+    progress_interval_s: float = 2.0
+    """Least time between two edits of a run's progress message (Slack rate-limits chat.update)."""
+    workers: int = Field(4, ge=1)
+    """Reviews, answers and digests the bot works on at once; more wait their turn."""
 
 
 class DigestSettings(BaseModel):
@@ -225,6 +234,20 @@ class DigestSettings(BaseModel):
     cache_ttl_s: float = 3600.0
     """How long a keyword's arXiv answer is reused. Shorter than the search cache: a digest exists
     to see what is new, and arXiv announces new papers once a day."""
+
+
+class TuiSettings(BaseModel):
+    """The terminal app (`autoresearch tui`)."""
+
+    theme: str = "textual-dark"
+    """Colour theme at start: `textual-dark`, `textual-light`, or any Textual theme name
+    (ctrl+t switches between dark and light while it runs)."""
+    review_papers: int = 10
+    """Papers a review started from the chat proposes at the papers gate (`/review … --max N`)."""
+    search_results: int = 10
+    """Results `/search` shows."""
+    agent_steps: int = 6
+    """Most tool calls the chat model may make for one message (with `llm.chat` set)."""
 
 
 class Settings(BaseSettings):
@@ -250,6 +273,7 @@ class Settings(BaseSettings):
     checkpoint: CheckpointSettings = Field(default_factory=CheckpointSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    tui: TuiSettings = Field(default_factory=TuiSettings)
 
     @model_validator(mode="after")
     def _resolve(self) -> "Settings":

@@ -121,6 +121,8 @@ class State(InputState):
     """Queries, categories and dates to search (plan)."""
     candidates: list[Candidate] = field(default_factory=list)
     """Ranked papers proposed at the papers gate, with reasons (search)."""
+    search: dict[str, Any] = field(default_factory=dict)
+    """How the search went: requests, budget, pool size, why it stopped, queries (search)."""
     papers: list[Paper] = field(default_factory=list)
     """The papers the person approved, in order (gate_papers)."""
     ingest: Annotated[dict[str, IngestOutcome], merge] = field(default_factory=dict)

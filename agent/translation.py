@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.llm_errors import LLMError
+from tools.files import write_atomic
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -116,11 +117,7 @@ class Translator:
     def _store(self, text: str, answer: str) -> None:
         if self.cache_dir is None:
             return
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        target = self.cache_dir / f"{self._key(text)}.txt"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(answer, encoding="utf-8")
-        tmp.replace(target)
+        write_atomic(self.cache_dir / f"{self._key(text)}.txt", answer)
 
 
 def _clean(answer: str) -> str:

@@ -16,6 +16,7 @@ from typing import Literal
 from filelock import FileLock
 from pydantic import BaseModel, Field, ValidationError
 
+from tools.files import write_atomic
 from tools.query import is_raw_query, phrase_query, with_filters
 
 WATCH_FILE = "watchlist.json"
@@ -142,7 +143,4 @@ class WatchList:
 
     def _write(self, watches: list[Watch]) -> None:
         """Replace the file atomically (a killed process leaves the old or the new list)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(_WatchFile(watches=watches).model_dump_json(indent=1), encoding="utf-8")
-        tmp.replace(self.path)
+        write_atomic(self.path, _WatchFile(watches=watches).model_dump_json(indent=1))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections import deque
@@ -21,7 +22,13 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape
 
-from evals.mirror_query import Document, QuerySyntaxError, inverse_document_frequency, parse, tokenize
+from evals.mirror_query import (
+    Document,
+    QuerySyntaxError,
+    inverse_document_frequency,
+    parse,
+    tokenize,
+)
 from tools.paper import ARXIV_ID_RE
 
 SEED_CORPUS = Path(__file__).parent / "datasets" / "seed_papers.jsonl"
@@ -284,6 +291,12 @@ class MirrorServer(ThreadingHTTPServer):
     @property
     def pdf_url(self) -> str:
         return f"{self.base_url}/pdf"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Stay quiet when a client hangs up (a timeout test, a refused HTML body); report the rest."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
     def api_hits(self) -> list[Hit]:
         """Requests to the query API, in arrival order."""

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from memory.records import LibraryPaper
+from tools.files import write_atomic
 
 RECORD = "record.json"
 
@@ -46,11 +47,7 @@ class PaperStore:
     def save(self, record: LibraryPaper) -> Path:
         """Write a record atomically (a killed process never leaves half a file)."""
         key = paper_key(record.paper.arxiv_id, record.parsed.sha256 if record.parsed else "")
-        target = self.folder(key) / RECORD
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(record.model_dump_json(indent=1))
-        tmp.replace(target)
-        return target
+        return write_atomic(self.folder(key) / RECORD, record.model_dump_json(indent=1))
 
     def load(self, key_or_id: str) -> LibraryPaper | None:
         """A stored record by arXiv id or folder key, or None."""

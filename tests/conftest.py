@@ -137,8 +137,8 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def slack_api():
-    """A fake Slack Web API on 127.0.0.1 (`tests/fakes/slack_api.py`) that records every call."""
-    from tests.fakes.slack_api import FakeSlackApi
+    """A fake Slack Web API on 127.0.0.1 (`evals/fake_slack.py`) that records every call."""
+    from evals.fake_slack import FakeSlackApi
 
     with FakeSlackApi() as server:
         yield server

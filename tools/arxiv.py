@@ -8,7 +8,6 @@ request, clear errors for error feeds and HTML answers, and records as `Paper`s.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import time
@@ -21,6 +20,7 @@ from arxiv import _feed  # the package's own Atom parser (reads the 2016 and 202
 from lxml import etree
 
 from agent.settings import ArxivSettings
+from tools.files import write_atomic
 from tools.http import FetchError, RetryPolicy, polite_call, raise_for_transient
 from tools.paper import Paper, dedupe_latest, split_arxiv_id
 from tools.ratelimit import HostLimiter
@@ -112,11 +112,7 @@ class ArxivClient:
         return None
 
     def _store(self, url: str, body: bytes) -> None:
-        path = self._cache_path(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(body)
-        tmp.replace(path)
+        write_atomic(self._cache_path(url), body)
 
 
 class _PoliteClient(arxiv.Client):

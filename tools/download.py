@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from agent.settings import Settings
+from tools.files import write_atomic
 from tools.http import FetchError, RetryPolicy, polite_call, raise_for_transient
 from tools.ratelimit import HostLimiter
 
@@ -163,11 +164,7 @@ class Downloader:
         return self.cache_dir / "urls" / f"{hashlib.sha256(url.encode()).hexdigest()[:32]}.json"
 
     def _remember(self, url: str, digest: str) -> None:
-        entry = self._index_path(url)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        tmp.write_text(json.dumps({"url": url, "sha256": digest, "fetched": time.time()}))
-        os.replace(tmp, entry)
+        write_atomic(self._index_path(url), json.dumps({"url": url, "sha256": digest, "fetched": time.time()}))
 
 
 def _size(count: int) -> str:

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from agent.commands.common import EXIT_FAILED, fail, settings_from
+from tools.files import write_atomic
 
 FORMATS = ("md", "json", "html")
 
@@ -112,10 +113,7 @@ def _deliver(result, fmt: str, out: Path | None, channel: str | None, poster, pr
     text = render(result, fmt)
     if out is not None:
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = out.with_name(f".{out.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(out)
+            write_atomic(out, text)
         except OSError as error:
             fail(f"cannot write {out}: {error.strerror or error}")
     if channel:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from agent.commands.common import fail, print_json, settings_from
+from tools.files import write_atomic
 
 FORMATS = ("md", "json")
 
@@ -124,9 +125,6 @@ def _emit(summary, fmt: str, out: Path | None) -> None:
         sys.stdout.write(text)
         return
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
+        write_atomic(out, text)
     except OSError as error:
         fail(f"cannot write {out}: {error.strerror or error}")

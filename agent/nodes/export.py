@@ -15,6 +15,7 @@ from agent.nodes.outline import readable_ids
 from agent.nodes.stage import Reporter, stage
 from agent.stages import library_papers
 from agent.state import State, add_usage, run_counts
+from tools.files import write_atomic
 
 
 @stage("export")
@@ -46,6 +47,7 @@ def run_meta(state: State, context: ReviewContext) -> dict[str, Any]:
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "request": state.request.model_dump(mode="json"),
         "plan": state.plan.model_dump(mode="json") if state.plan else None,
+        "search": dict(state.search),
         "outline": state.outline.model_dump(mode="json") if state.outline else None,
         "papers": papers, "ingest": papers, "counts": run_counts(state),
         "citations": {"total": found.total, "unresolved": len(found.unresolved),
@@ -65,9 +67,7 @@ def _stamp_export_time(run_json: Path, seconds: float) -> None:
         return
     data = json.loads(run_json.read_text())
     data.setdefault("timings", {})["export"] = round(seconds, 4)
-    tmp = run_json.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False))
-    tmp.replace(run_json)
+    write_atomic(run_json, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def usage_report(state: State) -> dict[str, Any]:

@@ -1,7 +1,9 @@
-"""search: ask arXiv each planned query, merge, rank by relevance to the topic, keep the best.
+"""search: ask arXiv like a librarian (`tools.coverage`), within the request budget; rank, dedupe,
+and explain every candidate.
 
-Queries run in plan order until the politeness budget (`search.max_requests`) is spent or a query
-stops bringing enough new papers (`search.min_new_fraction`). Every candidate says why it is there.
+The topic goes first, then the plan's queries and the topic's other names, then the thin themes
+of what came back, until a round adds less than `search.min_new_fraction` new relevant papers or
+`search.max_requests` is spent. A raw arXiv query (`ti:… AND cat:…`) is sent as written.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from langgraph.runtime import Runtime
 from agent.context import ReviewContext, ReviewError
 from agent.nodes.stage import Reporter, stage
 from agent.review_types import Candidate
-from agent.state import State
-from tools.paper import Paper, dedupe_latest
-from tools.ranking import rank_by_topic
+from agent.state import SearchPlan, State
+from tools.coverage import coverage_search
+from tools.query import is_raw_query
 from tools.search import SearchRequest, search_topic
 
 
@@ -23,38 +25,47 @@ from tools.search import SearchRequest, search_topic
 def search(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> dict[str, Any]:
     """Find, dedupe and rank candidate papers for the papers gate."""
     assert state.plan is not None, "plan runs before search"
-    services, settings = runtime.context.services, runtime.context.settings
-    limit = state.request.max_papers or settings.review.max_papers
-    client, plan = services.arxiv, state.plan
-    spent_before = client.requests_made
-    pool: dict[str, Paper] = {}
-    found_by: dict[str, list[str]] = {}
-    for number, query in enumerate(plan.queries, start=1):
-        if client.requests_made - spent_before >= settings.search.max_requests:
-            report.warn(f"stopped after {number - 1} queries: the arXiv request budget "
-                        f"(search.max_requests = {settings.search.max_requests}) is spent")
-            break
-        request = SearchRequest(topic=query, max_results=2 * limit, categories=plan.categories,
-                                since=plan.since, until=plan.until)
-        results = search_topic(client, services.embedder, request).results
-        new = [p for p in results if p.arxiv_id not in pool]
-        for paper in dedupe_latest([*pool.values(), *results]):
-            pool[paper.arxiv_id] = paper
-        for paper in results:
-            found_by.setdefault(paper.arxiv_id, []).append(query)
-        report.progress(number, len(plan.queries), f"{query!r}: {len(results)} papers, {len(new)} new")
-        if number > 1 and len(new) < settings.search.min_new_fraction * len(pool):
-            break
-    if not pool:
-        raise ReviewError(f"arXiv found no papers for {state.request.topic!r}; "
+    context, plan, topic = runtime.context, state.plan, state.request.topic
+    limit = state.request.max_papers or context.settings.review.max_papers
+    if is_raw_query(topic):
+        candidates, summary = _one_query(topic, plan, limit, context, rerank=False)
+        report.progress(1, 1, f"{len(candidates)} papers for the query as written")
+    else:
+        outcome = coverage_search(
+            context.services.arxiv, context.services.embedder, topic,
+            budget=context.settings.search.max_requests, max_results=limit,
+            categories=plan.categories, since=plan.since, until=plan.until,
+            min_new_fraction=context.settings.search.min_new_fraction,
+            queries=[q for q in plan.queries if q.strip().lower() != topic.strip().lower()])
+        for number, stats in enumerate(outcome.rounds, start=1):
+            report.progress(number, len(outcome.rounds), f"round {stats.round} ({stats.kind}): "
+                            f"{len(stats.queries)} queries, {stats.new} new papers")
+        for warning in outcome.warnings:
+            report.warn(warning)
+        candidates = outcome.candidates
+        summary = {"requests": outcome.requests, "budget": outcome.budget, "pool": outcome.pool,
+                   "stopped": outcome.stopped, "queries": [q.phrase for q in outcome.queries]}
+    if not candidates and not is_raw_query(topic):
+        report.warn("no query of the topic's phrases found anything; searching any of its words instead")
+        candidates, broad = _one_query(topic, plan, limit, context, rerank=True)
+        summary = {**summary, "requests": summary["requests"] + broad["requests"],
+                   "queries": summary["queries"] + broad["queries"], "stopped": broad["stopped"]}
+    if not candidates:
+        raise ReviewError(f"arXiv found no papers for {topic!r}; "
                           "try broader words, fewer categories or a wider date range")
-    ranked = rank_by_topic(state.request.topic, list(pool.values()), services.embedder)[:limit]
-    return {"candidates": [_candidate(p, rank, found_by.get(p.arxiv_id, []))
-                           for rank, p in enumerate(ranked, start=1)]}
+    return {"candidates": candidates, "search": summary}
 
 
-def _candidate(paper: Paper, rank: int, queries: list[str]) -> Candidate:
-    score = paper.score or 0.0
-    reasons = [f"found by {', '.join(repr(q) for q in queries)}" if queries else "found by search",
-               f"rank {rank}, relevance {score:.2f} to the topic"]
-    return Candidate(paper=paper, score=score, reasons=reasons)
+def _one_query(topic: str, plan: SearchPlan, limit: int, context: ReviewContext,
+               rerank: bool) -> tuple[list[Candidate], dict[str, Any]]:
+    """One request: a raw arXiv query as written (arXiv's order), or any of the topic's words
+    (reranked by meaning)."""
+    request = SearchRequest(topic=topic, max_results=limit, categories=plan.categories,
+                            since=plan.since, until=plan.until)
+    outcome = search_topic(context.services.arxiv, context.services.embedder if rerank else None, request)
+    how = "any of the topic's words" if rerank else "the query as written"
+    candidates = [Candidate(paper=p, score=p.score or 0.0, reasons=[
+        f"found by {how}", f"rank {rank}" + (f", relevance {p.score:.2f} to the topic" if rerank else "")])
+        for rank, p in enumerate(outcome.results, start=1)]
+    return candidates, {"requests": outcome.requests, "queries": [outcome.query],
+                        "stopped": f"one query of {how}"}

@@ -13,9 +13,9 @@ import pytest
 from agent import services
 from agent.cli import main
 from agent.settings import Settings
+from evals.fake_slack import TOKEN, FakeSlackApi
 from evals.mirror import Fault, MirrorServer
 from tests.fakes.chat import ScriptedFakeChatModel, fake_translation, guarded
-from tests.fakes.slack_api import TOKEN, FakeSlackApi
 
 REPO = Path(__file__).resolve().parents[2]
 KEYWORDS = ["--keyword", "Video Anomaly Detection", "--keyword", "Talking Head Generation"]

@@ -53,3 +53,27 @@ def fenced_text(prompt: str) -> str:
 def fake_translation(prompt: str) -> str:
     """A stand-in "translation": recognisably different from the input, and deterministic."""
     return f"【译】{fenced_text(prompt)}"
+
+
+class ToolCallingFakeChatModel(BaseChatModel):
+    """A fake of a hosted tool-calling model: replies come from `script(messages)`, which may
+    return an `AIMessage` with `tool_calls`. `bind_tools` formats tools like a provider would and
+    records them, so tests can check what the model was offered."""
+
+    script: Callable[[list[BaseMessage]], AIMessage]
+    prompts: list[list[BaseMessage]] = Field(default_factory=list)
+    offered: list[list[str]] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "tool-calling-fake"
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
+        names = [t["function"]["name"] if "function" in t else t["name"] for t in tools]
+        self.offered.append(names)
+        return self.bind(tools=list(tools), **kwargs)
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        self.prompts.append(list(messages))
+        return ChatResult(generations=[ChatGeneration(message=self.script(list(messages)))])

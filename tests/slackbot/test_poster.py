@@ -10,9 +10,9 @@ from pydantic import SecretStr
 
 from agent.digest import Digest, DigestPaper, KeywordDigest
 from agent.settings import SlackSettings
+from evals.fake_slack import TOKEN, FakeSlackApi, Injected
 from slackbot.digest_message import MAX_BLOCKS, paper_messages
 from slackbot.poster import PostError, slack_poster
-from tests.fakes.slack_api import TOKEN, FakeSlackApi, Injected
 
 
 def _digest(per_keyword: int = 3, keywords: int = 2) -> Digest:
