@@ -108,8 +108,6 @@ def run_lines() -> list[tuple[str, list[str]]]:
 
 @pytest.mark.parametrize("where, argv", run_lines(), ids=[w for w, _ in run_lines()])
 def test_every_command_the_deployment_runs_exists(where: str, argv: list[str]) -> None:
-    if argv[0] == "slack" and "slack" not in COMMANDS:
-        pytest.xfail("`autoresearch slack` comes with the Slack bot (issue 9), not landed on this branch yet")
     command = COMMANDS[argv[0]]
     options = {opt for param in command.params for opt in param.opts}
     assert {a for a in argv[1:] if a.startswith("--")} <= options, where
