@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,7 +26,13 @@ CONFIG_ENV = "AUTORESEARCH_CONFIG"
 GatePolicy = Literal["ask", "auto"]
 
 
-class ArxivSettings(BaseModel):
+class Group(BaseModel):
+    """A settings group; each field's docstring becomes its description (`config doc` prints them)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class ArxivSettings(Group):
     """How we talk to the arXiv API (or a mirror standing in for it)."""
 
     api_url: str = "https://export.arxiv.org/api/query"
@@ -52,9 +58,10 @@ class ArxivSettings(BaseModel):
     max_candidates: int = 200
     """Candidates fetched for a topic search before reranking by meaning."""
     user_agent: str = "autoresearch/0.1 (https://github.com/autoresearch/autoresearch)"
+    """User-Agent sent to arXiv (its API terms ask clients to identify themselves)."""
 
 
-class PdfSettings(BaseModel):
+class PdfSettings(Group):
     """Downloading and parsing PDFs."""
 
     dpi: int = 150
@@ -67,7 +74,7 @@ class PdfSettings(BaseModel):
     """Give up parsing one paper after this long (a clear outcome, never a hang)."""
 
 
-class MemorySettings(BaseModel):
+class MemorySettings(Group):
     """Where papers are remembered and how they are embedded."""
 
     chroma_url: str = ""
@@ -90,7 +97,7 @@ class MemorySettings(BaseModel):
     """How much `ask` trades relevance for variety when reranking (0 = plain similarity order)."""
 
 
-class FigureSettings(BaseModel):
+class FigureSettings(Group):
     """Describing figures."""
 
     reader: Literal["auto", "cpu", "gpu"] = "auto"
@@ -110,7 +117,7 @@ class FigureSettings(BaseModel):
     """Hugging Face Hub URL for `autoresearch models pull` (empty: the hub, or HF_ENDPOINT)."""
 
 
-class LLMSettings(BaseModel):
+class LLMSettings(Group):
     """Chat models per role; empty means none, and that role uses the extractive path.
 
     A model string is `provider:model`: `openai:gpt-4o-mini`, `anthropic:claude-sonnet-4-5`,
@@ -160,13 +167,17 @@ class LLMSettings(BaseModel):
     the built-in template's `{placeholders}` (see `autoresearch llm prompts`)."""
 
 
-class ReviewSettings(BaseModel):
+class ReviewSettings(Group):
     """The review agent's limits and gate policies."""
 
     max_papers: int = 20
+    """Most papers a review proposes at the papers gate (`review --max`)."""
     approve_papers: GatePolicy = "ask"
+    """`ask`: pause for a person to approve the papers; `auto`: approve them (headless runs)."""
     approve_outline: GatePolicy = "ask"
+    """Pause for a person at the outline gate (`ask`) or pass it (`auto`)."""
     approve_draft: GatePolicy = "ask"
+    """Pause for a person at the draft gate (`ask`) or pass it (`auto`)."""
     max_revisions: int = 2
     """How many times the draft gate may send the draft back with feedback."""
     concurrency: int = 4
@@ -178,7 +189,7 @@ class ReviewSettings(BaseModel):
     forever once its progress reaches N, so a test can kill the process at a known point."""
 
 
-class SearchSettings(BaseModel):
+class SearchSettings(Group):
     """Query expansion and the coverage loop of the review's search stage."""
 
     max_requests: int = 10
@@ -189,7 +200,7 @@ class SearchSettings(BaseModel):
     """arXiv API requests one review's snowballing (the approved papers' references) may spend."""
 
 
-class CheckpointSettings(BaseModel):
+class CheckpointSettings(Group):
     """Where LangGraph checkpoints and the run registry (paused and finished runs) live."""
 
     backend: Literal["sqlite", "postgres"] = "sqlite"
@@ -203,7 +214,7 @@ class CheckpointSettings(BaseModel):
     as many again, plus one per run it is driving)."""
 
 
-class SlackSettings(BaseModel):
+class SlackSettings(Group):
     """The Slack bot (`autoresearch slack`) and digest posting."""
 
     bot_token: SecretStr | None = None
@@ -224,7 +235,7 @@ class SlackSettings(BaseModel):
     """Reviews, answers and digests the bot works on at once; more wait their turn."""
 
 
-class DigestSettings(BaseModel):
+class DigestSettings(Group):
     """Keyword watchlists and the daily digest."""
 
     max_per_keyword: int = 100
@@ -236,7 +247,7 @@ class DigestSettings(BaseModel):
     to see what is new, and arXiv announces new papers once a day."""
 
 
-class TuiSettings(BaseModel):
+class TuiSettings(Group):
     """The terminal app (`autoresearch tui`)."""
 
     theme: str = "textual-dark"
@@ -257,6 +268,7 @@ class Settings(BaseSettings):
         env_prefix="AUTORESEARCH_",
         env_nested_delimiter="__",
         extra="ignore",
+        use_attribute_docstrings=True,
     )
 
     home: Path | None = None

@@ -43,6 +43,18 @@ def path(ctx: typer.Context) -> None:
                    markup=False, highlight=False)
 
 
+@config_app.command("doc")
+def doc(as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
+    """Print the configuration reference: every setting, its environment variable, default and meaning."""
+    from agent.settings_doc import markdown, settings_reference
+
+    rows = settings_reference()
+    if as_json:
+        print_json({"settings": [row.model_dump(mode="json") for row in rows]})
+        return
+    typer.echo(markdown(rows), nl=False)
+
+
 def _toml(document: dict[str, Any]) -> str:
     """Render settings as TOML-looking text (flat keys first, then one table per group)."""
     import json
