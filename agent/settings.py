@@ -304,6 +304,11 @@ class Settings(BaseSettings):
         self.home.mkdir(parents=True, exist_ok=True)
         return self.home
 
+    @property
+    def pdf_cache(self) -> Path:
+        """The content-addressed PDF download cache (`<sha256>.pdf`; see tools/download.py)."""
+        return self.data_dir / "cache" / "pdf"
+
     def path(self, *parts: str) -> Path:
         """A path under the data dir whose parent folder exists."""
         target = self.data_dir.joinpath(*parts)

@@ -63,7 +63,7 @@ class Downloader:
     def __init__(self, settings: Settings, limiter: HostLimiter, http: httpx.Client | None = None) -> None:
         self.settings = settings
         self.limiter = limiter
-        self.cache_dir = settings.data_dir / "cache" / "pdf"
+        self.cache_dir = settings.pdf_cache
         self.http = http or httpx.Client(
             timeout=httpx.Timeout(settings.pdf.download_timeout_s, connect=settings.arxiv.timeout_s),
             follow_redirects=True, headers={"user-agent": settings.arxiv.user_agent})

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from agent.commands.common import EXIT_USAGE, JSON_HELP, fail, print_json, settings_from, stdout
-from tools.document import Figure, ParsedPaper
-from tools.figures.base import FigureDescription, FigureInput
+from tools.document import Figure
+from tools.figures.base import FigureDescription, figure_inputs
 
 
 def register(app: typer.Typer) -> None:
@@ -49,31 +48,14 @@ def figures(
     if todo:
         try:
             figure_reader = services.figure_reader(settings, prefer=reader)
-            pdf = _pdf_path(settings.data_dir, record.parsed)
-            described = figure_reader.describe([_input(record.paper.arxiv_id, pdf, f) for f in todo])
+            described = figure_reader.describe(figure_inputs(record.paper.arxiv_id, record.parsed, todo,
+                                                             settings.pdf_cache))
         except FigureModelMissing as missing:
             fail(str(missing))
         updated = _merge(stored, todo, described)
         library.update_figures(record.paper.arxiv_id, updated)
         stored = updated
     _show(stored, as_json)
-
-
-def _pdf_path(data_dir: Path, parsed: ParsedPaper) -> str:
-    """The paper's PDF on disk: its source path, or the download cache's `<sha256>.pdf`; else ""."""
-    cached = data_dir / "cache" / "pdf" / f"{parsed.sha256}.pdf"
-    for candidate in (Path(parsed.source) if parsed.source and "://" not in parsed.source else None,
-                      cached if parsed.sha256 else None):
-        if candidate is not None and candidate.is_file():
-            return str(candidate)
-    return ""
-
-
-def _input(arxiv_id: str, pdf: str, figure: Figure) -> FigureInput:
-    """What a reader needs to know about a stored figure (the PDF lets it measure the region)."""
-    return FigureInput(arxiv_id=arxiv_id, number=figure.number, caption=figure.caption,
-                       image_path=figure.image_path, pdf_path=pdf, page=figure.page,
-                       bbox=figure.bbox, text_inside=figure.text_inside)
 
 
 def _merge(stored: list[Figure], todo: list[Figure],

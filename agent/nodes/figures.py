@@ -8,7 +8,6 @@ their captions and the run says so.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -20,7 +19,7 @@ from agent.stages import library_papers
 from agent.state import State
 from memory.records import LibraryPaper
 from tools.document import Figure
-from tools.figures.base import FigureDescription, FigureInput
+from tools.figures.base import FigureDescription, figure_inputs
 
 
 @stage("figures")
@@ -37,10 +36,11 @@ def figures(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> 
     except FigureModelMissing as missing:
         report.warn(f"figures keep only their captions: {missing}")
         return {}
-    cache = runtime.context.settings.data_dir / "cache" / "pdf"
+    cache = runtime.context.settings.pdf_cache
     for number, record in enumerate(pending, start=1):
         todo = _undescribed(record)
-        described = reader.describe([_input(record, f, cache) for f in todo])
+        assert record.parsed is not None
+        described = reader.describe(figure_inputs(record.paper.arxiv_id, record.parsed, todo, cache))
         by_number = {f.number: d for f, d in zip(todo, described, strict=True)}
         assert record.parsed is not None
         updated = [_apply(f, by_number.get(f.number)) for f in record.parsed.figures]
@@ -53,17 +53,6 @@ def _undescribed(record: LibraryPaper) -> list[Figure]:
     if record.parsed is None:
         return []
     return [f for f in record.parsed.figures if f.image_path and not f.description]
-
-
-def _input(record: LibraryPaper, figure: Figure, pdf_cache: Path) -> FigureInput:
-    """What the reader needs, with the PDF on disk (a download lives in the content cache)."""
-    assert record.parsed is not None
-    source, cached = record.parsed.source, pdf_cache / f"{record.parsed.sha256}.pdf"
-    pdf = source if source and "://" not in source and Path(source).is_file() else (
-        str(cached) if record.parsed.sha256 and cached.is_file() else "")
-    return FigureInput(arxiv_id=record.paper.arxiv_id, number=figure.number, caption=figure.caption,
-                       image_path=figure.image_path, pdf_path=pdf, page=figure.page, bbox=figure.bbox,
-                       text_inside=figure.text_inside)
 
 
 def _apply(figure: Figure, description: FigureDescription | None) -> Figure:

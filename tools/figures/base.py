@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from tools.document import Figure, ParsedPaper
 
 FigureKind = Literal["plot", "diagram", "table-image", "photo", "other"]
 
@@ -23,6 +27,19 @@ class FigureInput(BaseModel):
     bbox: tuple[float, float, float, float] | None = None
     text_inside: str = ""
     """Words found inside the figure's region."""
+
+
+def figure_inputs(arxiv_id: str, parsed: ParsedPaper, figures: list[Figure], pdf_cache: Path) -> list[FigureInput]:
+    """What a reader needs to know about stored figures, with the paper's PDF when it is on disk
+    (the file it was parsed from, or the download cache's `<sha256>.pdf`) so it can measure regions."""
+    pdf = ""
+    for candidate in (Path(parsed.source) if parsed.source and "://" not in parsed.source else None,
+                      pdf_cache / f"{parsed.sha256}.pdf" if parsed.sha256 else None):
+        if candidate is not None and candidate.is_file():
+            pdf = str(candidate)
+            break
+    return [FigureInput(arxiv_id=arxiv_id, number=f.number, caption=f.caption, image_path=f.image_path,
+                        pdf_path=pdf, page=f.page, bbox=f.bbox, text_inside=f.text_inside) for f in figures]
 
 
 class FigureDescription(BaseModel):
