@@ -107,8 +107,11 @@ class PostgresRunRegistry:
             if not got or not got[0]:
                 raise RunBusy(f"run {run_id} is being driven by another process right now")
             yield
+            # Unlock before closing: the server ends a closed session a moment later, and until
+            # then pg_locks still shows the lock, so `is_live` right after this block would lie.
+            connection.execute(f"SELECT pg_advisory_unlock({_KEY.format('%s')})", (run_id,))
         finally:
-            connection.close()  # ends the session: the lock goes with it
+            connection.close()  # on any error too: ending the session releases the lock
 
     def is_live(self, run_id: str) -> bool:
         """Whether some process, on any machine, holds the run's lock."""
