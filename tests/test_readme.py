@@ -40,18 +40,8 @@ SHELL_STOP = {"|", "||", "&", "&&", ";", ">", ">>", "<", "2>", "2>&1", ">&"}
 
 
 def readme_text() -> str:
-    """README.md, less what waits for `autoresearch config doc` while that command has not landed.
-
-    The README links `docs/configuration.md`, which `autoresearch config doc` generates (branch
-    `config`). Until that command exists here, its two mentions are left out of the checks; once
-    it exists they are checked like everything else (and this allowance can go).
-    """
-    text = README.read_text(encoding="utf-8")
-    config = typer.main.get_command(app).commands["config"]
-    if "doc" not in config.commands:
-        text = text.replace("[docs/configuration.md](docs/configuration.md)", "docs/configuration.md")
-        text = text.replace("`autoresearch config doc`", "the config doc command")
-    return text
+    """README.md as the checks read it."""
+    return README.read_text(encoding="utf-8")
 
 
 # ---- the checkers (each returns a list of problems, empty when the text is true) ----
