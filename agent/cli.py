@@ -49,12 +49,17 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="autoresearch", standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except (click.exceptions.Exit, typer.Exit) as done:
         return done.exit_code
-    except click.ClickException as error:
-        error.show()
-        return error.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (click.ClickException, typer.TyperException) as error:
+        # Typer >= 0.29 parses with its own copy of click, whose errors are TyperExceptions.
+        show = getattr(error, "show", None)
+        if show is not None:
+            show()
+        else:
+            sys.stderr.write(f"autoresearch: {error}\n")
+        return getattr(error, "exit_code", common.EXIT_USAGE)
+    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
         sys.stderr.write("autoresearch: interrupted\n")
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence: one clear line, no traceback
