@@ -57,6 +57,9 @@ class PapersRequest(BaseModel):
     queries: list[str] = Field(default_factory=list)
     candidates: list[Candidate]
     """Ranked, most relevant first; approving keeps all of them."""
+    round: Literal["search", "citations"] = "search"
+    """`search`: what arXiv found for the topic; `citations`: works the approved papers cite
+    (snowballing), offered once their reference lists have been read."""
 
 
 class OutlineRequest(BaseModel):

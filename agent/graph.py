@@ -1,5 +1,6 @@
-"""The review graph, top to bottom: plan → search → gate → ingest → figures → outline → gate →
-draft → verify → gate (→ draft again, bounded) → export. Wiring only; nodes live in agent/nodes/.
+"""The review graph, top to bottom: plan → search → gate → ingest → snowball (→ gate on the cited
+works → ingest them, once) → figures → outline → gate → draft → verify → gate (→ draft again,
+bounded) → export. Wiring only; nodes live in agent/nodes/.
 """
 
 from __future__ import annotations
@@ -12,33 +13,37 @@ from agent.context import ReviewContext
 from agent.nodes.draft import draft
 from agent.nodes.export import export
 from agent.nodes.figures import figures
+from agent.nodes.gate_cited import gate_cited
 from agent.nodes.gate_draft import gate_draft
 from agent.nodes.gate_outline import gate_outline
 from agent.nodes.gate_papers import gate_papers
 from agent.nodes.ingest import ingest
 from agent.nodes.outline import outline
 from agent.nodes.plan import plan
-from agent.nodes.routes import route_draft_decision
+from agent.nodes.routes import route_after_ingest, route_after_snowball, route_draft_decision
 from agent.nodes.search import search
+from agent.nodes.snowball import snowball
 from agent.nodes.verify import verify
 from agent.state import InputState, State
 
-STAGES = ("plan", "search", "gate_papers", "ingest", "figures", "outline", "gate_outline", "draft",
-          "verify", "gate_draft", "export")
+STAGES = ("plan", "search", "gate_papers", "ingest", "snowball", "gate_cited", "figures", "outline",
+          "gate_outline", "draft", "verify", "gate_draft", "export")
 """Every stage in the order a run meets them (front ends size their progress views with it)."""
 
 
 def build_graph(checkpointer: BaseCheckpointSaver | None) -> CompiledStateGraph:
     """Compile the review graph; gates need a checkpointer to pause and resume."""
     builder = StateGraph(State, input_schema=InputState, context_schema=ReviewContext)
-    for node in (plan, search, gate_papers, ingest, figures, outline, gate_outline, draft, verify,
+    for node in (plan, search, gate_papers, ingest, snowball, gate_cited, figures, outline, gate_outline, draft, verify,
                  gate_draft, export):
         builder.add_node(node.__name__, node)
     builder.add_edge(START, "plan")
     builder.add_edge("plan", "search")
     builder.add_edge("search", "gate_papers")
     builder.add_edge("gate_papers", "ingest")
-    builder.add_edge("ingest", "figures")
+    builder.add_conditional_edges("ingest", route_after_ingest, ["snowball", "figures"])
+    builder.add_conditional_edges("snowball", route_after_snowball, ["gate_cited", "figures"])
+    builder.add_edge("gate_cited", "ingest")
     builder.add_edge("figures", "outline")
     builder.add_edge("outline", "gate_outline")
     builder.add_edge("gate_outline", "draft")

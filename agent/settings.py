@@ -198,6 +198,9 @@ class SearchSettings(Group):
     """Stop the coverage loop when a round adds less than this fraction of new relevant papers."""
     snowball_max_requests: int = 5
     """arXiv API requests one review's snowballing (the approved papers' references) may spend."""
+    snowball_max_papers: int = 5
+    """Most cited works proposed at the second papers gate (after the approved papers are read);
+    0 turns snowballing off. On an `auto` papers gate, all of them are added."""
 
 
 class CheckpointSettings(Group):

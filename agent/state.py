@@ -124,7 +124,11 @@ class State(InputState):
     search: dict[str, Any] = field(default_factory=dict)
     """How the search went: requests, budget, pool size, why it stopped, queries (search)."""
     papers: list[Paper] = field(default_factory=list)
-    """The papers the person approved, in order (gate_papers)."""
+    """The papers the person approved, in order (gate_papers, then gate_cited)."""
+    snowballed: bool = False
+    """Whether the approved papers' references have been followed (snowball runs once)."""
+    cited: list[Candidate] = field(default_factory=list)
+    """Works the approved papers cite, ranked and explained, for the second papers gate (snowball)."""
     ingest: Annotated[dict[str, IngestOutcome], merge] = field(default_factory=dict)
     """Per approved paper id: how it was read (ingest)."""
     outline: Outline | None = None

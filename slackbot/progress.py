@@ -31,7 +31,7 @@ from slackbot.web import SlackCallError, call
 
 log = logging.getLogger(__name__)
 Block = dict[str, Any]
-STAGE_LABELS = {"gate_papers": "papers ✋", "gate_outline": "outline ✋", "gate_draft": "draft ✋"}
+STAGE_LABELS = {"gate_papers": "papers ✋", "gate_cited": "cited papers ✋", "gate_outline": "outline ✋", "gate_draft": "draft ✋"}
 RunState = Literal["running", "paused", "finished", "failed", "cancelled"]
 
 

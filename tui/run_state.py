@@ -24,11 +24,20 @@ from agent.events import (
 )
 from agent.runs import RunInfo
 
-STAGES = ("plan", "search", "gate_papers", "ingest", "figures", "outline", "gate_outline", "draft",
-          "verify", "gate_draft", "export")
+STAGES = ("plan", "search", "gate_papers", "ingest", "snowball", "gate_cited", "figures", "outline",
+          "gate_outline", "draft", "verify", "gate_draft", "export")
 """The review's stages in order (`agent.graph.STAGES`, repeated here so the TUI need not import
 LangGraph to draw a table; a test keeps the two equal)."""
 GATE_STAGES = {"papers": "gate_papers", "outline": "gate_outline", "draft": "gate_draft"}
+
+
+def gate_stage(gate: str, request: dict | None) -> str:
+    """The stage paused at a gate (the second papers round, on cited works, has its own)."""
+    if gate == "papers" and (request or {}).get("round") == "citations":
+        return "gate_cited"
+    return GATE_STAGES[gate]
+
+
 StageStatus = Literal["waiting", "running", "done", "paused", "failed"]
 
 
@@ -84,7 +93,7 @@ class RunView(BaseModel):
             if stage is not None and stage.status in ("waiting", "done"):
                 stage.status, stage.seconds = "done", seconds
         if info.gate and not view.live_here:
-            view.stages[GATE_STAGES[info.gate]].status = "paused"
+            view.stages[gate_stage(info.gate, info.pending)].status = "paused"
         if info.pending is not None:
             view.pending = info.pending
         return view
@@ -112,7 +121,7 @@ class RunView(BaseModel):
     def _apply_end(self, event: BaseEvent) -> None:
         if isinstance(event, ApprovalNeeded):
             self.status, self.gate, self.pending = "paused", event.gate, event.request
-            self.stages[GATE_STAGES[event.gate]].status = "paused"
+            self.stages[gate_stage(event.gate, event.request)].status = "paused"
         elif isinstance(event, Finished):
             self.status, self.gate, self.pending = "finished", None, None
             self.out_dir, self.counts = event.out_dir, event.counts

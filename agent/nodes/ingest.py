@@ -29,13 +29,14 @@ def ingest(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
     services, fresh_s = context.services, context.settings.arxiv.cache_ttl_s
     outcomes: dict[str, IngestOutcome] = {}
     todo: list[Paper] = []
-    for paper in state.papers:
+    fresh = [p for p in state.papers if p.arxiv_id not in state.ingest]  # snowballing adds papers later
+    for paper in fresh:
         stored = already_stored(paper, services, fresh_s)
         if stored is not None:
             outcomes[paper.arxiv_id] = stored
         else:
             todo.append(paper)
-    total = len(state.papers)
+    total = len(fresh)
     report.progress(len(outcomes), total, f"{len(outcomes)} already in the library")
     workers = max(1, context.settings.review.concurrency)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
@@ -54,7 +55,7 @@ def ingest(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
             _top_up(pool, running, queue, workers, context.stages.ingest, services)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    if total and all(o.status == "failed" for o in outcomes.values()):
+    if total and not state.ingest and all(o.status == "failed" for o in outcomes.values()):
         raise ReviewError(f"none of the {total} approved papers could be read; see the warnings")
     return {"ingest": outcomes}
 

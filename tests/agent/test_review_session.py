@@ -38,10 +38,11 @@ def request(gates: GatePolicies = AUTO, **extra) -> ReviewRequest:
 def test_an_auto_run_goes_through_every_stage_and_exports(make_session, mirror) -> None:
     session = make_session()
     events = drain(session.start(request()))
+    ran = [s for s in STAGES if s != "gate_cited"]  # abstracts only: no reference lists to follow
     started = [e.stage for e in events if isinstance(e, StageStarted)]
-    assert started == list(STAGES)
+    assert started == ran
     finished = {e.stage for e in events if isinstance(e, StageFinished)}
-    assert finished == set(STAGES)
+    assert finished == set(ran)
     assert all(isinstance(e, (StageStarted, StageFinished, Progress, Warning)) for e in events[:-1])
     done = events[-1]
     assert isinstance(done, Finished) and done.counts["papers"] == 4 and done.counts["abstract_only"] == 4
@@ -51,10 +52,10 @@ def test_an_auto_run_goes_through_every_stage_and_exports(make_session, mirror) 
     report = json.loads((out / "run.json").read_text())
     assert [p["status"] for p in report["ingest"]] == ["abstract_only"] * 4
     assert report["citations"]["unresolved"] == 0 and report["citations"]["total"] > 0
-    assert set(report["timings"]) == set(STAGES)
+    assert set(report["timings"]) == set(ran)
     assert report["request"]["gates"] == AUTO.model_dump()
     info = session.show(done.run_id)
-    assert info.status == "finished" and info.pending is None and set(info.timings) >= set(STAGES) - {"export"}
+    assert info.status == "finished" and info.pending is None and set(info.timings) >= set(ran) - {"export"}
     with pytest.raises(NotResumable):
         session.resume(done.run_id)
 

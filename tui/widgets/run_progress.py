@@ -14,7 +14,7 @@ from tui.run_state import STAGES, RunView, StageView
 
 ICONS = {"waiting": "·", "running": "▸", "done": "✓", "paused": "◆", "failed": "✗"}
 """One cell wide in every terminal font we tried (no emoji presentation)."""
-LABELS = {"gate_papers": "papers gate", "gate_outline": "outline gate", "gate_draft": "draft gate"}
+LABELS = {"gate_papers": "papers gate", "gate_cited": "cited papers gate", "gate_outline": "outline gate", "gate_draft": "draft gate"}
 WARNINGS_SHOWN = 6
 
 
