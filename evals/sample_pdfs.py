@@ -108,6 +108,13 @@ def _table(page, col: tuple[float, float], y: float) -> float:
     return y + 16 * len(rows) + 10
 
 
+RECORD = {"arxiv_id": "2401.00001", "version": "v2", "title": "Sparse Attention for Long Documents",
+          "abstract": "Sparse attention lets a transformer read long documents at a fraction of the cost of "
+                      "dense attention while keeping the accuracy of the full model."}
+"""The arXiv record of `paper()`, for a mirror that serves it (its references cite 2004.05150,
+1904.10509 and, through a DOI, 2007.14062)."""
+
+
 def paper(path: Path, stamp: str = "arXiv:2401.00001v2  [cs.CL]  1 Jan 2024") -> Path:
     """A three-page two-column paper with two figures, one table and six references."""
     import pymupdf

@@ -15,13 +15,11 @@ from agent.session import ReviewSession
 from agent.settings import load_settings
 from agent.state import ReviewRequest
 from evals.mirror import Corpus, MirrorServer, PdfFolder
-from evals.sample_pdfs import paper
+from evals.sample_pdfs import RECORD, paper
 from tools.figures import CPUReader
 
 RECORDS = [
-    {"arxiv_id": "2401.00001", "version": "v2", "title": "Sparse Attention for Long Documents",
-     "abstract": "Sparse attention lets a transformer read long documents at a fraction of the cost of "
-                 "dense attention while keeping the accuracy of the full model."},
+    RECORD,
     {"arxiv_id": "2401.00002", "version": "v1", "title": "Long Document Transformers with Sparse Memory",
      "abstract": "We study transformers for long documents whose attention is sparse and whose memory "
                  "grows slowly with the length of the document."},

@@ -18,12 +18,10 @@ from agent.session import ReviewSession
 from agent.settings import load_settings
 from agent.state import ReviewRequest
 from evals.mirror import Corpus, MirrorServer, PdfFolder
-from evals.sample_pdfs import paper
+from evals.sample_pdfs import RECORD, paper
 
 RECORDS = [
-    {"arxiv_id": "2401.00001", "version": "v2", "title": "Sparse Attention for Long Documents",
-     "abstract": "Sparse attention lets a transformer read long documents at a fraction of the cost of "
-                 "dense attention while keeping the accuracy of the full model."},
+    RECORD,
     {"arxiv_id": "2004.05150", "version": "v2", "title": "Longformer: The Long-Document Transformer",
      "abstract": "Transformer-based models are unable to process long sequences due to their self-attention "
                  "operation, which scales quadratically with the sequence length."},
