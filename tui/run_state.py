@@ -38,7 +38,7 @@ def gate_stage(gate: str, request: dict | None) -> str:
     return GATE_STAGES[gate]
 
 
-StageStatus = Literal["waiting", "running", "done", "paused", "failed"]
+StageStatus = Literal["waiting", "running", "done", "paused", "failed", "skipped"]
 
 
 class StageView(BaseModel):
@@ -125,6 +125,9 @@ class RunView(BaseModel):
         elif isinstance(event, Finished):
             self.status, self.gate, self.pending = "finished", None, None
             self.out_dir, self.counts = event.out_dir, event.counts
+            for stage in self.stages.values():
+                if stage.status == "waiting":
+                    stage.status = "skipped"  # e.g. the cited-papers gate when nothing was cited
         elif isinstance(event, Failed):
             self.status = "cancelled" if event.cancelled else "failed"
             self.error = event.error

@@ -76,8 +76,11 @@ def test_run_view_follows_the_event_stream() -> None:
     view.apply(ApprovalNeeded(gate="papers", request={"gate": "papers", "candidates": [{}, {}]}))
     assert view.stages["search"].elapsed(now=999) == 2.0 and view.stages["gate_papers"].status == "paused"
     assert view.headline() == "paused: waits for approval of 2 papers"
+    view.apply(ApprovalNeeded(gate="papers", request={"gate": "papers", "round": "citations", "candidates": [{}]}))
+    assert view.stages["gate_cited"].status == "paused"  # the second papers round has its own stage
     view.apply(Finished(out_dir="/out", counts={"papers": 2}))
     assert view.headline() == "finished: /out/review.md" and view.warnings == ["search: arXiv answered 503; retried"]
+    assert view.stages["outline"].status == "skipped"  # a finished run never went there: not still waiting
     view = RunView(run_id="r2")
     view.apply(StageStarted(stage="ingest", at=1.0))
     view.apply(Failed(error="cancelled", cancelled=True))

@@ -12,7 +12,7 @@ from textual.widgets import ProgressBar, Static
 
 from tui.run_state import STAGES, RunView, StageView
 
-ICONS = {"waiting": "·", "running": "▸", "done": "✓", "paused": "◆", "failed": "✗"}
+ICONS = {"waiting": "·", "running": "▸", "done": "✓", "paused": "◆", "failed": "✗", "skipped": "–"}
 """One cell wide in every terminal font we tried (no emoji presentation)."""
 LABELS = {"gate_papers": "papers gate", "gate_cited": "cited papers gate", "gate_outline": "outline gate", "gate_draft": "draft gate"}
 WARNINGS_SHOWN = 6
@@ -57,7 +57,8 @@ class StageRow(Horizontal):
         count = f"{stage.done}/{stage.total}" if stage.total else ""
         self.query_one(".stage-count", Static).update(count)
         self.query_one(".stage-time", Static).update(seconds(stage.elapsed(now)))
-        message = "waiting for you (enter)" if stage.status == "paused" else stage.message
+        message = {"paused": "waiting for you (enter)", "skipped": "not needed in this run"}.get(stage.status,
+                                                                                               stage.message)
         self.query_one(".stage-message", Static).update(escape(message))
 
 
@@ -109,7 +110,7 @@ class RunCard(Static):
             return
         stage = view.current()
         count = f" {stage.done}/{stage.total}" if stage and stage.total and stage.status == "running" else ""
-        done = sum(s.status == "done" for s in view.stages.values())
+        done = sum(s.status in ("done", "skipped") for s in view.stages.values())
         lines = [f"[b]{escape(view.topic)}[/b]", f"{escape(view.headline())}{count}  [dim]{done}/{len(STAGES)} stages[/]"]
         if view.warnings:
             lines.append(f"[dim]⚠ {len(view.warnings)} warning{'s' if len(view.warnings) != 1 else ''} (F3)[/]")
