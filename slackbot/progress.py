@@ -127,10 +127,13 @@ class ProgressView(BaseModel):
         return f":hourglass_flowing_sand: {label}{detail}{note}{warned}"
 
     def stage_line(self) -> str:
-        """Every stage with a mark: done (with its time), running, or still to come."""
+        """Every stage with a mark: done (with its time), running, or still to come (a finished run
+        leaves out the stages it never needed, such as the cited-papers gate when nothing was cited)."""
         marks = []
         for name, stage in self.stages.items():
             label = STAGE_LABELS.get(name, name)
+            if self.state == "finished" and stage.status not in ("done", "running"):
+                continue
             if stage.status == "done":
                 marks.append(f"✓ {label}" + (f" {stage.seconds:.1f} s" if not name.startswith("gate_") else ""))
             elif stage.status == "running":

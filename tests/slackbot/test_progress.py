@@ -51,6 +51,7 @@ def test_a_change_inside_the_interval_is_sent_when_it_ends(client, slack_api: Fa
     message.record(Finished(out_dir="/tmp/x", counts={"papers": 3, "themes": 2, "citations": 9}))
     assert "Done: 3 papers, 2 themes, 9 citations" in slack_api.message(ts)["text"]
     assert "✓ search 1.5 s" in str(slack_api.message(ts)["blocks"])
+    assert "○" not in str(slack_api.message(ts)["blocks"])  # stages a finished run never needed are left out
 
 
 def test_a_failed_edit_never_stops_the_run(client, slack_api: FakeSlackApi) -> None:
