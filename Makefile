@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 EXTRAS ?= dev,llamacpp,postgres
 PYTEST_ARGS ?=
 
-.PHONY: setup test test-fast demo bench eval clean
+.PHONY: setup test test-fast lint demo bench eval clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,9 @@ test: setup
 # Skip the slow real-model tests (they still run in `make test` and CI).
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
 
 demo: setup
 	$(BIN)/python -m evals.demo

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.figure_fixtures import EXPECTED_KINDS, build_figure_pdf
+from evals.figure_fixtures import EXPECTED_KINDS
 from tools.figures.base import FigureInput
 from tools.figures.cpu import CPUReader
 
