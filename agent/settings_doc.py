@@ -10,12 +10,13 @@ import json
 import typing
 from typing import Any
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from agent.settings import Settings
 
-ENV_PREFIX = "AUTORESEARCH_"
+ENV_PREFIX = Settings.model_config["env_prefix"]
+NESTING = Settings.model_config["env_nested_delimiter"]
 
 
 class SettingDoc(BaseModel):
@@ -52,13 +53,13 @@ def _group_model(field: FieldInfo) -> type[BaseModel] | None:
 
 
 def _row(name: str, field: FieldInfo) -> SettingDoc:
-    secret = "SecretStr" in _type_name(field.annotation)
+    kind = _type_name(field.annotation)
+    secret = "SecretStr" in kind
     default = None if secret else field.get_default(call_default_factory=True)
-    if isinstance(default, SecretStr):
-        default = None
-    return SettingDoc(name=name, env=ENV_PREFIX + name.upper().replace(".", "__"), type=_type_name(field.annotation),
+    return SettingDoc(name=name, env=ENV_PREFIX + name.upper().replace(".", NESTING), type=kind,
                       default=json.loads(json.dumps(default, default=str)), secret=secret,
-                      choices=[str(c) for c in _choices(field.annotation)], description=" ".join((field.description or "").split()))
+                      choices=[str(c) for c in _choices(field.annotation)],
+                      description=" ".join((field.description or "").split()))
 
 
 def _choices(annotation: Any) -> tuple[Any, ...]:
