@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from agent.settings import Settings
 from memory.embeddings import Embedder, load_embedder
-from tools.arxiv import ArxivClient
 from tools.download import Downloader
 from tools.ratelimit import HostLimiter
+from tools.search.arxiv import ArxivClient
 
 
 def limiter(settings: Settings) -> HostLimiter:
@@ -47,15 +47,15 @@ def checkpointer(settings: Settings):
 
     SQLite in the data dir by default: a run paused or killed in one process resumes from another
     on the same data dir. Postgres (`checkpoint.postgres_dsn`): from any machine using the same
-    database. The serializer may only rebuild the state's own models (`agent.state.checkpoint_types`).
+    database. The serializer may only rebuild the state's own models (`agent.review.state.checkpoint_types`).
     """
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
-    from agent.state import checkpoint_types
+    from agent.review.state import checkpoint_types
 
     serde = JsonPlusSerializer(allowed_msgpack_modules=checkpoint_types())
     if settings.checkpoint.backend == "postgres":
-        from agent.postgres import postgres_checkpointer
+        from agent.runs.postgres import postgres_checkpointer
 
         return postgres_checkpointer(settings.checkpoint, serde)
     import sqlite3
@@ -74,11 +74,11 @@ def run_registry(settings: Settings):
     """The list of review runs every process can read and cancel: beside the checkpoints, in
     the data dir (SQLite) or the shared database (Postgres)."""
     if settings.checkpoint.backend == "postgres":
-        from agent.postgres import dsn_of
-        from agent.runs_postgres import PostgresRunRegistry
+        from agent.runs.postgres import dsn_of
+        from agent.runs.registry_postgres import PostgresRunRegistry
 
         return PostgresRunRegistry(dsn_of(settings.checkpoint), settings.checkpoint.pool_size)
-    from agent.runs import SqliteRunRegistry
+    from agent.runs.registry import SqliteRunRegistry
 
     return SqliteRunRegistry(settings.path("runs", "runs.sqlite"), settings.data_dir / "runs" / "locks")
 
@@ -88,16 +88,16 @@ def chat_model(settings: Settings, role: str, usage=None, allow_tools: bool = Fa
 
     None means the role has no model configured and takes its extractive path. Pass a
     `usage_recorder(settings)` to account tokens and cost. `allow_tools` is for the `chat` role's
-    assistant in the TUI only (see `agent.llm_guard`).
+    assistant in the TUI only (see `agent.llm.guard`).
     """
-    from agent.llm import chat_model as build
+    from agent.llm.factory import chat_model as build
 
     return build(settings, role, usage=usage, allow_tools=allow_tools)
 
 
 def usage_recorder(settings: Settings):
     """A token and cost recorder priced with `llm.prices` (its `snapshot()` goes into run.json)."""
-    from agent.usage import UsageRecorder
+    from agent.llm.usage import UsageRecorder
 
     return UsageRecorder(settings.llm.prices)
 
@@ -111,7 +111,7 @@ def figure_reader(settings: Settings, prefer: str | None = None):
 
 def watchlist(settings: Settings):
     """The keyword watchlist (the data dir's file plus `digest.keywords` from the config)."""
-    from agent.watch import WATCH_FILE, WatchList
+    from agent.digest.watch import WATCH_FILE, WatchList
 
     return WatchList(settings.data_dir / WATCH_FILE, settings.digest.keywords)
 
@@ -124,7 +124,7 @@ def digest_client(settings: Settings, host_limiter: HostLimiter | None = None) -
 
 def seen_state(settings: Settings):
     """What earlier digests showed, per keyword."""
-    from agent.digest_state import STATE_FILE, SeenState
+    from agent.digest.seen import STATE_FILE, SeenState
 
     return SeenState(settings.data_dir / STATE_FILE)
 
@@ -138,9 +138,9 @@ def digest_poster(settings: Settings):
 
 def translator(settings: Settings, language: str):
     """A translator into `language` with the `llm.translator` model; a clear error without one."""
-    from agent.llm_errors import LLMError
-    from agent.prompts import PromptError
-    from agent.translation import TranslationError, Translator
+    from agent.llm.errors import LLMError
+    from agent.llm.prompts import PromptError
+    from agent.llm.translation import TranslationError, Translator
 
     name = settings.llm.translator
     if not name.strip() or name.strip().lower() in ("none", "off"):

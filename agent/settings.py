@@ -291,7 +291,7 @@ class Settings(BaseSettings):
     tui: TuiSettings = Field(default_factory=TuiSettings)
 
     @model_validator(mode="after")
-    def _resolve(self) -> "Settings":
+    def _resolve(self) -> Settings:
         """Fill the data dir and fold the top-level Chroma shortcut into the memory group."""
         if self.home is None:
             self.home = platformdirs.user_data_path(APP_NAME)

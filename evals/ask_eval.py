@@ -17,7 +17,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from agent.ask import answer_question
+from agent.ask.extractive import answer_question
 from agent.settings import load_settings
 from evals.memory_corpus import SHARED_PDFS, paper_for, parse, pdf_files, seed_papers
 from memory.library import Library

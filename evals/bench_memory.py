@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from agent.ask import answer_question
+from agent.ask.extractive import answer_question
 from agent.settings import MemorySettings, load_settings
 from evals.ask_eval import QUESTIONS
 from evals.memory_corpus import paper_for, parse, pdf_files, seed_papers

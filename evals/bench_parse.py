@@ -3,7 +3,7 @@
 Every method reads the same files in the same process, after one warm-up pass (imports, fonts,
 the layout model), so the ratios compare like with like on whatever machine runs them:
 
-- `parse`: `tools.pdf.parse_pdf` with figures rendered to PNG at 150 dpi (what ingest runs);
+- `parse`: `tools.pdf.parse.parse_pdf` with figures rendered to PNG at 150 dpi (what ingest runs);
 - `parse, no PNGs`: the same without rendering (what `autoresearch parse` runs by default);
 - `pymupdf4llm`: `pymupdf4llm.to_markdown` as installed (2.x uses its ONNX layout model);
 - `pymupdf4llm classic`: `to_markdown` after `pymupdf4llm.use_layout(False)`;
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evals.pdf_quality import SHARED_PDFS, TRUTH
-from tools.pdf import parse_pdf
+from tools.pdf.parse import parse_pdf
 
 PASSWORDS = {name: entry["password"] for name, entry in json.loads(TRUTH.read_text())["papers"].items()
              if entry.get("password")}

@@ -21,7 +21,7 @@ TOPIC = "video anomaly detection"
 
 def main() -> int:
     """Run the demo; returns the CLI's exit code."""
-    from agent.cli import main as cli
+    from agent.cli.app import main as cli
 
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)

@@ -68,7 +68,7 @@ class FakeOpenAIServer(ThreadingHTTPServer):
         with self.state.lock:
             self.state.faults.extend(faults)
 
-    def __enter__(self) -> "FakeOpenAIServer":
+    def __enter__(self) -> FakeOpenAIServer:
         self._thread = threading.Thread(target=self.serve_forever, name="fake-openai", daemon=True)
         self._thread.start()
         return self

@@ -134,7 +134,7 @@ class FakeSlackApi(ThreadingHTTPServer):
             return self.state.channels[name]
         return name if re.fullmatch(r"[CDG][A-Z0-9]{2,}", name) else None
 
-    def start(self) -> "FakeSlackApi":
+    def start(self) -> FakeSlackApi:
         """Serve in a background thread; returns self."""
         self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="fake-slack", daemon=True)
@@ -146,7 +146,7 @@ class FakeSlackApi(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
-    def __enter__(self) -> "FakeSlackApi":
+    def __enter__(self) -> FakeSlackApi:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

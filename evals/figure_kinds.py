@@ -2,7 +2,7 @@
 
 `evals/datasets/figure_kinds.jsonl` holds the kind of every captioned figure in the shared PDFs,
 labelled by a person looking at the rendered pages. This extracts the figures with the project's
-parser (`tools.pdf.parse_pdf`), describes them with the CPU reader, and reports accuracy, per-kind
+parser (`tools.pdf.parse.parse_pdf`), describes them with the CPU reader, and reports accuracy, per-kind
 recall and every miss (a labelled figure the parser did not find counts as a miss).
 
     python -m evals.figure_kinds [--data ../shared/data] [--json]
@@ -26,7 +26,7 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 def extract_figures(pdf: Path, out_dir: Path) -> list[FigureInput]:
     """A PDF's figures as reader inputs, extracted by the project's parser."""
-    from tools.pdf import parse_pdf
+    from tools.pdf.parse import parse_pdf
 
     parsed = parse_pdf(pdf, figures_dir=out_dir / pdf.stem)
     return [FigureInput(number=f.number, caption=f.caption, image_path=f.image_path,
@@ -51,7 +51,7 @@ def evaluate(data_dir: Path, out_dir: Path) -> dict:
     for kind, total in Counter(r["label"] for r in extracted).items():
         hits = sum(r["label"] == r["predicted"] == kind for r in extracted)
         recall[kind] = {"correct": hits, "labelled": total}
-    return {"extractor": "tools.pdf.parse_pdf", "labelled": len(rows), "extracted": len(extracted),
+    return {"extractor": "tools.pdf.parse.parse_pdf", "labelled": len(rows), "extracted": len(extracted),
             "correct": correct, "accuracy": round(correct / len(extracted), 3) if extracted else 0.0,
             "accuracy_over_labelled": round(correct / len(rows), 3) if rows else 0.0,
             "recall_by_kind": recall, "misses": [r for r in rows if r["label"] != r["predicted"]]}

@@ -34,9 +34,9 @@ def wrapper_overhead(calls: int) -> dict[str, Any]:
     """Seconds per call of a fake model: bare, guarded, guarded + accounting."""
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-    from agent.llm import guard
+    from agent.llm.factory import guard
+    from agent.llm.usage import UsageRecorder
     from agent.settings import LLMSettings
-    from agent.usage import UsageRecorder
 
     bare = FakeListChatModel(responses=["A literature review surveys prior work [@2401.00001]."])
     guarded = guard(bare, "fake:list", "writer", LLMSettings())
@@ -57,8 +57,8 @@ def wrapper_overhead(calls: int) -> dict[str, Any]:
 
 def smollm2_speed(runs: int, tokens: int) -> dict[str, Any]:
     """Output tokens/s of SmolLM2: bare llama.cpp, our adapter, the guarded role model."""
-    from agent.llamacpp import CACHE, resolve_model_path
-    from agent.llm import chat_model
+    from agent.llm.factory import chat_model
+    from agent.llm.llamacpp import CACHE, resolve_model_path
     from agent.settings import load_settings
 
     settings = load_settings(llm={"chat": "llamacpp:smollm2", "temperature": 0.0,

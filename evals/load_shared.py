@@ -103,7 +103,7 @@ class LoadReport(BaseModel):
 def ask_loop(stop_file: Path, out: Path, max_asks: int = 0) -> None:
     """Ask QUESTIONS round-robin until `stop_file` exists (or `max_asks` are done); write AskStats."""
     from agent import services
-    from agent.ask import answer_question
+    from agent.ask.extractive import answer_question
     from agent.settings import load_settings
 
     library = services.library(load_settings())

@@ -43,7 +43,7 @@ class ChromaServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
 
-    def start(self, timeout_s: float = 60) -> "ChromaServer":
+    def start(self, timeout_s: float = 60) -> ChromaServer:
         """Start it and wait for its heartbeat (three ports tried: one may be taken meanwhile)."""
         import httpx
 
@@ -78,7 +78,7 @@ class ChromaServer:
         if self._temp:
             shutil.rmtree(self._temp, ignore_errors=True)
 
-    def __enter__(self) -> "ChromaServer":
+    def __enter__(self) -> ChromaServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -100,7 +100,7 @@ class TokenProxy:
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "TokenProxy":
+    def __enter__(self) -> TokenProxy:
         self._thread.start()
         return self
 

@@ -107,7 +107,7 @@ class TempPostgres:
             return {}
         return {"user": self.owner.pw_uid, "group": self.owner.pw_gid, "extra_groups": []}
 
-    def start(self, timeout_s: float = 60) -> "TempPostgres":
+    def start(self, timeout_s: float = 60) -> TempPostgres:
         """initdb, then start on a free port (a few tries: another process may take the port first)."""
         if self.owner is not None:
             os.chown(self.root, self.owner.pw_uid, self.owner.pw_gid)
@@ -181,7 +181,7 @@ class TempPostgres:
         self._halt()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self) -> "TempPostgres":
+    def __enter__(self) -> TempPostgres:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

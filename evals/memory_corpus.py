@@ -1,6 +1,6 @@
 """Real text for the memory benchmarks and the ask eval: the shared PDFs and the seed abstracts.
 
-PDFs are read with the real parser (`tools.pdf.parse_pdf`), figures not rendered.
+PDFs are read with the real parser (`tools.pdf.parse.parse_pdf`), figures not rendered.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def paper_for(path: Path) -> Paper:
 
 def parse(path: Path) -> ParsedPaper:
     """Parse a shared PDF with the real parser (no figure rendering: text is what memory needs)."""
-    from tools.pdf import parse_pdf
+    from tools.pdf.parse import parse_pdf
 
     return parse_pdf(path, figures_dir=None)
 

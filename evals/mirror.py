@@ -16,7 +16,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -68,12 +68,12 @@ class Corpus:
     idf: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path, default_category: str = DEFAULT_CATEGORY) -> "Corpus":
+    def load(cls, path: Path, default_category: str = DEFAULT_CATEGORY) -> Corpus:
         rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         return cls.from_records(rows, default_category)
 
     @classmethod
-    def from_records(cls, rows: list[dict], default_category: str = DEFAULT_CATEGORY) -> "Corpus":
+    def from_records(cls, rows: list[dict], default_category: str = DEFAULT_CATEGORY) -> Corpus:
         records = [_normalise(row, default_category) for row in rows]
         docs = [_index(r) for r in records]
         return cls(records=records, docs=docs, idf=inverse_document_frequency(docs))
@@ -165,7 +165,7 @@ def _index(record: dict) -> Document:
 
 def atom_feed(records: list[dict], total: int, params: dict[str, str], base_url: str) -> bytes:
     """Render records in arXiv's 2026 Atom serialization."""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     query = "&amp;".join(f"{k}={escape(v)}" for k, v in params.items())
     entries = "".join(_entry(r, base_url) for r in records)
     return (
@@ -203,7 +203,7 @@ def _entry(r: dict, base_url: str) -> str:
 def error_feed(message: str) -> bytes:
     """arXiv's HTTP 400 error feed: one entry titled "Error" with an `api/errors#…` id."""
     slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (
         "<?xml version='1.0' encoding='UTF-8'?>\n"
         '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
@@ -317,7 +317,7 @@ class MirrorServer(ThreadingHTTPServer):
                     return fault
         return None
 
-    def start(self) -> "MirrorServer":
+    def start(self) -> MirrorServer:
         """Serve in a background thread (tests); returns self."""
         self._thread = threading.Thread(target=self.serve_forever, name="arxiv-mirror", daemon=True)
         self._thread.start()
@@ -327,7 +327,7 @@ class MirrorServer(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
-    def __enter__(self) -> "MirrorServer":
+    def __enter__(self) -> MirrorServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

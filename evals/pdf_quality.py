@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.pdf import PdfError, parse_pdf
+from tools.pdf.parse import PdfError, parse_pdf
 
 TRUTH = Path(__file__).parent / "datasets" / "pdf_truth.json"
 SHARED_PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pdfs"

@@ -49,7 +49,7 @@ def purity(outline, topic_of: dict[str, str]) -> float:
 
 def outline_quality(rows: list[dict], embedder, per_topic: int) -> dict[str, Any]:
     """Themes and purity for each topic mix (`per_topic` papers of each topic)."""
-    from agent.outline import build_outline
+    from agent.review.outline import build_outline
 
     topic_of = {r["arxiv_id"]: r.get("topic") or "" for r in rows}
     out = {}
@@ -64,10 +64,10 @@ def outline_quality(rows: list[dict], embedder, per_topic: int) -> dict[str, Any
 
 def speed(rows: list[dict], embedder, n: int) -> dict[str, Any]:
     """Seconds per stage for `n` seed papers, and each as a ratio to embedding their abstracts."""
-    from agent.outline import build_outline
+    from agent.review.outline import build_outline
+    from agent.review.verify import verify_draft
+    from agent.review.writers import write_review
     from agent.settings import load_settings
-    from agent.verify import verify_draft
-    from agent.writers import write_review
     from memory.library import Library
 
     chosen = random.Random(0).sample([r for r in rows if r.get("topic")], n)

@@ -4,8 +4,8 @@ For each topic of `evals/datasets/seed_papers.jsonl`, through the arXiv mirror, 
 
 - (a) literal: one query, the topic as a phrase in title or abstract (`ti:"…" OR abs:"…"`), in
   arXiv's own relevance order;
-- (b) expansion: (a) plus the topic's expansions (`tools.expansion`), ranked by meaning;
-- (c) coverage: (b) plus the coverage loop over thin themes (`tools.coverage`);
+- (b) expansion: (a) plus the topic's expansions (`tools.search.expansion`), ranked by meaning;
+- (c) coverage: (b) plus the coverage loop over thin themes (`tools.search.coverage`);
 - (d) broad: what `autoresearch search` runs (any of the topic's words, reranked), for context.
 
 Reports recall@20, recall@50 and precision@20 (relevant papers in the first 20, over 20) per topic
@@ -26,11 +26,11 @@ from agent.settings import load_settings
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 from evals.topic_retrieval import topics_of
 from memory.embeddings import Embedder, load_embedder
-from tools.arxiv import ArxivClient
-from tools.coverage import coverage_search
-from tools.query import phrase_query
 from tools.ratelimit import HostLimiter
-from tools.search import SearchRequest, search_topic
+from tools.search.arxiv import ArxivClient
+from tools.search.coverage import coverage_search
+from tools.search.query import phrase_query
+from tools.search.topic import SearchRequest, search_topic
 
 STRATEGIES = ("literal", "expansion", "coverage", "broad")
 Runner = Callable[[ArxivClient, Embedder, str, int], list[str]]

@@ -31,11 +31,11 @@ from pathlib import Path
 from agent.settings import load_settings
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 from memory.embeddings import Embedder, load_embedder
-from tools.arxiv import ArxivClient
 from tools.document import ParsedPaper, Reference
 from tools.paper import split_arxiv_id
 from tools.ratelimit import HostLimiter
-from tools.snowball import SnowballOutcome, snowball_search
+from tools.search.arxiv import ArxivClient
+from tools.search.snowball import SnowballOutcome, snowball_search
 
 SHARED_PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pdfs"
 MADE_UP_PREFIX = "0001."
@@ -133,7 +133,7 @@ def _row(approved: dict[str, ParsedPaper], planted: Planted, outcome: SnowballOu
 
 def parse_shared(folder: Path = SHARED_PDFS) -> dict[str, ParsedPaper]:
     """Parse the shared PDFs that have an arXiv id in their name (edge-case files skipped)."""
-    from tools.pdf import PdfError, parse_pdf
+    from tools.pdf.parse import PdfError, parse_pdf
 
     parsed: dict[str, ParsedPaper] = {}
     for path in sorted(folder.glob("*.pdf")):

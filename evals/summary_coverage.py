@@ -17,7 +17,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from agent.writers.summary import FIELDS, summarize_extractive
+from agent.summary.extract import FIELDS, summarize_extractive
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "pdfs"
 
@@ -30,7 +30,7 @@ def measure(pdf: Path, password: str | None) -> dict:
     """One paper's numbers."""
     import pymupdf
 
-    from tools.pdf import parse_pdf
+    from tools.pdf.parse import parse_pdf
 
     started = time.perf_counter()
     parsed = parse_pdf(pdf, figures_dir=None, password=password)

@@ -16,9 +16,9 @@ from pathlib import Path
 from agent.settings import load_settings
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 from memory.embeddings import Embedder, load_embedder
-from tools.arxiv import ArxivClient
 from tools.ratelimit import HostLimiter
-from tools.search import SearchRequest, search_topic
+from tools.search.arxiv import ArxivClient
+from tools.search.topic import SearchRequest, search_topic
 
 
 def topics_of(corpus_path: Path) -> dict[str, set[str]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import AbstractContextManager, nullcontext
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ class Library:
         self.ingest_batch = INGEST_BATCH
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Library":
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> Library:
         """The library the settings describe: embedded Chroma in the data dir, or a server."""
         from memory.chroma import ChromaStore
 
@@ -93,7 +93,7 @@ class Library:
         paper_vector = self.embedder.embed([_paper_text(paper)])
         record = LibraryPaper(paper=paper, parsed=parsed, abstract_only=parsed is None,
                               chunks=len(chunks), figures=len(figures),
-                              added=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                              added=datetime.now(UTC).isoformat(timespec="seconds"))
         with self._writing():
             self._put_figures(paper, figures, figure_vectors)
             self._drop_stale("chunks", paper.arxiv_id, chunk_ids)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.ask import Answer
+from agent.ask.extractive import Answer
 from slackbot.blocks import context, mrkdwn
 from slackbot.mrkdwn import chunks, cite_links, escape, paper_link
 from tools.paper import ARXIV_ID_RE

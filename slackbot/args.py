@@ -11,7 +11,7 @@ from datetime import date
 
 from pydantic import BaseModel, ValidationError
 
-from agent.state import ReviewRequest
+from agent.review.state import ReviewRequest
 
 RESEARCH_USAGE = ("Usage: `/research <topic> [--max N] [--since YYYY-MM-DD] [--until YYYY-MM-DD]`, "
                   "or `/research show <run id>` to answer a run started elsewhere.")

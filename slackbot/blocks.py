@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.approval import DraftRequest, OutlineRequest, PapersRequest, outline_to_markdown
+from agent.review.approval import DraftRequest, OutlineRequest, PapersRequest, outline_to_markdown
 from slackbot.mrkdwn import escape, link, markdown_excerpt
 from slackbot.refs import GateRef, ModalMeta
 

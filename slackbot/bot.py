@@ -1,8 +1,8 @@
 """What the bot's listeners share: settings, the worker pools, one review session, the library.
 
-The bot is the same assistant as the CLI and the TUI: reviews go through `agent.session
+The bot is the same assistant as the CLI and the TUI: reviews go through `agent.runs.session
 .ReviewSession` on the configured data dir (so a run started or approved in Slack is the run
-`autoresearch runs show` prints), questions through `agent.ask`, digests through `agent.digest`.
+`autoresearch runs show` prints), questions through `agent.ask.extractive`, digests through `agent.digest.build`.
 The session (with its checkpointer, embedder and library) is built once, on first use, and shared
 by every worker thread; the run registry's per-run locks keep two threads off one run.
 """
@@ -18,7 +18,7 @@ from agent.settings import Settings
 from slackbot.worker import Workers
 
 if TYPE_CHECKING:
-    from agent.session import ReviewSession
+    from agent.runs.session import ReviewSession
     from memory.library import Library
 
 
@@ -41,7 +41,7 @@ class Bot:
         """The review session on the data dir (its graph compiled on first use, under a lock)."""
         with self._lock:
             if self._session is None:
-                from agent.session import ReviewSession
+                from agent.runs.session import ReviewSession
 
                 self._session = ReviewSession(self.settings)
             if not self._ready:  # compile the graph and open the library once, not in two threads at once

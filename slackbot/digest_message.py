@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.digest import Digest, DigestPaper, KeywordDigest
+from agent.digest.build import Digest, DigestPaper, KeywordDigest
 
 MAX_BLOCKS = 40
 """Blocks per message (Slack allows 50; headroom for a context line)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, Field
 
-from agent.digest import Digest
+from agent.digest.build import Digest
 from slackbot.digest_message import overview, paper_messages
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class DigestPoster(Protocol):
 class SlackPoster:
     """Post with `chat.postMessage`: the overview in the channel, the papers in its thread."""
 
-    def __init__(self, client: "WebClient") -> None:
+    def __init__(self, client: WebClient) -> None:
         self.client = client
 
     def post(self, channel: str, digest: Digest) -> PostReceipt:
@@ -85,7 +85,7 @@ def _hint(code: str) -> str:
     }.get(code, "")
 
 
-def slack_poster(settings: "SlackSettings") -> SlackPoster:
+def slack_poster(settings: SlackSettings) -> SlackPoster:
     """A poster using the configured bot token; a clear error when there is none."""
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         raise PostError("posting to Slack needs a bot token: set slack.bot_token "

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.events import (
+from agent.runs.events import (
     ApprovalNeeded,
     BaseEvent,
     Failed,
@@ -59,9 +59,9 @@ class ProgressView(BaseModel):
 
     @classmethod
     def start(cls, run_id: str, topic: str, requested_by: str = "",
-              timings: dict[str, float] | None = None) -> "ProgressView":
+              timings: dict[str, float] | None = None) -> ProgressView:
         """A fresh view; `timings` marks the stages an earlier drive of the run already finished."""
-        from agent.graph import STAGES
+        from agent.review.graph import STAGES
 
         stages = {s: StageState() for s in STAGES}
         for stage, seconds in (timings or {}).items():

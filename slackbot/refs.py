@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from agent.review_types import GateName
+from agent.review.types import GateName
 
 
 class GateRef(BaseModel):
@@ -30,7 +30,7 @@ class GateRef(BaseModel):
         return self.model_dump_json(exclude_defaults=True)
 
     @classmethod
-    def parse(cls, text: str | None) -> "GateRef | None":
+    def parse(cls, text: str | None) -> GateRef | None:
         """Read a button value; None when it is not one of ours."""
         try:
             return cls.model_validate_json(text or "")
@@ -54,7 +54,7 @@ class ModalMeta(BaseModel):
     place: Place
 
     @classmethod
-    def parse(cls, text: str | None) -> "ModalMeta | None":
+    def parse(cls, text: str | None) -> ModalMeta | None:
         """Read a view's private metadata; None when it is not one of ours."""
         try:
             return cls.model_validate_json(text or "")

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from agent.approval import Decision, DraftRequest, InvalidDecision, parse_request
-from agent.events import ApprovalNeeded, BaseEvent, Failed, Finished
-from agent.runs import RunBusy, RunNotFound, new_run_id
-from agent.session import NotResumable
-from agent.state import ReviewRequest
+from agent.review.approval import Decision, DraftRequest, InvalidDecision, parse_request
+from agent.review.state import ReviewRequest
+from agent.runs.events import ApprovalNeeded, BaseEvent, Failed, Finished
+from agent.runs.registry import RunBusy, RunNotFound, new_run_id
+from agent.runs.session import NotResumable
 from slackbot.blocks import answered, context, gate_message, mrkdwn
 from slackbot.bot import Bot
 from slackbot.mrkdwn import escape

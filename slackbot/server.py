@@ -63,7 +63,7 @@ class HttpReceiver:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}{self.path}"
 
-    def start(self) -> "HttpReceiver":
+    def start(self) -> HttpReceiver:
         """Serve in a background thread; returns self."""
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="slack-http", daemon=True)
@@ -75,7 +75,7 @@ class HttpReceiver:
         self.server.shutdown()
         self.server.server_close()
 
-    def __enter__(self) -> "HttpReceiver":
+    def __enter__(self) -> HttpReceiver:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

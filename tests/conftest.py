@@ -68,7 +68,7 @@ def embedder():
 def review_corpus(tmp_path_factory: pytest.TempPathFactory, embedder):
     """(settings, library, records): a real Chroma library of seed papers, two with full text and
     figures, shared read-only by the outline / writer / verify / export tests."""
-    from tests.agent.review_corpus import build_corpus
+    from tests.agent.review.review_corpus import build_corpus
 
     return build_corpus(tmp_path_factory.mktemp("review-library"), embedder)
 

@@ -18,7 +18,7 @@ import pytest
 import typer
 from pydantic import BaseModel
 
-from agent.cli import app
+from agent.cli.app import app
 from agent.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]

@@ -63,7 +63,7 @@ def build_tools(backend: Any, start_review: Callable[[str, int], str]) -> list[A
         return backend.ask(args.question).answer
 
     def summarize(args: SummarizeArgs) -> str:
-        from agent.writers.summary_render import render_summary_markdown
+        from agent.summary.render import render_summary_markdown
 
         return render_summary_markdown(backend.summarize(args.arxiv_id))[:SUMMARY_CHARS]
 

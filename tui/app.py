@@ -125,8 +125,8 @@ class AutoresearchApp(App[None]):
 
     def start_review(self, topic: str, max_papers: int) -> str:
         """Start a review run (driven in a worker); its id."""
-        from agent.runs import new_run_id
-        from agent.state import ReviewRequest
+        from agent.review.state import ReviewRequest
+        from agent.runs.registry import new_run_id
 
         request = ReviewRequest(topic=topic, max_papers=max_papers)
         run_id = new_run_id()
@@ -166,7 +166,7 @@ class AutoresearchApp(App[None]):
 
     @on(RunEventArrived)
     def run_event(self, message: RunEventArrived) -> None:
-        from agent.events import ApprovalNeeded, Failed, Finished
+        from agent.runs.events import ApprovalNeeded, Failed, Finished
 
         event = message.event
         view = self.run_views.setdefault(event.run_id, RunView(run_id=event.run_id, live_here=True))
@@ -204,7 +204,7 @@ class AutoresearchApp(App[None]):
 
     def open_gate(self, run_id: str, request: dict[str, Any]) -> None:
         """Show the approval screen for a gate request; the answer resumes the run."""
-        from agent.approval import parse_request
+        from agent.review.approval import parse_request
         from tui.screens.gates import gate_screen
 
         screen = gate_screen(run_id, parse_request(request))

@@ -28,7 +28,7 @@ class Backend:
 
     def __init__(self, settings: Settings, *, services: Any = None, session: Any = None,
                  chat_models: Callable[..., Any] | None = None) -> None:
-        from agent.context import ReviewServices
+        from agent.review.context import ReviewServices
 
         self.settings = settings
         self.services = services or ReviewServices(settings)
@@ -42,7 +42,7 @@ class Backend:
         """The review session (runs, gates), sharing this backend's services."""
         with self._lock:
             if self._session is None:
-                from agent.session import ReviewSession
+                from agent.runs.session import ReviewSession
 
                 self._session = ReviewSession(self.settings, services=self.services)
             return self._session
@@ -87,9 +87,9 @@ class Backend:
     # -- chat commands -----------------------------------------------------------------------
 
     def search(self, topic: str, max_results: int) -> Any:
-        """Search arXiv for a topic (`tools.search.SearchOutcome`)."""
+        """Search arXiv for a topic (`tools.search.topic.SearchOutcome`)."""
         from tools.http import FetchError
-        from tools.search import SearchRequest, search_topic
+        from tools.search.topic import SearchRequest, search_topic
 
         try:
             return search_topic(self._service("arxiv"), self._service("embedder"),
@@ -98,8 +98,8 @@ class Backend:
             raise BackendError(f"arXiv search failed: {error}") from error
 
     def ingest(self, items: list[str], progress: ProgressFn | None = None) -> list[Any]:
-        """Resolve and ingest items one by one (`agent.ingest.IngestResult` each, in order)."""
-        from agent.ingest import resolve_items
+        """Resolve and ingest items one by one (`agent.ingest.pipeline.IngestResult` each, in order)."""
+        from agent.ingest.pipeline import resolve_items
 
         resolutions = resolve_items(items, self._service("arxiv"), self._service("embedder"))
         records = self._metadata(resolutions)
@@ -123,7 +123,7 @@ class Backend:
             return {}
 
     def _ingest_one(self, resolution: Any, records: dict[str, Any]) -> Any:
-        from agent.ingest import IngestResult, ingest_local_pdf, ingest_paper, ingest_url
+        from agent.ingest.pipeline import IngestResult, ingest_local_pdf, ingest_paper, ingest_url
         from tools.paper import Paper
 
         library = self.library
@@ -142,8 +142,8 @@ class Backend:
         return ingest_paper(paper, downloader=self._service("downloader"), item=resolution.item, **common)
 
     def ask(self, question: str, k: int = 8) -> Any:
-        """Answer from the library (`agent.ask.Answer`); written by `llm.chat` when set."""
-        from agent.ask import answer_question
+        """Answer from the library (`agent.ask.extractive.Answer`); written by `llm.chat` when set."""
+        from agent.ask.extractive import answer_question
 
         model = self.chat_models(self.settings, "chat") if self.chat_model_name() else None
         return answer_question(self.library, question, k, chat_model=model,
@@ -163,10 +163,10 @@ class Backend:
         return self._summary(parsed)
 
     def _summary(self, parsed: Any) -> Any:
-        from agent.llm_errors import LLMError
-        from agent.prompts import PromptBook, PromptError
-        from agent.writers.summary import summarize_extractive
-        from agent.writers.summary_llm import SummaryError, summarize_with_model
+        from agent.llm.errors import LLMError
+        from agent.llm.prompts import PromptBook, PromptError
+        from agent.summary.extract import summarize_extractive
+        from agent.summary.written import SummaryError, summarize_with_model
 
         name = self.settings.llm.summarizer.strip()
         if not name or name.lower() in ("none", "off"):
@@ -183,8 +183,8 @@ class Backend:
     def digest(self, keyword: str = "") -> Any:
         """Today's digest for the watched keywords (or one keyword); marks what it showed as seen."""
         from agent import services
-        from agent.digest import DigestOptions, build_digest
-        from agent.watch import Watch, WatchError
+        from agent.digest.build import DigestOptions, build_digest
+        from agent.digest.watch import Watch, WatchError
 
         try:
             watchlist = services.watchlist(self.settings)

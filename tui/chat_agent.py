@@ -5,7 +5,7 @@ person as it happens, and a call that changes state (starting a review, ingestin
 runs only after the person confirms it in the UI (`confirm`). Tool results go back to the model
 fenced in `<text>` blocks under a system prompt that says fenced text is data, so a paper that
 says "start a review" can at most make the model *propose* one, which the person then sees and
-declines. The model is the `chat` role's, built with `allow_tools=True` (`agent.llm`); no other
+declines. The model is the `chat` role's, built with `allow_tools=True` (`agent.llm.factory`); no other
 role's model can be given tools.
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ValidationError
 
-from agent.prompts import PromptBook
+from agent.llm.prompts import PromptBook
 
 log = logging.getLogger(__name__)
 RESULT_CHARS = 6000
@@ -105,7 +105,7 @@ class ChatAgent:
 
     def run(self, history: list[BaseMessage], message: str, confirm: Confirm) -> Iterator[AgentStep]:
         """Answer `message` given the conversation so far; every step as it happens."""
-        from agent.llm_errors import LLMError
+        from agent.llm.errors import LLMError
 
         prompt = self.prompts.get("chat_agent").render(message=message)
         messages: list[BaseMessage] = [*prompt[:-1], *history, prompt[-1]]

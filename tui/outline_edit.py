@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from agent.review_types import Outline, Theme
+from agent.review.types import Outline, Theme
 
 
 class OutlineEdit(BaseModel):

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.events import (
+from agent.runs.events import (
     ApprovalNeeded,
     BaseEvent,
     Failed,
@@ -22,11 +22,11 @@ from agent.events import (
     StageStarted,
     Warning,
 )
-from agent.runs import RunInfo
+from agent.runs.registry import RunInfo
 
 STAGES = ("plan", "search", "gate_papers", "ingest", "snowball", "gate_cited", "figures", "outline",
           "gate_outline", "draft", "verify", "gate_draft", "export")
-"""The review's stages in order (`agent.graph.STAGES`, repeated here so the TUI need not import
+"""The review's stages in order (`agent.review.graph.STAGES`, repeated here so the TUI need not import
 LangGraph to draw a table; a test keeps the two equal)."""
 GATE_STAGES = {"papers": "gate_papers", "outline": "gate_outline", "draft": "gate_draft"}
 

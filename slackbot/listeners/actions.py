@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from agent.approval import Decision, OutlineRequest, PapersRequest, parse_request
-from agent.runs import RunNotFound
+from agent.review.approval import Decision, OutlineRequest, PapersRequest, parse_request
+from agent.runs.registry import RunNotFound
 from slackbot import blocks as kit
 from slackbot.bot import Bot
 from slackbot.refs import GateRef, ModalMeta, Place, place_of

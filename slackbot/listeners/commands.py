@@ -62,8 +62,8 @@ def handle_digest(bot: Bot, ack: Any, command: dict[str, Any], client: Any, resp
 def post_digest(bot: Bot, client: Any, channel: str, user: str, keyword: str, respond: Any = None) -> None:
     """Search each watched keyword (or `keyword`), post the digest, and remember what it showed."""
     from agent import services
-    from agent.digest import DigestOptions, build_digest
-    from agent.watch import Watch
+    from agent.digest.build import DigestOptions, build_digest
+    from agent.digest.watch import Watch
     from slackbot.poster import PostError, SlackPoster
 
     settings = bot.settings

@@ -49,7 +49,7 @@ def handle_mention(bot: Bot, event: dict[str, Any], client: Any) -> None:
 
 def answer(bot: Bot, client: Any, place: Place, question: str) -> None:
     """Retrieve and answer with the shared `ask` core; post it with arXiv links."""
-    from agent.ask import answer_question
+    from agent.ask.extractive import answer_question
     from slackbot.answers import answer_message
 
     result = answer_question(bot.library(), question, k=8, chat_model=bot.chat_model(),

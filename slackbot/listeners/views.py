@@ -10,15 +10,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from agent.approval import (
+from agent.review.approval import (
     Decision,
     InvalidDecision,
     OutlineRequest,
     outline_from_markdown,
     parse_request,
 )
-from agent.review_types import Outline
-from agent.runs import RunNotFound
+from agent.review.types import Outline
+from agent.runs.registry import RunNotFound
 from slackbot import blocks as kit
 from slackbot.bot import Bot
 from slackbot.listeners.actions import refusal

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
-
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agent import services
-from agent.context import ReviewServices
-from agent.events import BaseEvent
-from agent.session import ReviewSession
+from agent.review.context import ReviewServices
+from agent.review.stages import Stages
+from agent.runs.events import BaseEvent
+from agent.runs.session import ReviewSession
 from agent.settings import Settings, load_settings
-from agent.stages import Stages
 from memory.embedding_cache import CachingEmbedder
 
 TOPIC = "video anomaly detection"
@@ -35,7 +34,7 @@ def seed_vectors(embedder, tmp_path_factory: pytest.TempPathFactory) -> CachingE
     from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
     from memory.chunking import chunk_paper
     from memory.embedding_cache import CachingEmbedder
-    from tools.ranking import paper_text
+    from tools.search.ranking import paper_text
 
     cache = CachingEmbedder(embedder, tmp_path_factory.mktemp("vectors") / "embeddings.sqlite")
     with MirrorServer(Corpus.load(SEED_CORPUS)) as server:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.cli import main
+from agent.cli.app import main
 from agent.settings import load_settings
 
 

@@ -15,7 +15,7 @@ import pytest
 import typer
 import yaml
 
-from agent.cli import app
+from agent.cli.app import app
 from agent.settings import load_settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"

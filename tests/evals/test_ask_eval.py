@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from agent.ask import answer_question
+from agent.ask.extractive import answer_question
 from agent.settings import load_settings
 from evals.ask_eval import QUESTIONS, normalise
 from evals.memory_corpus import paper_for, parse

@@ -51,7 +51,7 @@ def test_the_eval_finds_references_by_id_and_by_title(embedder) -> None:
 
 @pytest.mark.shared_data
 def test_deepseek_r1_references_come_in_within_the_budget(shared_data: Path, embedder) -> None:
-    from tools.pdf import parse_pdf
+    from tools.pdf.parse import parse_pdf
 
     paper = parse_pdf(shared_data / "pdfs" / "arxiv_2501.12948v1.pdf", figures_dir=None)
     assert sum(1 for r in paper.references if r.arxiv_id) >= 10

@@ -2,7 +2,7 @@
 
 `ScriptedFakeChatModel` answers through a Python function of the last user message and records
 every prompt it got, so tests can check both what the code asked and what it did with the answer.
-Wrap it with `agent.llm.guard` (see `guarded`) to get the same error typing as a real model.
+Wrap it with `agent.llm.factory.guard` (see `guarded`) to get the same error typing as a real model.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class ScriptedFakeChatModel(BaseChatModel):
 
 def guarded(fake: BaseChatModel, role: str = "translator", name: str = "fake:model") -> BaseChatModel:
     """The fake wrapped like every real model (typed errors), without retries."""
-    from agent.llm import guard
+    from agent.llm.factory import guard
 
     return guard(fake, name, role, LLMSettings(max_retries=0))
 

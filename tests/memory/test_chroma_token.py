@@ -9,12 +9,12 @@ behind a reverse proxy.
 from __future__ import annotations
 
 import pytest
+from paperfactory import make_paper
 
 from agent.settings import load_settings
 from evals.local_chroma import TokenProxy
 from memory.library import Library
 from memory.store import StoreUnavailable
-from paperfactory import make_paper
 
 
 def test_the_token_goes_with_every_request(chroma_server: str, embedder) -> None:

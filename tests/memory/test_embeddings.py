@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from paperfactory import make_paper
 
 from agent.settings import MemorySettings, load_settings
 from memory import embed_onnx
@@ -14,7 +15,6 @@ from memory.chroma import EmbeddingMismatch
 from memory.embed_langchain import LangChainEmbedder
 from memory.embeddings import MINILM, MINILM_INT8, EmbeddingModelMissing, MiniLM, load_embedder
 from memory.library import Library
-from paperfactory import make_paper
 
 TEXTS = ["Which datasets do video anomaly detection papers evaluate on?",
          "We fine-tune the policy with group relative policy optimisation on math word problems, "

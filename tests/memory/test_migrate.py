@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from paperfactory import make_paper
 
 from agent.settings import load_settings
 from evals.local_chroma import ChromaServer, TokenProxy
 from memory.chroma import ChromaStore
 from memory.library import Library
-from paperfactory import make_paper
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "team-token-1f2e"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from paperfactory import make_paper
 
 from agent.settings import load_settings
 from memory.library import Library
-from paperfactory import make_paper
 
 REPO = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("ingest_worker.py")

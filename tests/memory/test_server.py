@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from paperfactory import make_paper
 
-from agent.ask import answer_question
+from agent.ask.extractive import answer_question
 from agent.settings import load_settings
 from memory.library import Library
 from memory.store import StoreUnavailable
-from paperfactory import make_paper
 
 REPO = Path(__file__).resolve().parents[2]
 

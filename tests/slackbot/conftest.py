@@ -51,8 +51,8 @@ def bot_settings(mirror_settings: Settings, slack_api: FakeSlackApi, monkeypatch
 @pytest.fixture
 def harness(bot_settings: Settings, slack_api: FakeSlackApi, embedder) -> Iterator[Harness]:
     """The bot serving on a free port; closed (pools stopped, checkpointer closed) afterwards."""
-    from agent.context import ReviewServices
-    from agent.session import ReviewSession
+    from agent.review.context import ReviewServices
+    from agent.runs.session import ReviewSession
     from slackbot.app import build_app
     from slackbot.bot import Bot
     from slackbot.server import HttpReceiver

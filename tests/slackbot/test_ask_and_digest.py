@@ -7,7 +7,7 @@ import json
 import threading
 
 from agent import services
-from agent.watch import Watch
+from agent.digest.watch import Watch
 from evals.fake_slack import Injected
 from evals.slack_requests import APPROVER, BOT_USER, CHANNEL, command_body, mention_body
 from slackbot.listeners import commands

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from agent.approval import DraftRequest, OutlineRequest, PaperBrief, PapersRequest
-from agent.review_types import Candidate, Outline, Theme
+from agent.review.approval import DraftRequest, OutlineRequest, PaperBrief, PapersRequest
+from agent.review.types import Candidate, Outline, Theme
 from evals.fake_slack import _check_blocks, _check_view
 from slackbot import blocks as kit
 from slackbot.args import UsageError, parse_research

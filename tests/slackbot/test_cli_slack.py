@@ -94,7 +94,7 @@ def test_socket_mode_asks_slack_for_a_connection_with_the_app_token(slack_env: F
 
 def test_the_core_stays_light(tmp_path: Path) -> None:
     """Importing the core or the CLI does not import slack_bolt (only `autoresearch slack` does)."""
-    code = "import sys, agent.cli, agent.session, tools, memory; print('slack_bolt' in sys.modules)"
+    code = "import sys, agent.cli.app, agent.runs.session, tools, memory; print('slack_bolt' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.stdout.strip() == "False", done.stderr

@@ -8,7 +8,7 @@ import socket
 import pytest
 from pydantic import SecretStr
 
-from agent.digest import Digest, DigestPaper, KeywordDigest
+from agent.digest.build import Digest, DigestPaper, KeywordDigest
 from agent.settings import SlackSettings
 from evals.fake_slack import TOKEN, FakeSlackApi, Injected
 from slackbot.digest_message import MAX_BLOCKS, paper_messages

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from agent.events import ApprovalNeeded, Finished, Progress, StageFinished, StageStarted, Warning
+from agent.runs.events import ApprovalNeeded, Finished, Progress, StageFinished, StageStarted, Warning
 from evals.fake_slack import TOKEN, FakeSlackApi, Injected
 from slackbot.progress import ProgressMessage, ProgressView
 from slackbot.web import SlackCallError

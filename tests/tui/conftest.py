@@ -70,7 +70,7 @@ def tui_settings(tui_mirror: MirrorServer, monkeypatch: pytest.MonkeyPatch) -> S
 @pytest.fixture
 def make_app(tui_settings: Settings, embedder) -> Iterator[Callable[..., Any]]:
     """Build apps over the real backend; `settings=` replaces the settings, `backend=` the backend."""
-    from agent.context import ReviewServices
+    from agent.review.context import ReviewServices
     from tui.app import AutoresearchApp
     from tui.backend import Backend
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agent.approval import DraftRequest, OutlineRequest, PaperBrief, PapersRequest
-from agent.ask import Answer
-from agent.review_types import Candidate, Outline, Theme
-from agent.runs import RunInfo
+from agent.ask.extractive import Answer
+from agent.review.approval import DraftRequest, OutlineRequest, PaperBrief, PapersRequest
+from agent.review.types import Candidate, Outline, Theme
+from agent.runs.registry import RunInfo
 from evals.mirror import SEED_CORPUS
 from memory.records import LibraryPaper, Passage
 from tests.fixtures.papers import sample_paper
 from tools.paper import Paper
-from tools.search import SearchOutcome
+from tools.search.topic import SearchOutcome
 
 ROWS = [json.loads(line) for line in SEED_CORPUS.read_text().splitlines() if line.strip()]
 VAD = [r for r in ROWS if r.get("topic") == "Video Anomaly Detection"][:6]

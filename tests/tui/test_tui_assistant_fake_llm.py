@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
-from agent.llm import guard
-from agent.llm_errors import LLMConfigError
-from agent.prompts import DATA_RULE
+from agent.llm.errors import LLMConfigError
+from agent.llm.factory import guard
+from agent.llm.prompts import DATA_RULE
 from tests.fakes.chat import ToolCallingFakeChatModel
 from tests.tui.conftest import PDF_ID, TOPIC, chat_texts, settle, until
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from langchain_core.messages import AIMessage, ToolMessage
 from pydantic import BaseModel
 
-from agent.llm import guard
+from agent.llm.factory import guard
 from agent.settings import LLMSettings
 from tests.fakes.chat import ToolCallingFakeChatModel
 from tui.chat_agent import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.approval import Decision
+from agent.review.approval import Decision
 from agent.settings import load_settings
 from tests.tui.conftest import settle
 from tests.tui.fixed_backend import (

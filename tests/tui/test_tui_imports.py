@@ -10,8 +10,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("textual", "torch", "slack_bolt", "chromadb", "transformers", "sentence_transformers")
-LIGHT = ("agent", "tools", "memory", "agent.cli", "agent.session", "agent.ask", "agent.commands.tui",
-         "agent.commands.slack",
+LIGHT = ("agent", "tools", "memory", "agent.cli.app", "agent.runs.session", "agent.ask.extractive", "agent.cli.tui",
+         "agent.cli.slack",
          "tui", "tui.backend", "tui.commands", "tui.citations", "tui.run_state", "tui.outline_edit",
          "tui.paper_text")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.events import (
+from agent.review.types import Outline, Theme
+from agent.runs.events import (
     ApprovalNeeded,
     Failed,
     Finished,
@@ -13,8 +14,7 @@ from agent.events import (
     StageStarted,
     Warning,
 )
-from agent.review_types import Outline, Theme
-from agent.runs import RunInfo
+from agent.runs.registry import RunInfo
 from tests.fixtures.papers import sample_paper
 from tui.citations import Citation, link_citations, target
 from tui.commands import (
@@ -62,7 +62,7 @@ def test_citations_become_links_that_point_back_at_the_paper() -> None:
 
 
 def test_run_view_follows_the_event_stream() -> None:
-    from agent.graph import STAGES as GRAPH_STAGES
+    from agent.review.graph import STAGES as GRAPH_STAGES
 
     assert STAGES == GRAPH_STAGES
     view = RunView(run_id="r1", topic="t", live_here=True)

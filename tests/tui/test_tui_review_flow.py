@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from agent.context import ReviewServices
-from agent.session import ReviewSession
-from agent.state import ReviewRequest
+from agent.review.context import ReviewServices
+from agent.review.state import ReviewRequest
+from agent.runs.session import ReviewSession
 from tests.tui.conftest import TOPIC, settle, until
 
 

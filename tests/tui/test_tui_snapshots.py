@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.events import Progress, StageFinished, StageStarted, Warning
+from agent.runs.events import Progress, StageFinished, StageStarted, Warning
 from agent.settings import load_settings
 from tests.tui.fixed_backend import (
     NOW,

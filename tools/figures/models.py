@@ -62,15 +62,13 @@ def _from_cache(name: str) -> Path:
 def pull_model(name: str, directory: Path | None = None, endpoint: str = "") -> Path:
     """Download `name` from the hub into `directory` (default: the shared cache); return its folder."""
     import httpx
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import constants, snapshot_download
     from huggingface_hub.errors import (
         HfHubHTTPError,
         HFValidationError,
         LocalEntryNotFoundError,
         OfflineModeIsEnabled,
     )
-
-    from huggingface_hub import constants
 
     offline = ModelPullFailed(f"cannot pull {name}: the Hugging Face hub is switched off here "
                               "(HF_HUB_OFFLINE=1); unset it where a network is available")

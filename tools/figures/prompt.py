@@ -3,7 +3,7 @@
 The prompt asks for a small `key: value` format (easier for a small model than strict JSON); the
 parser accepts that, a JSON object, or plain prose, and never fails: whatever the model wrote ends
 up in a `FigureDescription`. The template lives here until the project's prompts move to
-`agent/prompts.py`; its variables are `number`, `caption` and `words`.
+`agent/llm/prompts.py`; its variables are `number`, `caption` and `words`.
 """
 
 from __future__ import annotations

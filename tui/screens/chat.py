@@ -174,7 +174,7 @@ class ChatScreen(Screen):
         arxiv_id = _paper_id(argument)
 
         def show(summary: Any) -> Widget:
-            from agent.writers.summary_render import render_summary_markdown
+            from agent.summary.render import render_summary_markdown
 
             return AnswerMarkdown(render_summary_markdown(summary), title=f"summary · {summary.mode}")
 

@@ -30,7 +30,7 @@ def run_assistant(screen: ChatScreen, text: str) -> None:
 def _assistant(screen: ChatScreen) -> Any:
     """The assistant (built once per chat; raises when the chat model cannot take tools)."""
     if screen.assistant is None:
-        from agent.prompts import PromptBook
+        from agent.llm.prompts import PromptBook
         from tui.agent_tools import build_tools
         from tui.chat_agent import ChatAgent
 
@@ -44,7 +44,7 @@ def _assistant(screen: ChatScreen) -> Any:
 
 
 def _work(screen: ChatScreen, history: list[tuple[str, str]], text: str, pending: Pending) -> None:
-    from agent.llm_errors import LLMError
+    from agent.llm.errors import LLMError
     from tui.chat_agent import AgentFailed, history_messages
 
     app: Any = screen.app

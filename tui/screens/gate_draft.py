@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Markdown, Static
 
-from agent.approval import DraftRequest
+from agent.review.approval import DraftRequest
 from tui.screens.gates import GateScreen, LineEditor
 
 

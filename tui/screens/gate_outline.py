@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Input, Static, Tree
 
-from agent.approval import OutlineRequest
+from agent.review.approval import OutlineRequest
 from tui.outline_edit import OutlineEdit
 from tui.screens.gates import GateScreen, LineEditor
 

@@ -18,8 +18,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from agent.approval import PapersRequest
-from agent.review_types import Candidate
+from agent.review.approval import PapersRequest
+from agent.review.types import Candidate
 from tui.screens.gates import GateScreen, LineEditor
 
 ABSTRACT_CHARS = 900

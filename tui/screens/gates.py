@@ -1,7 +1,7 @@
 """The approval screens, one per gate, and what they share.
 
 A gate screen is a modal over whatever mode is showing. It is dismissed with an
-`agent.approval.Decision` (by `tui`), or with None when the person chooses to answer later: the
+`agent.review.approval.Decision` (by `tui`), or with None when the person chooses to answer later: the
 run stays paused, listed in Runs, and answerable from the CLI or Slack as well.
 """
 
@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from agent.approval import Decision, DraftRequest, OutlineRequest, PapersRequest
+from agent.review.approval import Decision, DraftRequest, OutlineRequest, PapersRequest
 
 
 class GateScreen(ModalScreen[Decision | None]):

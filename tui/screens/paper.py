@@ -115,7 +115,7 @@ class PaperScreen(Screen):
     @work(thread=True, group="paper-summary", exit_on_error=False)
     def summarize(self) -> None:
         """Write the summary (extractive unless `llm.summarizer` is set)."""
-        from agent.writers.summary_render import render_summary_markdown
+        from agent.summary.render import render_summary_markdown
 
         try:
             text = render_summary_markdown(self.app.backend.summarize(self.arxiv_id))  # type: ignore[attr-defined]

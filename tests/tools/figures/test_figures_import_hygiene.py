@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
-MODULES = ["agent", "tools", "memory", "agent.cli", "agent.services", "agent.commands.figures",
-           "agent.commands.models", "tools.figures", "tools.figures.cpu", "tools.figures.vlm",
+MODULES = ["agent", "tools", "memory", "agent.cli.app", "agent.services", "agent.cli.figures",
+           "agent.cli.models", "tools.figures", "tools.figures.cpu", "tools.figures.vlm",
            "tools.figures.models", "tools.figures.prompt", "tools.figures.region", "tools.figures.axes",
            "tools.figures.kinds", "tools.figures.pixels", "evals.tiny_vlm", "evals.figure_kinds",
            "evals.figure_fixtures", "evals.bench_figures"]

@@ -1,0 +1,57 @@
+"""`autoresearch review`: from a topic to a verified literature review, with approval gates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agent.cli.common import fail, parse_date, settings_from
+from agent.cli.render import follow
+
+JSON_EVENTS = "Stream events as JSON lines on stdout (one object per event)."
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the root app."""
+    app.command("review")(review)
+
+
+def review(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Argument(help="The review's topic in plain words (or `topic` in --task).")] = None,
+    approve: Annotated[str | None, typer.Option(help="auto: pass every gate; ask: pause at each (exit 3).")] = None,
+    max_papers: Annotated[int | None, typer.Option(min=1, max=500, help="Most papers to propose at the papers gate.")] = None,
+    since: Annotated[str | None, typer.Option(help="Submitted on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Submitted on or before (YYYY-MM-DD).")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="arXiv category (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: <data dir>/reviews/<run id>).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="md, or latex (a .tex beside review.md).")] = None,
+    max_revisions: Annotated[int | None, typer.Option(min=0, help="Most times the draft may be sent back.")] = None,
+    planner: Annotated[str | None, typer.Option(help="Chat model that plans the search (default llm.planner).")] = None,
+    writer: Annotated[str | None, typer.Option(help="Chat model that writes (default llm.writer; none = extractive).")] = None,
+    task: Annotated[Path | None, typer.Option(help="A TOML task file with any of these options; flags win.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_EVENTS)] = False,
+) -> None:
+    """Search, approve papers, read them, outline, approve, draft, verify, approve, export."""
+    from agent.review.taskfile import TaskFile, TaskFileError, build_request, load_task
+    from agent.runs.session import ReviewSession
+
+    if approve not in (None, "auto", "ask"):
+        raise typer.BadParameter("--approve must be auto or ask")
+    if fmt not in (None, "md", "latex"):
+        raise typer.BadParameter("--format must be md or latex")
+    settings = settings_from(ctx)
+    try:
+        spec = load_task(task) if task else TaskFile()
+        request = build_request(spec, settings.review, topic=topic, approve=approve, max_papers=max_papers,
+                                since=parse_date(since), until=parse_date(until), categories=category,
+                                out=out.resolve() if out else None, format=fmt, max_revisions=max_revisions,
+                                models={"planner": planner, "writer": writer})
+    except TaskFileError as error:
+        fail(str(error))
+    with ReviewSession(settings) as session:
+        code = follow(session.start(request), as_json)
+    if code:
+        raise typer.Exit(code)

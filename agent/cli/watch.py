@@ -1,0 +1,95 @@
+"""`autoresearch watch`: the keywords the daily digest follows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stdout
+
+watch_app = typer.Typer(help="Keyword watchlists for the daily digest.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command group to the root app."""
+    app.add_typer(watch_app, name="watch")
+
+
+def _record(watch) -> dict:
+    return {"name": watch.name, "categories": watch.categories, "query": watch.query,
+            "search_query": watch.search_query(), "added": watch.added, "source": watch.source}
+
+
+@watch_app.command("add")
+def add(
+    ctx: typer.Context,
+    keyword: Annotated[str, typer.Argument(help="The keyword, e.g. \"Video Anomaly Detection\" (the digest's heading).")],
+    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="arXiv category to keep (repeatable): cs.CV.")] = None,
+    query: Annotated[str | None, typer.Option("--query", help="A raw arXiv query to use instead of the keyword phrase.")] = None,
+    replace: Annotated[bool, typer.Option(help="Change the options of a keyword already watched.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Watch a keyword: papers with the phrase in their title or abstract, newest first."""
+    from agent import services
+    from agent.digest.watch import Watch, WatchError
+
+    watches = services.watchlist(settings_from(ctx))
+    try:
+        watch, outcome = watches.add(Watch(name=" ".join(keyword.split()), categories=category or [],
+                                           query=(query or "").strip()), replace=replace)
+    except WatchError as error:
+        fail(str(error))
+    if as_json:
+        print_json({"outcome": outcome, "watch": _record(watch)})
+        return
+    stdout().print(f"{outcome}: {watch.name}  [dim]{watch.search_query()}[/dim]", highlight=False)
+
+
+@watch_app.command("list")
+def list_(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """List the watched keywords and the arXiv query each one sends."""
+    from agent import services
+    from agent.digest.watch import WatchError
+
+    try:
+        watches = services.watchlist(settings_from(ctx)).all()
+    except WatchError as error:
+        fail(str(error))
+    if as_json:
+        print_json({"watches": [_record(w) for w in watches]})
+        return
+    if not watches:
+        stdout().print("No keywords watched. Add one: autoresearch watch add \"Video Anomaly Detection\"",
+                       markup=False, highlight=False)
+        return
+    table = Table(title=f"{len(watches)} watched keywords", title_justify="left")
+    for column in ("keyword", "categories", "arXiv query", "source"):
+        table.add_column(column, overflow="fold")
+    for watch in watches:
+        table.add_row(watch.name, " ".join(watch.categories), watch.search_query(), watch.source)
+    stdout().print(table)
+
+
+@watch_app.command("remove")
+def remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The keyword to stop watching (case does not matter).")],
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Stop watching a keyword."""
+    from agent import services
+    from agent.digest.watch import WatchError
+
+    try:
+        removed = services.watchlist(settings_from(ctx)).remove(name)
+    except WatchError as error:
+        fail(str(error))
+    if as_json:
+        print_json({"outcome": "removed", "watch": _record(removed)})
+        return
+    stdout().print(f"removed: {removed.name}", markup=False, highlight=False)

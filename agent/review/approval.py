@@ -1,0 +1,197 @@
+"""Approval gates: what a paused run asks a person, and what the person answers.
+
+A gate is an `interrupt()` carrying one of the typed requests below; a front end shows it and
+resumes the run with a `Decision`. A decision is always explicit (`approve`, `edit` with a payload,
+`revise` with feedback) and is checked against the request before the run resumes; nothing is ever
+inferred from free text, and no model ever passes a gate: only a person or an `auto` policy does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_validator
+
+from agent.review.types import Candidate, GateName, Outline, Theme
+from agent.settings import GatePolicy, ReviewSettings
+from tools.paper import split_arxiv_id
+
+GATES: tuple[GateName, ...] = ("papers", "outline", "draft")
+
+
+class InvalidDecision(ValueError):
+    """A decision that does not fit the gate it answers (the run is not resumed)."""
+
+
+class GatePolicies(BaseModel):
+    """Per gate: `ask` pauses the run for a person, `auto` approves on the spot."""
+
+    papers: GatePolicy = "ask"
+    outline: GatePolicy = "ask"
+    draft: GatePolicy = "ask"
+
+    @classmethod
+    def from_settings(cls, review: ReviewSettings, approve: GatePolicy | None = None) -> GatePolicies:
+        """The settings' policies, or `approve` for all three (the CLI's `--approve`)."""
+        if approve:
+            return cls(papers=approve, outline=approve, draft=approve)
+        return cls(papers=review.approve_papers, outline=review.approve_outline,
+                   draft=review.approve_draft)
+
+
+class PaperBrief(BaseModel):
+    """A paper as a gate shows it."""
+
+    arxiv_id: str
+    title: str
+    status: str = ""
+    """How it was read: ingested, abstract_only, stored."""
+
+
+class PapersRequest(BaseModel):
+    """Gate 1: which of these papers should the review cover?"""
+
+    gate: Literal["papers"] = "papers"
+    topic: str
+    queries: list[str] = Field(default_factory=list)
+    candidates: list[Candidate]
+    """Ranked, most relevant first; approving keeps all of them."""
+    round: Literal["search", "citations"] = "search"
+    """`search`: what arXiv found for the topic; `citations`: works the approved papers cite
+    (snowballing), offered once their reference lists have been read."""
+
+
+class OutlineRequest(BaseModel):
+    """Gate 2: is this the right taxonomy (titles, order, membership)?"""
+
+    gate: Literal["outline"] = "outline"
+    topic: str
+    outline: Outline
+    papers: list[PaperBrief]
+    """The papers an edited outline may use."""
+
+
+class DraftRequest(BaseModel):
+    """Gate 3: accept the verified draft, or send it back with feedback."""
+
+    gate: Literal["draft"] = "draft"
+    title: str
+    markdown: str
+    revision: int
+    revisions_left: int
+    writer: str = "extractive"
+    citations: dict[str, int] = Field(default_factory=dict)
+    """total, unresolved, unsupported."""
+    notes: list[str] = Field(default_factory=list)
+    """What the writer did with the last feedback, and what it could not do."""
+
+
+GateRequest = Annotated[PapersRequest | OutlineRequest | DraftRequest, Field(discriminator="gate")]
+_REQUEST = TypeAdapter(GateRequest)
+
+
+def parse_request(data: dict) -> PapersRequest | OutlineRequest | DraftRequest:
+    """Rebuild a gate request from its JSON."""
+    return _REQUEST.validate_python(data)
+
+
+class Decision(BaseModel):
+    """A person's answer to a gate.
+
+    - `approve`: go on as proposed.
+    - `edit` at the papers gate: `keep` (only these), `drop`, `add` (arXiv ids, fetched).
+    - `edit` at the outline gate: `outline`, the edited outline.
+    - `revise` at the draft gate: `feedback` for the next revision.
+    """
+
+    action: Literal["approve", "edit", "revise"]
+    keep: list[str] = Field(default_factory=list)
+    drop: list[str] = Field(default_factory=list)
+    add: list[str] = Field(default_factory=list)
+    outline: Outline | None = None
+    feedback: str = ""
+    by: str = ""
+    """Who decided: `auto`, `cli`, a Slack user id, …"""
+
+    @field_validator("keep", "drop", "add")
+    @classmethod
+    def _arxiv_ids(cls, ids: list[str]) -> list[str]:
+        """Versionless ids, whatever form they were typed in (`arXiv:2501.12948v2`, a URL)."""
+        return list(dict.fromkeys(split_arxiv_id(i)[0] for i in ids if i.strip()))
+
+    @model_validator(mode="after")
+    def _payload_fits_action(self) -> Decision:
+        papers_edit = bool(self.keep or self.drop or self.add)
+        if self.action == "approve" and (papers_edit or self.outline or self.feedback):
+            raise ValueError("approve takes no payload; use edit or revise")
+        if self.action == "edit" and papers_edit == (self.outline is not None):
+            raise ValueError("edit needs exactly one payload: keep/drop/add ids, or an outline")
+        if self.action == "revise" and (not self.feedback.strip() or papers_edit or self.outline):
+            raise ValueError("revise needs feedback and nothing else")
+        return self
+
+    def check(self, request: PapersRequest | OutlineRequest | DraftRequest) -> None:
+        """Raise InvalidDecision unless this decision can answer `request`."""
+        if request.gate == "papers":
+            if self.action == "revise" or self.outline is not None:
+                raise InvalidDecision("the papers gate takes approve, or edit with --keep/--drop/--add")
+        elif request.gate == "outline":
+            if self.action == "revise" or (self.action == "edit" and self.outline is None):
+                raise InvalidDecision("the outline gate takes approve, or edit with an outline")
+            if self.outline is not None:
+                _check_outline(self.outline, request)
+        elif self.action == "edit":
+            raise InvalidDecision("the draft gate takes approve, or revise with feedback")
+        elif self.action == "revise" and request.revisions_left <= 0:
+            raise InvalidDecision(f"no revisions left (revision {request.revision} is the last): "
+                                  "approve it, or cancel the run")
+
+
+def _check_outline(outline: Outline, request: OutlineRequest) -> None:
+    known = {p.arxiv_id for p in request.papers}
+    unknown = sorted({i for t in outline.themes for i in t.paper_ids} - known)
+    if unknown:
+        raise InvalidDecision(f"the outline names papers this run did not read: {', '.join(unknown)}")
+    if not any(t.paper_ids for t in outline.themes):
+        raise InvalidDecision("the outline has no theme with papers in it")
+
+
+def auto_approve() -> Decision:
+    """The decision an `auto` policy takes."""
+    return Decision(action="approve", by="auto")
+
+
+# -- the outline as Markdown, so a person can edit it in any editor -------------------------------
+
+def outline_to_markdown(outline: Outline, titles: dict[str, str] | None = None) -> str:
+    """`# Title`, one `## Theme` per section, one `- id  title` line per paper."""
+    lines = [f"# {outline.title}", ""]
+    for theme in outline.themes:
+        lines.append(f"## {theme.title}")
+        if theme.key_phrases:
+            lines.append(f"<!-- key phrases: {', '.join(theme.key_phrases)} -->")
+        lines.extend(f"- {pid}  {(titles or {}).get(pid, '')}".rstrip() for pid in theme.paper_ids)
+        lines.append("")
+    return "\n".join(lines)
+
+
+_ID_LINE = re.compile(r"^\s*[-*]\s+(?:arXiv:)?(\S+)")
+_PHRASES = re.compile(r"^\s*<!--\s*key phrases:(.*?)-->")
+
+
+def outline_from_markdown(text: str, topic: str) -> Outline:
+    """Read an outline edited as Markdown (the format `outline_to_markdown` writes)."""
+    title, themes = "", []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            themes.append(Theme(title=line[3:].strip()))
+        elif line.startswith("# "):
+            title = line[2:].strip()
+        elif (match := _PHRASES.match(line)) and themes:
+            themes[-1].key_phrases = [p.strip() for p in match.group(1).split(",") if p.strip()]
+        elif (match := _ID_LINE.match(line)) and themes:
+            themes[-1].paper_ids.append(re.sub(r"v\d+$", "", match.group(1)))
+    if not themes:
+        raise InvalidDecision("no `## Theme` sections found in the outline file")
+    return Outline(topic=topic, title=title or topic, themes=themes)

@@ -1,0 +1,46 @@
+"""gate_papers: the person keeps, drops or adds papers before anything is downloaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.review.approval import Decision, PapersRequest
+from agent.review.context import ReviewContext, ReviewError
+from agent.review.nodes.stage import Reporter, ask, record, stage
+from agent.review.state import State
+from tools.paper import Paper
+
+
+@stage("gate_papers")
+def gate_papers(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> dict[str, Any]:
+    """Ask which candidates the review covers (or approve them all on an `auto` policy)."""
+    queries = state.plan.queries if state.plan else []
+    request = PapersRequest(topic=state.request.topic, queries=queries, candidates=state.candidates)
+    assert state.request.gates is not None, "the session resolves gate policies"
+    decision = ask("papers", state.request.gates.papers, request)
+    papers = apply(decision, [c.paper for c in state.candidates], runtime, report)
+    if not papers:
+        raise ReviewError("no papers left to review after the papers gate")
+    detail = f"{len(papers)} of {len(state.candidates)} candidates" + (
+        f", {len(decision.add)} added" if decision.add else "")
+    return {"papers": papers, "decisions": record("papers", decision, detail)}
+
+
+def apply(decision: Decision, candidates: list[Paper], runtime: Runtime[ReviewContext],
+          report: Reporter) -> list[Paper]:
+    """The approved papers: all, only `keep`, all but `drop`, plus `add` fetched from arXiv."""
+    keep, drop = set(decision.keep), set(decision.drop)
+    chosen = [p for p in candidates if (not keep or p.arxiv_id in keep) and p.arxiv_id not in drop]
+    unknown = keep - {p.arxiv_id for p in candidates}
+    wanted = [i for i in [*unknown, *decision.add]
+              if i not in {p.arxiv_id for p in chosen}]
+    if wanted:
+        fetched = runtime.context.services.arxiv.fetch(sorted(set(wanted)))
+        missing = set(wanted) - {p.arxiv_id for p in fetched}
+        if missing:
+            report.warn(f"arXiv has no record of {', '.join(sorted(missing))}; skipped")
+        chosen += fetched
+    return chosen
+

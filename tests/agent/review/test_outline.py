@@ -1,0 +1,73 @@
+"""The outline: seed papers of known topics cluster into pure, well-named themes."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+from review_corpus import MLLM, THG, VAD, VLM, VU, abstract_only, seed_papers, topic_of
+
+from agent.review.outline import build_outline, survey_title
+from tools.citations import paper_date
+from tools.text.naming import candidate_phrases
+
+
+def purity(outline) -> float:
+    """Share of papers whose theme's majority topic is their own topic."""
+    right = sum(Counter(topic_of(i) for i in t.paper_ids).most_common(1)[0][1] for t in outline.themes)
+    return right / sum(len(t.paper_ids) for t in outline.themes)
+
+
+def test_three_seed_topics_come_out_as_three_pure_themes(embedder) -> None:
+    papers = [abstract_only(p) for topic in (VAD, VU, THG) for p in seed_papers(topic, 8)]
+    outline = build_outline("video analysis", papers, embedder)
+    assert len(outline.themes) >= 3 and purity(outline) >= 0.9
+    ids = [i for t in outline.themes for i in t.paper_ids]
+    assert sorted(ids) == sorted(p.paper.arxiv_id for p in papers)  # every paper exactly once
+    titles = [t.title for t in outline.themes]
+    assert len(set(titles)) == len(titles) and all(titles)
+    named = {Counter(topic_of(i) for i in t.paper_ids).most_common(1)[0][0]: t for t in outline.themes}
+    assert "anomal" in (named[VAD].title + " ".join(named[VAD].key_phrases)).lower()
+    assert "talking" in (named[THG].title + " ".join(named[THG].key_phrases)).lower()
+    sizes = [len(t.paper_ids) for t in outline.themes]
+    assert sizes == sorted(sizes, reverse=True)  # largest sections first
+    for theme in outline.themes:  # chronological within a theme
+        dates = [next(paper_date(p.paper) for p in papers if p.paper.arxiv_id == i) for i in theme.paper_ids]
+        assert dates == sorted(dates)
+
+
+def test_the_outline_is_deterministic_and_order_independent(embedder) -> None:
+    papers = [abstract_only(p) for topic in (VLM, MLLM, VAD) for p in seed_papers(topic, 5)]
+    first = build_outline("vision and language", papers, embedder)
+    shuffled = papers[:]
+    random.Random(7).shuffle(shuffled)
+    assert build_outline("vision and language", shuffled, embedder) == first
+    assert first.title == "Vision And Language: A Survey" and first.topic == "vision and language"
+
+
+def test_small_and_capped_inputs(embedder) -> None:
+    assert build_outline("x", [], embedder).themes == []
+    two = [abstract_only(p) for p in seed_papers(VAD, 2)]
+    [theme] = build_outline("video anomaly detection", two, embedder).themes
+    assert sorted(theme.paper_ids) == sorted(p.paper.arxiv_id for p in two)
+    many = [abstract_only(p) for topic in (VAD, VU, THG, VLM) for p in seed_papers(topic, 4)]
+    assert 1 <= len(build_outline("vision", many, embedder, max_themes=2).themes) <= 2
+
+
+def test_topic_words_do_not_name_sections(embedder) -> None:
+    papers = [abstract_only(p) for topic in (VAD, THG) for p in seed_papers(topic, 6)]
+    outline = build_outline("video anomaly detection", papers, embedder)
+    for theme in outline.themes:
+        assert theme.title.lower() not in {"video anomaly detection", "anomaly detection", "video"}
+
+
+def test_candidate_phrases_never_span_stop_words_or_punctuation() -> None:
+    phrases = candidate_phrases("We propose talking head generation, and lip sync for video-driven avatars.")
+    assert "talking head generation" in phrases and "video-driven avatars" in phrases
+    assert "generation lip" not in phrases and "propose talking" not in phrases
+    assert not any("we" in p.split() for p in phrases)
+
+
+def test_survey_title_keeps_the_users_capitals() -> None:
+    assert survey_title("Vision-Language Models for UAVs") == "Vision-Language Models for UAVs: A Survey"
+    assert survey_title("  ") == "A Survey"
