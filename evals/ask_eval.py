@@ -17,6 +17,7 @@ import time
 import unicodedata
 from pathlib import Path
 
+from agent import services
 from agent.ask.extractive import answer_question
 from agent.settings import load_settings
 from evals.memory_corpus import SHARED_PDFS, paper_for, parse, pdf_files, seed_papers
@@ -69,7 +70,7 @@ def main() -> None:
     if not args.pdfs.is_dir():
         raise SystemExit(f"no PDFs at {args.pdfs} (../shared/data/pdfs beside the checkout)")
     with tempfile.TemporaryDirectory() as home:
-        library = Library.open(load_settings(home=home, memory={"embedding_backend": args.backend}))
+        library = services.library(load_settings(home=home, memory={"embedding_backend": args.backend}))
         stored = build(library, args.pdfs, not args.no_seed)
         rows = evaluate(library, args.k)
     n = len(rows)

@@ -23,6 +23,7 @@ import time
 
 import numpy as np
 
+from agent import services
 from agent.ask.extractive import answer_question
 from agent.settings import MemorySettings, load_settings
 from evals.ask_eval import QUESTIONS
@@ -82,7 +83,7 @@ def bench_ingest(backend: str, papers, repeats: int = 3) -> dict:
     for _ in range(repeats):  # interleaved, so a burst of load elsewhere hits both sides alike
         embed.append(cpu_timed(lambda: [embedder.embed(b) for b in batches])[:2])
         with tempfile.TemporaryDirectory() as home:
-            library = Library.open(load_settings(home=home, memory={"embedding_backend": backend}), embedder)
+            library = services.library(load_settings(home=home, memory={"embedding_backend": backend}), embedder)
             ingest.append(cpu_timed(lambda: [library.add(p, q) for p, q in papers])[:2])
             noop_s = timed(lambda: [library.add(p, q) for p, q in papers])[0]
             assert library.stats()["chunks"] == n_chunks
@@ -126,7 +127,7 @@ def bench_ask(backend: str, base_texts: list[str], questions: list[str], n_chunk
         cache[embedder.name] = embedder.embed(base_texts)
     base = cache[embedder.name]
     with tempfile.TemporaryDirectory() as home:
-        library = Library.open(load_settings(home=home), embedder)
+        library = services.library(load_settings(home=home), embedder)
         build_s = timed(synthetic_store, library, base_texts, base, n_chunks)[0]
         for question in questions[:3]:
             answer_question(library, question)  # warm caches outside the timing

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from tools.search.ranking import stem
+from tools.text.words import stem
 
 TEXT_FIELDS = ("ti", "abs", "au", "co", "jr")
 FIELD_WEIGHT = {"ti": 2.0, "abs": 1.0, "au": 1.0, "co": 0.5, "jr": 0.5}

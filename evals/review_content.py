@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from agent import services
 from evals.mirror import SEED_CORPUS
 
 MIXES = {
@@ -68,7 +69,6 @@ def speed(rows: list[dict], embedder, n: int) -> dict[str, Any]:
     from agent.review.verify import verify_draft
     from agent.review.writers import write_review
     from agent.settings import load_settings
-    from memory.library import Library
 
     chosen = random.Random(0).sample([r for r in rows if r.get("topic")], n)
     papers = _papers(chosen)
@@ -77,7 +77,7 @@ def speed(rows: list[dict], embedder, n: int) -> dict[str, Any]:
     baseline = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as home:
         settings = load_settings(config_file=Path(home) / "none.toml", home=Path(home))
-        library = Library.open(settings, embedder)
+        library = services.library(settings, embedder)
         stored = [library.add(p.paper) for p in papers]
         times = {}
         started = time.perf_counter()

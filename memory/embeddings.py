@@ -18,7 +18,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from agent.settings import MemorySettings
+from memory.settings import MemorySettings
 
 DEFAULT_MODEL = "minilm"
 MINILM = "all-MiniLM-L6-v2"

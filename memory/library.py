@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
-from agent.settings import Settings
 from memory.chunking import Chunk, chunk_paper
 from memory.embeddings import Embedder, load_embedder
 from memory.paperstore import PaperStore
 from memory.records import FigureHit, LibraryPaper, Passage
 from memory.rerank import mmr
+from memory.settings import MemorySettings
 from memory.store import Hit, VectorStore
 from tools.document import Figure, ParsedPaper
 from tools.paper import Paper
@@ -52,21 +52,22 @@ class Library:
         self.ingest_batch = INGEST_BATCH
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder | None = None) -> Library:
-        """The library the settings describe: embedded Chroma in the data dir, or a server."""
+    def open(cls, settings: MemorySettings, data_dir: Path, embedder: Embedder | None = None) -> Library:
+        """The library the settings describe: embedded Chroma in `data_dir`, or a server."""
         from memory.chroma import ChromaStore
 
-        embedder = embedder or load_embedder(settings.memory)
-        token = settings.memory.chroma_token.get_secret_value() if settings.memory.chroma_token else None
-        url = settings.memory.chroma_url
-        lock = None if url else FileLock(str(settings.path("locks", "library.lock")))
+        embedder = embedder or load_embedder(settings)
+        token = settings.chroma_token.get_secret_value() if settings.chroma_token else None
+        url = settings.chroma_url
+        (data_dir / "locks").mkdir(parents=True, exist_ok=True)
+        lock = None if url else FileLock(str(data_dir / "locks" / "library.lock"))
         # Opening writes too (a new store's schema, the collections): two processes creating one
         # store at once fail with "table collections already exists" unless serialised.
         with lock if lock is not None else nullcontext():
-            store = ChromaStore(embedder.name, path=None if url else settings.data_dir / "chroma",
+            store = ChromaStore(embedder.name, path=None if url else data_dir / "chroma",
                                 url=url, token=token)
-        return cls(store, PaperStore(settings.data_dir / "papers"), embedder, lock,
-                   settings.memory.chunk_chars, settings.memory.chunk_overlap, settings.data_dir)
+        return cls(store, PaperStore(data_dir / "papers"), embedder, lock,
+                   settings.chunk_chars, settings.chunk_overlap, data_dir)
 
     def _writing(self) -> AbstractContextManager:
         return self.write_lock if self.write_lock is not None else nullcontext()

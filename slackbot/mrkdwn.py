@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from slackbot.digest_message import escape as escape_line
+from agent.digest.slack_message import escape as escape_line
 from tools.paper import ARXIV_ID_RE
 
 SECTION_CHARS = 2_900

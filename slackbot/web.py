@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slackbot.poster import _hint as digest_hint
+from agent.digest.post import _hint as digest_hint
 
 HINTS = {
     "missing_scope": " (add the scope Slack names to the bot token: chat:write, files:write, commands, "

@@ -15,10 +15,9 @@ import unicodedata
 from collections.abc import Iterable
 
 from tools.paper import Paper
+from tools.text.words import FUNCTION_WORDS
 
-STOPWORDS = frozenset(
-    "a an and are as at be by can do does for from how in into is it its learning of on or our the "
-    "their this to toward towards via what when where which who why with without we you".split())
+TITLE_SKIP = FUNCTION_WORDS | {"learning"}
 """Words never used as the key's title word (`learning` is in almost every ML title)."""
 
 NAME_PARTICLES = frozenset("da de del della der di du la le van von den ter zu".split())
@@ -56,7 +55,7 @@ def last_name(author: str) -> str:
 
 def _title_words(title: str) -> list[str]:
     words = [_slug(w) for w in re.split(r"[\s\-:/_]+", title)]
-    return [w for w in words if w and w not in STOPWORDS and not w.isdigit()]
+    return [w for w in words if w and w not in TITLE_SKIP and not w.isdigit()]
 
 
 def paper_year(paper: Paper) -> str:

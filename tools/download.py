@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from agent.settings import Settings
 from tools.files import write_atomic
 from tools.http import FetchError, RetryPolicy, polite_call, raise_for_transient
 from tools.ratelimit import HostLimiter
+from tools.settings import ArxivSettings, PdfSettings
 
 log = logging.getLogger(__name__)
 HEAD_BYTES = 1024
@@ -60,14 +60,14 @@ class PdfTruncated(DownloadError):
 class Downloader:
     """Fetch PDFs by arXiv id or URL into the on-disk cache."""
 
-    def __init__(self, settings: Settings, limiter: HostLimiter, http: httpx.Client | None = None) -> None:
-        self.settings = settings
+    def __init__(self, arxiv: ArxivSettings, pdf: PdfSettings, cache_dir: Path, limiter: HostLimiter,
+                 http: httpx.Client | None = None) -> None:
+        self.arxiv, self.pdf = arxiv, pdf
         self.limiter = limiter
-        self.cache_dir = settings.pdf_cache
+        self.cache_dir = cache_dir
         self.http = http or httpx.Client(
-            timeout=httpx.Timeout(settings.pdf.download_timeout_s, connect=settings.arxiv.timeout_s),
-            follow_redirects=True, headers={"user-agent": settings.arxiv.user_agent})
-        arxiv = settings.arxiv
+            timeout=httpx.Timeout(pdf.download_timeout_s, connect=arxiv.timeout_s),
+            follow_redirects=True, headers={"user-agent": arxiv.user_agent})
         self.policy = RetryPolicy(arxiv.max_tries, arxiv.backoff_base_s, arxiv.backoff_max_s,
                                   arxiv.retry_budget_s)
         self.downloads = 0
@@ -75,11 +75,11 @@ class Downloader:
 
     def arxiv_url(self, arxiv_id: str, version: str = "") -> str:
         """Where the PDF of an arXiv id lives (`{arxiv.pdf_url}/{id}{version}`)."""
-        return f"{self.settings.arxiv.pdf_url.rstrip('/')}/{arxiv_id}{version}"
+        return f"{self.arxiv.pdf_url.rstrip('/')}/{arxiv_id}{version}"
 
     def fetch_arxiv(self, arxiv_id: str, version: str = "") -> Path:
         """The PDF of a paper (a given version, or the latest when `version` is empty)."""
-        ttl = None if version else self.settings.arxiv.cache_ttl_s
+        ttl = None if version else self.arxiv.cache_ttl_s
         return self._fetch(self.arxiv_url(arxiv_id, version), ttl)
 
     def fetch_url(self, url: str) -> Path:
@@ -129,7 +129,7 @@ class Downloader:
             part.unlink(missing_ok=True)
 
     def _write(self, response: httpx.Response, part: Path, url: str) -> tuple[str, int]:
-        cap = self.settings.pdf.max_bytes
+        cap = self.pdf.max_bytes
         announced = int(response.headers.get("content-length") or 0)
         if announced > cap:
             raise PdfTooLarge(f"{url} is {_size(announced)}, over the {_size(cap)} cap (pdf.max_bytes)")

@@ -56,6 +56,16 @@ class Paper(BaseModel):
         return int(self.version[1:]) if self.version[1:].isdigit() else 0
 
 
+class Candidate(BaseModel):
+    """A paper proposed at the papers gate, with why it is there and why it ranks where it does."""
+
+    paper: Paper
+    score: float = 0.0
+    """Relevance to the topic (higher first)."""
+    reasons: list[str] = Field(default_factory=list)
+    """Human-readable explanation: the query or citing paper that found it, the score, …"""
+
+
 def split_arxiv_id(text: str) -> tuple[str, str]:
     """Split `2501.12948v2`, `arXiv:2501.12948` or an abs/pdf URL into (id, version).
 

@@ -17,16 +17,15 @@ from pydantic import BaseModel, Field
 
 from memory.library import Library
 from memory.records import FigureHit, Passage
+from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS
 
 FIGURE_K = 3
 FIGURE_WORDS = re.compile(r"\b(fig(ure)?s?|plots?|charts?|diagrams?|graphs?|curves?|illustrat\w*|visuali[sz]\w*)\b",
                           re.IGNORECASE)
 """A question about figures ranks figure hits first."""
 SENTENCES_PER_PASSAGE = 2
-STOPWORDS = frozenset(
-    "a an and are as at be by do does did for from how in into is it its of on or that the their "
-    "them these this those to was were what when where which who whom why with you your we our "
-    "papers paper use used using can could should would about between than then there".split())
+STOPWORDS = FUNCTION_WORDS | DOCUMENT_WORDS
+"""Question words that say nothing about what is asked."""
 
 
 class Answer(BaseModel):

@@ -97,7 +97,7 @@ def _open(factory, settings):
 def _poster(settings):
     """The Slack poster, checked before any search so a missing token fails fast."""
     from agent import services
-    from slackbot.poster import PostError
+    from agent.digest.post import PostError
 
     try:
         return services.digest_poster(settings)
@@ -107,8 +107,8 @@ def _poster(settings):
 
 def _deliver(result, fmt: str, out: Path | None, channel: str | None, poster, printed: bool) -> None:
     """Write the file, post to Slack, or print: a failed delivery stops before the state commit."""
+    from agent.digest.post import PostError
     from agent.digest.render import render
-    from slackbot.poster import PostError
 
     text = render(result, fmt)
     if out is not None:

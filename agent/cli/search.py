@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from agent.cli.common import EXIT_USAGE, JSON_HELP, fail, parse_date, print_json, settings_from, stderr, stdout
-from agent.review.types import Candidate
+from tools.paper import Candidate
 
 if TYPE_CHECKING:
     from agent.settings import Settings
@@ -89,12 +89,14 @@ def _librarian(settings: Settings, request: SearchRequest, strategy: str) -> dic
     """`tools.search.coverage.coverage_search`: expansions, and for `coverage` the thin-theme rounds."""
     from agent import services
     from agent.llm.errors import LLMError
+    from agent.llm.planner import model_planner
     from tools.search.coverage import coverage_search
 
     try:
-        planner = services.chat_model(settings, "planner")
+        model = services.chat_model(settings, "planner")
     except LLMError as error:
         fail(f"llm.planner: {error}")
+    planner = model_planner(model) if model is not None else None
     outcome = coverage_search(
         services.arxiv_client(settings), services.embedder(settings), request.topic,
         budget=settings.search.max_requests, max_results=request.max_results,

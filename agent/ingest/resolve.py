@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from tools.http import FetchError
 from tools.paper import ARXIV_ID_RE, Paper
 from tools.search.arxiv import ArxivClient
-from tools.search.query import STOPWORDS
+from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS
 
 STRONG = 0.85
 """A title match at least this good is taken."""
@@ -107,7 +107,7 @@ def _authorish(segment: str) -> bool:
 def resolve_title(line: str, client: ArxivClient, embedder=None) -> Resolution:
     """Search arXiv for a title and score the candidates against the line."""
     guess = title_guess(line)
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", guess.lower()) if w not in STOPWORDS and len(w) > 1]
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", guess.lower()) if w not in FUNCTION_WORDS | DOCUMENT_WORDS and len(w) > 1]
     if not words:
         return Resolution(item=line, kind="invalid", status="error", note="nothing to search for")
     try:

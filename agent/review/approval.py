@@ -13,9 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_validator
 
-from agent.review.types import Candidate, GateName, Outline, Theme
+from agent.review.types import GateName, Outline, Theme
 from agent.settings import GatePolicy, ReviewSettings
-from tools.paper import split_arxiv_id
+from tools.paper import Candidate, split_arxiv_id
 
 GATES: tuple[GateName, ...] = ("papers", "outline", "draft")
 

@@ -18,9 +18,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.review.approval import GatePolicies
-from agent.review.types import Candidate, Draft, GateName, Outline, Verification
+from agent.review.types import Draft, GateName, Outline, Verification
 from agent.settings import Settings
-from tools.paper import Paper
+from tools.paper import Candidate, Paper
 
 IngestStatus = Literal["ingested", "abstract_only", "stored", "failed"]
 

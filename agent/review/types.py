@@ -10,18 +10,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tools.paper import Paper
-
-
-class Candidate(BaseModel):
-    """A paper proposed at the papers gate, with why it is there and why it ranks where it does."""
-
-    paper: Paper
-    score: float = 0.0
-    """Relevance to the topic (higher first)."""
-    reasons: list[str] = Field(default_factory=list)
-    """Human-readable explanation: the query or citing paper that found it, the score, …"""
-
 
 class Theme(BaseModel):
     """One taxonomy section of the review: a cluster of papers named by its key phrases."""

@@ -28,6 +28,7 @@ from agent.review.writers.sentences import split_sentences
 from memory.library import Library
 from memory.records import LibraryPaper
 from tools.citations import assign_keys
+from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS, stem
 
 SUPPORT_THRESHOLD = 0.55
 """Below this blend of similarity and word overlap a sentence counts as unsupported."""
@@ -38,13 +39,7 @@ MAX_FRAMING_WORDS = 8
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 _STRAIGHT_QUOTE = re.compile(r"\"([^\"]{12,})\"")
-_STOP = frozenset("""
-a an the of and or in on for to with by from as at is are was were be been this that these
-those it its their they we our which who whom whose what when where how than then also such
-into over under between about can could may might will would should has have had not no do does
-did but if so very more most other others paper papers authors write work method results
-approach show shows use used using based via while both each per
-""".split())
+_STOP = FUNCTION_WORDS | DOCUMENT_WORDS
 
 
 def normalize(text: str) -> str:
@@ -54,7 +49,7 @@ def normalize(text: str) -> str:
 
 def content_words(text: str) -> set[str]:
     """The words that carry meaning (no stop words), crudely stemmed."""
-    return {re.sub(r"(?<=[a-z]{3})(?:es|s)$", "", w) for w in _WORD.findall(text.lower())
+    return {stem(w) for w in _WORD.findall(text.lower())
             if w not in _STOP and not w.isdigit()}
 
 

@@ -63,8 +63,8 @@ def post_digest(bot: Bot, client: Any, channel: str, user: str, keyword: str, re
     """Search each watched keyword (or `keyword`), post the digest, and remember what it showed."""
     from agent import services
     from agent.digest.build import DigestOptions, build_digest
+    from agent.digest.post import PostError, SlackPoster
     from agent.digest.watch import Watch
-    from slackbot.poster import PostError, SlackPoster
 
     settings = bot.settings
     watchlist = services.watchlist(settings)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from agent import services
 from agent.ask.extractive import answer_question
 from agent.settings import load_settings
 from evals.ask_eval import QUESTIONS, normalise
 from evals.memory_corpus import paper_for, parse
-from memory.library import Library
 from tools.paper import Paper
 
 
@@ -37,7 +37,7 @@ def test_parsed_pdfs_and_ask_finds_the_right_page(tmp_path: Path, embedder, shar
         "Results. The recogniser identifies forty species of warblers from their songs with 91% accuracy."])
     parsed = parse(ours)
     assert parsed.pages == 2
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     library.add(Paper(arxiv_id="2406.00001", version="v1", title="Bird songs"), parsed)
     excerpt = shared_data / "pdfs" / "arxiv_2103.15348v2_excerpt_empty_pages.pdf"
     library.add(paper_for(excerpt), parse(excerpt))  # empty pages give no chunks, no error

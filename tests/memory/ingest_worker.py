@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from paperfactory import make_paper  # noqa: E402
 
+from agent import services
 from agent.settings import load_settings  # noqa: E402
-from memory.library import Library  # noqa: E402
 
 DEADLINE_S = 60.0
 
@@ -76,7 +76,7 @@ def main() -> None:
         (args.meet / f"{args.arxiv_id}.ready").touch()
         others = [p.with_suffix(".ready") for p in args.meet.glob("*.expect")]
         wait_for(lambda: all(p.exists() for p in others), "the other writers to start")
-    library = Library.open(load_settings())
+    library = services.library(load_settings())
     library.ingest_batch = args.batch
     signals = args.signals or args.meet
     if args.hold:

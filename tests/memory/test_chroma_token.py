@@ -11,25 +11,25 @@ from __future__ import annotations
 import pytest
 from paperfactory import make_paper
 
+from agent import services
 from agent.settings import load_settings
 from evals.local_chroma import TokenProxy
-from memory.library import Library
 from memory.store import StoreUnavailable
 
 
 def test_the_token_goes_with_every_request(chroma_server: str, embedder) -> None:
     with TokenProxy(chroma_server, "s3cret") as proxy:
         settings = load_settings(memory={"chroma_url": proxy.url, "chroma_token": "s3cret"})
-        library = Library.open(settings, embedder)
+        library = services.library(settings, embedder)
         library.add(*make_paper("2402.00001", "v1", 0))
         assert library.search("anomaly detection on UCF-Crime", k=2)[0].arxiv_id == "2402.00001"
         assert len(proxy.seen) > 5 and all(ok for *_, ok in proxy.seen)
         assert {"POST"} <= {method for method, *_ in proxy.seen}
 
         with pytest.raises(StoreUnavailable, match="refused the request .*check memory.chroma_token"):
-            Library.open(load_settings(memory={"chroma_url": proxy.url, "chroma_token": "wrong"}), embedder)
+            services.library(load_settings(memory={"chroma_url": proxy.url, "chroma_token": "wrong"}), embedder)
         with pytest.raises(StoreUnavailable, match="refused the request .*set memory.chroma_token"):
-            Library.open(load_settings(memory={"chroma_url": proxy.url}), embedder)
+            services.library(load_settings(memory={"chroma_url": proxy.url}), embedder)
 
 
 def test_reads_retry_only_the_segment_reader_race() -> None:

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from paperfactory import make_paper
 
+from agent import services
 from agent.settings import MemorySettings, load_settings
 from memory import embed_onnx
 from memory.chroma import EmbeddingMismatch
 from memory.embed_langchain import LangChainEmbedder
 from memory.embeddings import MINILM, MINILM_INT8, EmbeddingModelMissing, MiniLM, load_embedder
-from memory.library import Library
 
 TEXTS = ["Which datasets do video anomaly detection papers evaluate on?",
          "We fine-tune the policy with group relative policy optimisation on math word problems, "
@@ -52,11 +52,11 @@ def test_a_disagreeing_onnx_model_gets_another_name_and_auto_falls_back(
 
 
 def test_a_store_refuses_another_embedding_model(embedder) -> None:
-    Library.open(load_settings(), embedder).add(*make_paper("2403.00001"))
+    services.library(load_settings(), embedder).add(*make_paper("2403.00001"))
     other = load_embedder(MemorySettings(embedding_backend="onnx"))
     other.name = MINILM_INT8
     with pytest.raises(EmbeddingMismatch, match="built with the embedding model 'all-MiniLM-L6-v2'"):
-        Library.open(load_settings(), other)
+        services.library(load_settings(), other)
 
 
 def test_langchain_embeddings_fill_a_library_fake_embeddings_model() -> None:
@@ -65,7 +65,7 @@ def test_langchain_embeddings_fill_a_library_fake_embeddings_model() -> None:
     fake = LangChainEmbedder(DeterministicFakeEmbedding(size=32), "langchain:fake:deterministic", 3)
     vectors = fake.embed(["a", "b", "c", "d"])
     assert vectors.shape == (4, 32) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
-    library = Library.open(load_settings(), fake)
+    library = services.library(load_settings(), fake)
     library.add(*make_paper("2403.00002"))
     assert library.stats()["papers"] == 1
     assert library.store._collections["chunks"].metadata["embedding_model"] == "langchain:fake:deterministic"

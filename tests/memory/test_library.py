@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from agent import services
 from agent.settings import load_settings
-from memory.library import Library
 from tools.document import Figure, Paragraph, ParsedPaper, Section
 from tools.paper import Paper
 
@@ -18,7 +18,7 @@ PARSED = ParsedPaper(source="test.pdf", sections=[
 
 
 def test_add_is_idempotent_and_versions_replace(embedder) -> None:
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     first = library.add(PAPER, PARSED)
     counts = library.stats()
     assert counts == {"papers": 1, "chunks": first.chunks, "figures": 1} and first.chunks >= 3
@@ -30,7 +30,7 @@ def test_add_is_idempotent_and_versions_replace(embedder) -> None:
 
 
 def test_search_finds_the_passage_and_remove_clears_everything(embedder) -> None:
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     library.add(PAPER, PARSED)
     [best] = library.search("which dataset is used for training?", k=1)
     assert "VoxCeleb2" in best.text and best.page == 5 and best.section == "4 Experiments"
@@ -41,8 +41,8 @@ def test_search_finds_the_passage_and_remove_clears_everything(embedder) -> None
 
 
 def test_library_persists_across_opens(embedder) -> None:
-    Library.open(load_settings(), embedder).add(PAPER, PARSED)
-    again = Library.open(load_settings(), embedder)
+    services.library(load_settings(), embedder).add(PAPER, PARSED)
+    again = services.library(load_settings(), embedder)
     assert [p.paper.arxiv_id for p in again.list()] == ["2401.00001"]
     assert again.stats()["papers"] == 1
 
@@ -50,7 +50,7 @@ def test_library_persists_across_opens(embedder) -> None:
 def test_reingesting_the_same_content_writes_nothing(embedder) -> None:
     from paperfactory import make_paper
 
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     first = library.add(*make_paper("2401.00002"))
     writes: list[str] = []
     upsert = library.store.upsert
@@ -63,7 +63,7 @@ def test_reingesting_the_same_content_writes_nothing(embedder) -> None:
 
 def test_remove_deletes_rendered_figures_but_never_files_outside_the_data_dir(embedder, tmp_path) -> None:
     settings = load_settings()
-    library = Library.open(settings, embedder)
+    library = services.library(settings, embedder)
     inside = library.papers.figures_dir("2401.00001") / "fig1.png"
     inside.write_bytes(b"png")
     elsewhere = settings.data_dir / "renders" / "fig2.png"
@@ -83,7 +83,7 @@ def test_remove_deletes_rendered_figures_but_never_files_outside_the_data_dir(em
 
 
 def test_figure_descriptions_survive_a_reparse_and_are_searchable(embedder) -> None:
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     library.add(PAPER, PARSED)
     described = PARSED.figures[0].model_copy(update={"description": "A bar chart of lip-sync error per method",
                                                      "kind": "plot"})
@@ -95,7 +95,7 @@ def test_figure_descriptions_survive_a_reparse_and_are_searchable(embedder) -> N
 
 
 def test_a_pdf_without_an_arxiv_id_is_keyed_by_its_hash(embedder) -> None:
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     local = Paper(arxiv_id="", title="A local PDF")
     record = library.add(local, PARSED.model_copy(update={"sha256": "ab" * 32}))
     assert record.paper.arxiv_id == "local-abababababab"
@@ -106,7 +106,7 @@ def test_a_pdf_without_an_arxiv_id_is_keyed_by_its_hash(embedder) -> None:
 def test_mmr_spreads_passages_over_papers(embedder) -> None:
     from paperfactory import make_paper
 
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     library.add(*make_paper("2401.00003", topic=0, sections=6))
     library.add(*make_paper("2401.00004", topic=1, sections=6))
     query = "evaluation of video anomaly detection and talking head generation"

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from paperfactory import make_paper
 
+from agent import services
 from agent.settings import load_settings
 from evals.local_chroma import ChromaServer, TokenProxy
 from memory.chroma import ChromaStore
-from memory.library import Library
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "team-token-1f2e"
@@ -51,7 +51,7 @@ def assert_same(after: dict, before: dict) -> None:
 def embedded(embedder) -> ChromaStore:
     """A library of three papers (with figures) in this test's data dir, and one hand-made vector
     that no model would produce: only a copy, never a re-embedding, can carry it over."""
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     for number, topic in ((1, 0), (2, 1), (3, 2)):
         library.add(*make_paper(f"2402.0000{number}", "v1", topic))
     odd = np.random.default_rng(7).standard_normal((1, 384)).astype(np.float32)
@@ -112,7 +112,7 @@ def test_migrate_without_an_embedded_library_says_so(chroma_server: str) -> None
 def test_a_stopped_servers_folder_is_a_complete_backup(embedder, tmp_path: Path) -> None:
     """The Chroma backup docs/deploy.md prescribes: stop the server, copy its --path, start again."""
     with ChromaServer(tmp_path / "live") as server:
-        library = Library.open(load_settings(memory={"chroma_url": server.url}), embedder)
+        library = services.library(load_settings(memory={"chroma_url": server.url}), embedder)
         for number in (1, 2):
             library.add(*make_paper(f"2402.0000{number}", "v1", number))
         before = snapshot(library.store)  # type: ignore[arg-type]

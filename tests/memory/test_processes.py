@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from paperfactory import make_paper
 
+from agent import services
 from agent.settings import load_settings
 from memory.library import Library
 
@@ -54,7 +55,7 @@ def snapshot(library: Library) -> dict:
 
 def clean_snapshot(tmp_path: Path, embedder, papers: list[tuple[str, str, int]]) -> dict:
     """What a clean ingest of `papers` (in order) stores, in a data dir of its own."""
-    library = Library.open(load_settings(home=tmp_path / "clean"), embedder)
+    library = services.library(load_settings(home=tmp_path / "clean"), embedder)
     for arxiv_id, version, topic in papers:
         library.add(*make_paper(arxiv_id, version, topic, sections=6))
     return snapshot(library)
@@ -65,7 +66,7 @@ def clean_snapshot(tmp_path: Path, embedder, papers: list[tuple[str, str, int]])
 def test_kill_9_mid_ingest_then_ingest_again_equals_a_clean_ingest(
         tmp_path: Path, embedder, hold: str, before: str | None) -> None:
     if before:  # a complete older version is already stored
-        Library.open(load_settings(), embedder).add(*make_paper("2401.00007", before, 1, sections=6))
+        services.library(load_settings(), embedder).add(*make_paper("2401.00007", before, 1, sections=6))
     worker = start("2401.00007", "v2", "1", "--hold", hold, "--signals", str(tmp_path))
     try:
         wait_for_file(tmp_path / "2401.00007.held", worker)
@@ -73,7 +74,7 @@ def test_kill_9_mid_ingest_then_ingest_again_equals_a_clean_ingest(
     finally:
         worker.wait(timeout=30)
     assert worker.returncode == -signal.SIGKILL
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     half = library.stats()["chunks"]
     assert half > 0  # the kill really landed mid-paper: some chunks were written
     listed = [(p.paper.arxiv_id, p.paper.version) for p in library.list()]
@@ -93,6 +94,6 @@ def test_two_processes_ingesting_at_once_both_complete_with_right_counts(tmp_pat
     for worker, (out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err
     assert all((meet / f"{i}.wrote").exists() for i, _, _ in papers)  # they did interleave
-    got = snapshot(Library.open(load_settings(), embedder))
+    got = snapshot(services.library(load_settings(), embedder))
     assert got == clean_snapshot(tmp_path, embedder, papers)
     assert got["reachable"] == got["chunks"] > 30

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from paperfactory import make_paper
 
+from agent import services
 from agent.ask.extractive import answer_question
 from agent.settings import load_settings
-from memory.library import Library
 from memory.store import StoreUnavailable
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 def test_ingest_and_ask_through_a_chroma_server(chroma_server: str, embedder, tmp_path: Path) -> None:
     settings = load_settings(memory={"chroma_url": chroma_server})
-    library = Library.open(settings, embedder)
+    library = services.library(settings, embedder)
     assert library.write_lock is None  # the server serialises writers itself
     for number, topic in ((1, 0), (2, 1), (3, 2)):
         library.add(*make_paper(f"2402.0000{number}", "v1", topic))
@@ -53,7 +53,7 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_server: str, embedder, tm
 
 def test_an_unreachable_server_is_one_clear_line(embedder) -> None:
     with pytest.raises(StoreUnavailable, match="cannot reach the Chroma server at http://127.0.0.1:9"):
-        Library.open(load_settings(memory={"chroma_url": "http://127.0.0.1:9"}), embedder)
+        services.library(load_settings(memory={"chroma_url": "http://127.0.0.1:9"}), embedder)
     done = cli("library", "stats", "--json", env={"AUTORESEARCH_CHROMA_URL": "http://127.0.0.1:9"})
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith("autoresearch: cannot reach the Chroma server")

@@ -8,13 +8,13 @@ import json
 import pytest
 
 from agent.review.approval import DraftRequest, OutlineRequest, PaperBrief, PapersRequest
-from agent.review.types import Candidate, Outline, Theme
+from agent.review.types import Outline, Theme
 from evals.fake_slack import _check_blocks, _check_view
 from slackbot import blocks as kit
 from slackbot.args import UsageError, parse_research
 from slackbot.mrkdwn import chunks, cite_links, markdown_excerpt, strip_mentions
 from slackbot.refs import GateRef, ModalMeta, Place, place_of
-from tools.paper import Paper
+from tools.paper import Candidate, Paper
 
 REF = GateRef(run="20261122-abc123", gate="papers", by="U1")
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from agent.ask.extractive import Answer
 from agent.review.approval import DraftRequest, OutlineRequest, PaperBrief, PapersRequest
-from agent.review.types import Candidate, Outline, Theme
+from agent.review.types import Outline, Theme
 from agent.runs.registry import RunInfo
 from evals.mirror import SEED_CORPUS
 from memory.records import LibraryPaper, Passage
 from tests.fixtures.papers import sample_paper
-from tools.paper import Paper
+from tools.paper import Candidate, Paper
 from tools.search.topic import SearchOutcome
 
 ROWS = [json.loads(line) for line in SEED_CORPUS.read_text().splitlines() if line.strip()]

@@ -15,10 +15,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from agent.settings import FigureSettings
 from tools.figures.base import FigureDescription, FigureInput, FigureReader
 from tools.figures.models import resolve_model
 from tools.figures.prompt import FIGURE_PROMPT, build_prompt, parse_answer
+from tools.settings import FigureSettings
 
 log = logging.getLogger(__name__)
 DTYPES = {"bfloat16": "bfloat16", "float16": "float16", "float32": "float32",

@@ -19,11 +19,11 @@ import httpx
 from arxiv import _feed  # the package's own Atom parser (reads the 2016 and 2026 serializations)
 from lxml import etree
 
-from agent.settings import ArxivSettings
 from tools.files import write_atomic
 from tools.http import FetchError, RetryPolicy, polite_call, raise_for_transient
 from tools.paper import Paper, dedupe_latest, split_arxiv_id
 from tools.ratelimit import HostLimiter
+from tools.settings import ArxivSettings
 
 log = logging.getLogger(__name__)
 SORTS = {"relevance": arxiv.SortCriterion.Relevance, "date": arxiv.SortCriterion.SubmittedDate,

@@ -19,25 +19,20 @@ import math
 from collections.abc import Sequence
 from datetime import date
 from itertools import zip_longest
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from agent.review.types import Candidate
 from memory.embeddings import Embedder
 from tools.http import FetchError
-from tools.paper import Paper, dedupe_latest
+from tools.paper import Candidate, Paper, dedupe_latest
 from tools.search.arxiv import ArxivClient, ArxivError
 from tools.search.budget import BudgetSpent, RequestBudget
 from tools.search.expansion import Expansion, literal, merge, phrase_expansions, topic_variants
 from tools.search.explain import Scored, Vectors, rank_reason, score_pool
-from tools.search.planner import PlannerError, planner_expansions
+from tools.search.planner import Planner, PlannerError
 from tools.search.query import is_raw_query, with_filters
 from tools.search.themes import thin_themes
 from tools.text.keyphrases import normalise
-
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
 
 log = logging.getLogger(__name__)
 PER_QUERY = 100
@@ -106,7 +101,7 @@ def coverage_search(client: ArxivClient, embedder: Embedder, topic: str, *, budg
                     max_results: int = 50, categories: Sequence[str] = (),
                     since: date | None = None, until: date | None = None,
                     min_new_fraction: float = 0.1,
-                    planner: BaseChatModel | None = None, max_rounds: int | None = None,
+                    planner: Planner | None = None, max_rounds: int | None = None,
                     queries: Sequence[str] = (), refresh: bool = False) -> CoverageOutcome:
     """Search `topic` in rounds within `budget` requests; rank and explain the candidates.
 
@@ -143,7 +138,7 @@ class _Search:
         self.warnings: list[str] = []
         self.halt = ""
 
-    def run(self, planner: BaseChatModel | None, max_rounds: int | None, min_new: float,
+    def run(self, planner: Planner | None, max_rounds: int | None, min_new: float,
             plan: list[Expansion]) -> str:
         """Run the rounds; return why they stopped."""
         self.ask(0, "topic", [literal(self.topic)])
@@ -172,7 +167,7 @@ class _Search:
             number += 1
         return f"reached max_rounds = {max_rounds}"
 
-    def expand(self, planner: BaseChatModel | None, plan: list[Expansion],
+    def expand(self, planner: Planner | None, plan: list[Expansion],
                everything: bool) -> list[Expansion]:
         """Round 1: ask the topic's expansions; return those left unasked (the coverage loop
         asks any that turn out to be gaps)."""
@@ -182,7 +177,7 @@ class _Search:
         from_planner: list[Expansion] = []
         if planner is not None:
             try:
-                from_planner = planner_expansions(planner, self.topic, [p.title for p in first])
+                from_planner = planner(self.topic, [p.title for p in first])
             except PlannerError as error:
                 self.warnings.append(str(error))
         mined = phrase_expansions(self.topic, first, self.vectors.embedder, k=4,

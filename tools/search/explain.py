@@ -17,7 +17,8 @@ import numpy as np
 from memory.embeddings import Embedder
 from tools.paper import Paper
 from tools.search.query import topic_terms
-from tools.search.ranking import DENSE_WEIGHT, bm25_scores, paper_text, stem, words
+from tools.search.ranking import DENSE_WEIGHT, bm25_scores, paper_text, words
+from tools.text.words import stem
 
 
 class CachedEmbedder:

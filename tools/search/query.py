@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is of on or the to with via using towards toward "
-    "based new its their this that these those we our survey review".split())
+from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS
+
+_SILENT = FUNCTION_WORDS | DOCUMENT_WORDS
+"""Words a topic may contain that no query should require."""
 _RAW_QUERY_RE = re.compile(r"\b(?:ti|abs|au|co|jr|cat|all|id|submittedDate):|\b(?:AND|OR|ANDNOT)\b")
 
 
@@ -27,7 +28,7 @@ def topic_terms(topic: str) -> list[str]:
     words = re.findall(r"[A-Za-z0-9]+", topic.lower())
     seen: list[str] = []
     for word in words:
-        if word not in STOPWORDS and len(word) > 1 and word not in seen:
+        if word not in _SILENT and len(word) > 1 and word not in seen:
             seen.append(word)
     return seen
 

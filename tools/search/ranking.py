@@ -18,18 +18,10 @@ import numpy as np
 from memory.embeddings import Embedder
 from tools.paper import Paper
 from tools.search.query import topic_terms
+from tools.text.words import stem
 
 DENSE_WEIGHT = 0.4
 TITLE_BOOST = 2.0
-_SUFFIXES = ("ings", "ing", "ers", "er", "ies", "es", "s", "ed")
-
-
-def stem(word: str) -> str:
-    """A crude suffix strip, used as a prefix: talking → talk (matches talks, talker)."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
 
 
 def words(text: str) -> list[str]:

@@ -17,11 +17,10 @@ from difflib import SequenceMatcher
 
 from pydantic import BaseModel, Field
 
-from agent.review.types import Candidate
 from memory.embeddings import Embedder
 from tools.document import ParsedPaper, Reference
 from tools.http import FetchError
-from tools.paper import Paper, split_arxiv_id
+from tools.paper import Candidate, Paper, split_arxiv_id
 from tools.search.arxiv import ArxivClient, ArxivError
 from tools.search.budget import BudgetSpent, RequestBudget
 from tools.search.explain import Vectors, rank_reason, score_pool

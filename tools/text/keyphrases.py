@@ -17,40 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tools.search.query import STOPWORDS
-from tools.search.ranking import stem
+from tools.text.words import STOPWORDS, stem
 
-# Words that carry no topic in an abstract: function words and the filler of scientific prose.
-FILLER = frozenset("""
-about above across after again against all almost along also although always among amongst
-another any are aren around because been before being below between both but can cannot could
-did does doing done down during each either else enough even ever every few first further
-had has have having here how however i if it itself just last least less like likely many may
-might more most much must neither no nor not now often once one only other others otherwise
-over own per rather same second several shall she should since so some still such than then
-there thereby therefore thus through throughout too two under until up upon very was were what
-when where whether which while who whom whose why will within without would yet you your
-able achieve achieves achieved achieving address addresses addressing approach approaches
-best better called challenge challenges challenging compared comprehensive conduct conducted
-considerable demonstrate demonstrates different effective effectively efficient enable enables
-especially existing experiment experiments extensive extensively furthermore given good great
-high highly important improve improved improves improving including introduce introduces
-introduced key large-scale leverage leverages leveraging make makes method methods moreover
-namely notably novel obtain paper particular particularly perform performance present presents
-previous previously problem problems propose proposed proposes provide provides recent recently
-remarkable result results show shows shown significant significantly specifically
-state-of-the-art study studies superior task tasks use used uses various well work works
-generate generates generated generating synthesize synthesizes synthesizing produce produces
-learn learns learned learning-based free natural diverse vivid simple general real-world
-utilize utilizes utilizing utilized integrate integrates integrating integrated bridge bridging
-enhance enhances enhancing enhanced comprehend comprehending capture captures capturing explore
-explores exploring investigate investigates investigating evaluate evaluates evaluating employ
-employs employing adopt adopts adopting apply applies applying build builds building design
-designs designed develop develops developed developing focus focuses focusing require requires
-major multiple modern powerful strong numerous specific certain common typical traditional
-conventional standard promising crucial critical emerging growing increasing widely current
-currently entire advanced requiring help helps relevant see sees seen
-""".split()) | STOPWORDS
 _SPLIT = re.compile(r"[.,;:!?()\[\]{}\"“”'’/|=<>+*&%$#@~`^\\]|\s-\s|--")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 _ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z0-9]{1,9}?)(s?)\s*\)")
@@ -93,7 +61,7 @@ def content_runs(text: str) -> list[list[str]]:
     for clause in _SPLIT.split(text):
         run: list[str] = []
         for word in _WORD.findall(clause):
-            if word.lower() in FILLER or word.isdigit() or len(word) < 2:
+            if word.lower() in STOPWORDS or word.isdigit() or len(word) < 2:
                 if run:
                     runs.append(run)
                 run = []
@@ -139,9 +107,9 @@ def _long_form(short: str, before: str) -> str:
     words = _WORD.findall(before)
     for n in range(1, len(letters) + 3):
         tail = words[-n:]
-        if len(tail) < n or tail[0].lower() in FILLER:
+        if len(tail) < n or tail[0].lower() in STOPWORDS:
             break
-        parts = [p for w in tail for p in w.split("-") if p.lower() not in FILLER]
+        parts = [p for w in tail for p in w.split("-") if p.lower() not in STOPWORDS]
         if [p[0].lower() for p in parts] == letters:
             return normalise(" ".join(tail))
     return ""

@@ -15,32 +15,11 @@ from collections import Counter
 import numpy as np
 
 from memory.embeddings import Embedder
+from tools.text.words import STOPWORDS as WORDS
+from tools.text.words import stem
 
-STOPWORDS = frozenset("""
-a about above across after again against all almost also although always among an and another any
-are around as at be because been before being below between both but by can cannot could did do
-does doing done down due during each either else enough etc even ever every few for from further
-had has have having here how however if in into is it its itself just least less like made make
-makes many may might more most much must namely near neither no nor not of off often on once one
-only onto or other others otherwise our ours out over own per perhaps rather same several should
-since so some such than that the their theirs them themselves then there thereby therefore these
-they this those though through thus to together too toward towards under until up upon us very via
-was we well were what whatever when where whereas whether which while who whom whose why will with
-within without would yet you your paper papers propose proposed proposes method methods approach
-approaches result results show shows shown novel existing performance based experiment experiments
-experimental demonstrate demonstrates extensive achieve achieves achieved state art framework work
-works new significantly significant use used using uses address addresses present presents
-introduce introduces including include includes various recent recently effectively effective
-outperform outperforms code available github com https http et al first second further furthermore
-specifically particular key main important large small high low better best superior comprehensive
-remarkable strong stronger simple model models task tasks dataset datasets benchmark benchmarks
-problem problems study studies state-of-the-art sota current able ability abilities way ways aim
-aims research researchers field fields area areas detect detects generate generates learn learns
-train trains enable enables capture captures leverage leverages provide provides require requires
-allow allows lead leads remain remains obtain perform performs consider considers fully highly
-widely largely
-""".split())
-"""English function words plus the words every abstract uses, which name nothing."""
+STOPWORDS = WORDS | {"model", "models", "dataset", "datasets", "benchmark", "benchmarks", "framework", "learning"}
+"""Words that name nothing, plus the nouns every machine-learning abstract uses, which name no section."""
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+|\b\S+\.(?:com|org|io|net)\S*")
@@ -73,7 +52,7 @@ def _verb_like(phrase: str) -> bool:
 
 
 def _stems(phrase: str) -> frozenset[str]:
-    return frozenset(re.sub(r"(?<=[a-z]{3})(es|s)$", "", w) for w in re.split(r"[\s\-]+", phrase))
+    return frozenset(stem(w) for w in re.split(r"[\s\-]+", phrase) if w)
 
 
 def class_tfidf(groups: list[list[str]]) -> list[Counter]:

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from agent.review.approval import PapersRequest
-from agent.review.types import Candidate
+from tools.paper import Candidate
 from tui.screens.gates import GateScreen, LineEditor
 
 ABSTRACT_CHARS = 900

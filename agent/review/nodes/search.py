@@ -15,7 +15,7 @@ from langgraph.runtime import Runtime
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.state import SearchPlan, State
-from agent.review.types import Candidate
+from tools.paper import Candidate
 from tools.search.coverage import coverage_search
 from tools.search.query import is_raw_query
 from tools.search.topic import SearchRequest, search_topic

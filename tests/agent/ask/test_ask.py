@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agent import services
 from agent.ask.extractive import answer_question
 from agent.settings import load_settings
 from memory.library import Library
@@ -18,7 +19,7 @@ from paperfactory import make_paper  # noqa: E402
 @pytest.fixture(scope="module")
 def library(embedder, tmp_path_factory: pytest.TempPathFactory) -> Library:
     """Three small papers, stored once for the module (the tests only read)."""
-    library = Library.open(load_settings(home=tmp_path_factory.mktemp("ask-home")), embedder)
+    library = services.library(load_settings(home=tmp_path_factory.mktemp("ask-home")), embedder)
     for number, topic in ((1, 0), (2, 1), (3, 4)):
         library.add(*make_paper(f"2404.0000{number}", "v1", topic))
     return library
@@ -38,7 +39,7 @@ def test_extractive_answer_groups_by_paper_and_cites_every_passage(library: Libr
 def test_paper_filter_and_an_empty_library(library: Library, embedder, tmp_path: Path) -> None:
     only = answer_question(library, "which dataset is used?", k=3, arxiv_ids=["2404.00003"])
     assert {p.arxiv_id for p in only.passages} == {"2404.00003"}
-    empty = answer_question(Library.open(load_settings(home=tmp_path / "empty"), embedder), "anything?")
+    empty = answer_question(services.library(load_settings(home=tmp_path / "empty"), embedder), "anything?")
     assert empty.mode == "empty" and empty.passages == [] and "add papers first" in empty.answer
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from agent import services
 from agent.settings import load_settings
 from evals.figure_fixtures import EXPECTED_KINDS, build_figure_pdf
-from memory.library import Library
 from tools.document import Figure, ParsedPaper
 from tools.paper import Paper
 
@@ -40,7 +40,7 @@ def stored_paper(tmp_path: Path, embedder) -> Path:
     parsed = ParsedPaper(source="https://arxiv.org/pdf/2401.00002v1", sha256=sha, arxiv_id=PAPER.arxiv_id,
                          figures=[Figure(number=f.number, caption=f.caption, page=f.page, bbox=f.bbox,
                                          image_path=f.image_path, text_inside=f.text_inside) for f in figures])
-    Library.open(settings, embedder).add(PAPER, parsed)
+    services.library(settings, embedder).add(PAPER, parsed)
     return settings.data_dir / "cache" / "pdf" / f"{sha}.pdf"
 
 
@@ -53,7 +53,7 @@ def test_figures_json_describes_stores_lists_and_is_searchable(stored_paper: Pat
         assert set(figure) >= {"number", "caption", "kind", "description", "image_path", "page"}
         assert Path(figure["image_path"]).is_file() and figure["description"]
     assert {f["number"]: f["kind"] for f in listed} == EXPECTED_KINDS
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     stored = library.get("2401.00002").parsed.figures
     assert [f.kind for f in stored] == [f["kind"] for f in listed]
     assert "Ours rises from 0.20 to 0.90" in stored[0].description

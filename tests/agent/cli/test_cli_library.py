@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from agent import services
 from agent.settings import load_settings
-from memory.library import Library
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "memory"))
 from paperfactory import make_paper  # noqa: E402
@@ -23,7 +23,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_library_commands_and_ask_json(embedder) -> None:
-    library = Library.open(load_settings(), embedder)
+    library = services.library(load_settings(), embedder)
     library.add(*make_paper("2405.00001", "v2", 0))
     library.add(*make_paper("2405.00002", "v1", 3))
 
@@ -64,7 +64,7 @@ def test_tables_and_failures(capsys) -> None:
     """In-process (`agent.cli.app.main`) to keep the suite quick; the JSON paths above run as processes."""
     from agent.cli.app import main
 
-    Library.open(load_settings()).add(*make_paper("2405.00003", "v1", 2))
+    services.library(load_settings()).add(*make_paper("2405.00003", "v1", 2))
     assert main(["library", "list"]) == 0
     table = capsys.readouterr().out
     assert "2405.00003v1" in table and "A study of table" in table
@@ -80,7 +80,7 @@ def test_tables_and_failures(capsys) -> None:
 
 
 def test_ask_with_a_configured_chat_model_fake_openai_server(fake_openai) -> None:
-    Library.open(load_settings()).add(*make_paper("2405.00004", "v1", 1))
+    services.library(load_settings()).add(*make_paper("2405.00004", "v1", 1))
     fake_openai.script("Lip sync is evaluated on VoxCeleb2 [@S1], see also [@2999.00001].")
     env = {"AUTORESEARCH_LLM__CHAT": "openai:gpt-4o-mini", "AUTORESEARCH_LLM__BASE_URL": fake_openai.base_url,
            "AUTORESEARCH_LLM__OPENAI_API_KEY": "sk-test"}

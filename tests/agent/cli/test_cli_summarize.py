@@ -18,11 +18,10 @@ from tools.paper import Paper
 @pytest.fixture
 def stored(isolated_env, embedder) -> Settings:
     """The sample paper in a real library (embedded Chroma, MiniLM), plus an abstract-only one."""
-    from memory.library import Library
 
     settings = load_settings()
     parsed = sample_paper()
-    library = Library.open(settings, embedder)
+    library = services.library(settings, embedder)
     library.add(Paper(arxiv_id=parsed.arxiv_id, version="v1", title=parsed.title, authors=parsed.authors,
                       abstract=parsed.abstract), parsed)
     library.add(Paper(arxiv_id="2501.00009", version="v1", title="Only an abstract", abstract=parsed.abstract))

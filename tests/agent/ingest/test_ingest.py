@@ -15,7 +15,6 @@ from agent.ingest.pipeline import ingest_local_pdf, ingest_paper, resolve_items
 from agent.settings import Settings, load_settings
 from evals.mirror import MirrorServer, PdfFolder
 from evals.sample_pdfs import paper
-from memory.library import Library
 from tools.paper import Paper
 
 REPO = Path(__file__).resolve().parents[3]
@@ -55,7 +54,7 @@ def test_five_ids_three_ingested_two_reported(pdf_mirror: MirrorServer, tmp_path
         assert (row["pages"], row["figures"], row["tables"], row["references"]) == (3, 2, 1, 6)
         assert row["chunks"] > 3 and row["title"]  # the title comes from the arXiv record
     assert results[IDS[3]]["chunks"] >= 1  # remembered by its abstract
-    stored = {r.paper.arxiv_id: r.abstract_only for r in Library.open(load_settings()).list()}
+    stored = {r.paper.arxiv_id: r.abstract_only for r in services.library(load_settings()).list()}
     assert stored == {i.split("v")[0]: n >= 3 for n, i in enumerate(IDS)}
 
 
@@ -72,7 +71,7 @@ def test_all_failing_exits_non_zero_with_one_line(pdf_mirror: MirrorServer) -> N
 
 def test_library_holds_full_text_and_abstracts(pdf_mirror: MirrorServer, mirror_settings: Settings,
                                                 embedder) -> None:
-    library = Library.open(mirror_settings, embedder)
+    library = services.library(mirror_settings, embedder)
     downloader = services.downloader(mirror_settings)
     [record] = services.arxiv_client(mirror_settings).fetch([IDS[0]])
     result = ingest_paper(record, downloader=downloader, library=library, store=library.papers,
@@ -97,7 +96,7 @@ def test_library_holds_full_text_and_abstracts(pdf_mirror: MirrorServer, mirror_
 
 def test_local_pdfs_keyed_by_stamp_or_content(mirror_settings: Settings, embedder, sample_pdfs,
                                               tmp_path: Path) -> None:
-    library = Library.open(mirror_settings, embedder)
+    library = services.library(mirror_settings, embedder)
     client = services.arxiv_client(mirror_settings)
     common = dict(library=library, store=library.papers, settings=mirror_settings, arxiv_client=client)
     stamped = paper(tmp_path / "mine.pdf", stamp="arXiv:2501.09733v1  [cs.CV]  3 Jan 2025")

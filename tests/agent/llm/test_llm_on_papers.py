@@ -16,6 +16,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from agent import services
 from agent.llm.citekeys import ARXIV_LIKE
 from agent.llm.errors import LLMCallFailed
 from agent.llm.factory import chat_model, guard
@@ -66,7 +67,7 @@ def write_pdf(path: Path, title: str, sections: list[tuple[str, str]]) -> Path:
 @pytest.fixture
 def library(tmp_path: Path, embedder) -> Library:
     """A real Chroma library holding the two papers, written as PDFs and read by the real parser."""
-    store = Library.open(load_settings(), embedder)
+    store = services.library(load_settings(), embedder)
     for arxiv_id, (title, sections) in PAPERS.items():
         pdf = write_pdf(tmp_path / f"{arxiv_id}.pdf", title, sections)
         parsed = parse_pdf(pdf, figures_dir=None)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from agent import services
 from agent.cli.app import main
 from agent.settings import Settings, load_settings
 from agent.summary.extract import FIELDS
@@ -48,9 +49,8 @@ def test_digest_translate_zh_fills_both_languages(mirror_settings: Settings, mir
 
 def test_summarize_translate_zh_fills_every_field(smollm2: None, embedder,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    from memory.library import Library
 
-    Library.open(load_settings(), embedder).add(
+    services.library(load_settings(), embedder).add(
         Paper(arxiv_id="2501.00009", version="v1", title="FrameGate", abstract=SHORT_ABSTRACT))
     assert main(["summarize", "2501.00009", "--translate", "zh", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from agent import services
 from evals.mirror import SEED_CORPUS
 from memory.records import LibraryPaper
 from tools.document import Figure, Paragraph, ParsedPaper, Section, Table
@@ -107,10 +108,9 @@ def build_corpus(home: Path, embedder) -> tuple:
     once per session; tests only read from it.
     """
     from agent.settings import load_settings
-    from memory.library import Library
 
     settings = load_settings(config_file=home / "none.toml", home=home)
-    library = Library.open(settings, embedder)
+    library = services.library(settings, embedder)
     vad, thg = seed_papers(VAD, 4), seed_papers(THG, 2)
     records = [library.add(vad[0], parsed_for(vad[0], home / "figs", "SegScore")),
                library.add(vad[1], parsed_for(vad[1], home / "figs", "ClipRank"))]

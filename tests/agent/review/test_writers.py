@@ -16,6 +16,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 from review_corpus import DECOY
 
+from agent import services
 from agent.llm.prompts import BUILTIN, DATA_RULE
 from agent.review.outline import build_outline
 from agent.review.verify import normalize, verify_draft
@@ -247,11 +248,10 @@ def test_table_and_quotes_on_real_parsed_pdfs(shared_data, embedder, tmp_path) -
     pdf = pytest.importorskip("tools.pdf.parse", reason="the PDF parser (tools/pdf/parse.py, branch pdf) is "
                                                   "not merged here yet")
     from agent.settings import load_settings
-    from memory.library import Library
     from tools.paper import Paper
 
     settings = load_settings()
-    library = Library.open(settings, embedder)
+    library = services.library(settings, embedder)
     records = []
     for arxiv_id, name in REAL_PDFS.items():
         parsed = pdf.parse_pdf(shared_data / "pdfs" / name, figures_dir=tmp_path / arxiv_id)

@@ -152,18 +152,18 @@ def test_missing_model_says_which_setting_and_command(tmp_path: Path) -> None:
 def test_make_reader_chooses(tiny_vlm: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tools.figures.vlm import VLMReader
 
-    assert isinstance(make_reader(load_settings()), CPUReader)  # no model configured
+    assert isinstance(make_reader(load_settings().figures), CPUReader)  # no model configured
     with pytest.raises(FigureModelMissing, match="no figure model is configured"):
-        make_reader(load_settings(), prefer="gpu")
+        make_reader(load_settings().figures, prefer="gpu")
     monkeypatch.setenv("AUTORESEARCH_FIGURES__MODEL", str(tiny_vlm))
-    assert isinstance(make_reader(load_settings()), VLMReader)
-    assert isinstance(make_reader(load_settings(), prefer="cpu"), CPUReader)
+    assert isinstance(make_reader(load_settings().figures), VLMReader)
+    assert isinstance(make_reader(load_settings().figures, prefer="cpu"), CPUReader)
     monkeypatch.setenv("AUTORESEARCH_FIGURES__MODEL", "/nowhere/model")
-    assert isinstance(make_reader(load_settings()), CPUReader)  # auto: warn and use the CPU
+    assert isinstance(make_reader(load_settings().figures), CPUReader)  # auto: warn and use the CPU
     with pytest.raises(FigureModelMissing):
-        make_reader(load_settings(), prefer="gpu")
+        make_reader(load_settings().figures, prefer="gpu")
     with pytest.raises(ValueError, match="unknown figure reader"):
-        make_reader(load_settings(), prefer="tpu")
+        make_reader(load_settings().figures, prefer="tpu")
 
 
 def test_fixture_images_differ_in_shape(fixture_figures: list[FigureInput]) -> None:

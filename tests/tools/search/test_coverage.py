@@ -10,6 +10,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from agent import services
+from agent.llm.planner import model_planner
 from agent.settings import Settings
 from evals.mirror import SEED_CORPUS, Fault, MirrorServer, error_feed
 from tools.search.coverage import coverage_search
@@ -66,7 +67,7 @@ def test_fake_planner_phrasings_are_asked_with_the_filters(mirror: MirrorServer,
     reply = '{"phrasings": ["talking face generation"], "subtopics": ["lip synchronization"]}'
     client = services.arxiv_client(mirror_settings)
     outcome = coverage_search(client, embedder, TOPIC, budget=6, categories=["cs.CV"],
-                              since=date(2024, 1, 1), planner=FakeListChatModel(responses=[reply]),
+                              since=date(2024, 1, 1), planner=model_planner(FakeListChatModel(responses=[reply])),
                               max_rounds=1)
     asked = {q.phrase: q for q in outcome.queries}
     assert asked["talking face generation"].source == "planner"
@@ -82,7 +83,7 @@ def test_a_failing_fake_planner_is_a_warning_not_a_failure(mirror: MirrorServer,
                                                           mirror_settings: Settings, embedder) -> None:
     client = services.arxiv_client(mirror_settings)
     silent = FakeListChatModel(responses=["no idea", "still no idea"])
-    outcome = coverage_search(client, embedder, TOPIC, budget=3, planner=silent, max_rounds=1)
+    outcome = coverage_search(client, embedder, TOPIC, budget=3, planner=model_planner(silent), max_rounds=1)
     assert any("planner model gave no expansions" in w for w in outcome.warnings)
     assert outcome.candidates
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from agent.llm.planner import planner_expansions
 from evals.mirror_query import parse
 from tools.paper import Paper
 from tools.search.expansion import Expansion, literal, merge, phrase_expansions, topic_variants
-from tools.search.planner import PlannerError, planner_expansions
+from tools.search.planner import PlannerError
 
 TALKING = [
     Paper(arxiv_id="2409.02657", title="PoseTalk: Pose Control for One-Shot Talking Head Generation",

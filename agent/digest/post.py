@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from pydantic import BaseModel, Field
 
 from agent.digest.build import Digest
-from slackbot.digest_message import overview, paper_messages
+from agent.digest.slack_message import overview, paper_messages
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient

