@@ -36,11 +36,22 @@ class FetchError(Exception):
     """A request failed for good; the message is one line a user can act on."""
 
 
-class TransientStatus(Exception):
+class TransientAnswer(Exception):
+    """An answer worth asking again for: a server that is briefly broken, not a refusal.
+
+    `what` names it in the plural for the final message ("answers that are not an Atom feed").
+    """
+
+    def __init__(self, what: str, message: str = "") -> None:
+        super().__init__(message or what)
+        self.what = what
+
+
+class TransientStatus(TransientAnswer):
     """A retryable HTTP status (429/5xx), carrying the server's `Retry-After` if any."""
 
     def __init__(self, status: int, retry_after: float | None) -> None:
-        super().__init__(f"HTTP {status}")
+        super().__init__(str(status), f"HTTP {status}")
         self.status = status
         self.retry_after = retry_after
 
@@ -95,11 +106,14 @@ def _wait(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
 
 
 def _describe(error: BaseException | None) -> str:
-    if isinstance(error, TransientStatus):
-        return str(error.status)
+    if isinstance(error, TransientAnswer):
+        return error.what
     if isinstance(error, httpx.TimeoutException):
         return "timeouts"
     return "connection errors"
+
+
+RETRYABLE = (TransientAnswer, httpx.TimeoutException, httpx.TransportError)
 
 
 def polite_call(
@@ -111,14 +125,15 @@ def polite_call(
 ) -> T:
     """Run `request` inside the host's slot, retrying transient failures under `policy`.
 
-    `request` must raise `TransientStatus` (see `raise_for_transient`) or an httpx transport
-    error for anything worth retrying; other exceptions pass straight through.
+    `request` must raise `TransientAnswer` (a 429/5xx from `raise_for_transient`, a body that does
+    not parse) or an httpx transport error for anything worth retrying; other exceptions pass
+    straight through.
     """
     started = time.monotonic()
     retrying = Retrying(
         stop=stop_after_attempt(policy.max_tries) | stop_before_delay(policy.budget_s),
         wait=_wait(policy),
-        retry=retry_if_exception_type((TransientStatus, httpx.TimeoutException, httpx.TransportError)),
+        retry=retry_if_exception_type(RETRYABLE),
         before_sleep=lambda s: log.warning(
             "%s answered %s; retrying in %.0f s", service, _describe(s.outcome.exception()),
             s.upcoming_sleep),
@@ -131,7 +146,7 @@ def polite_call(
                 tries += 1
                 with limiter.slot(url):
                     return request()
-    except (TransientStatus, httpx.TimeoutException, httpx.TransportError) as error:
+    except RETRYABLE as error:
         elapsed = time.monotonic() - started
         what = _describe(error)
         if isinstance(error, TransientStatus) and error.status == 429:

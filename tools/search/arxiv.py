@@ -1,8 +1,9 @@
 """The arXiv API, politely: built on the `arxiv` package's `Client.results()` paging.
 
 What the package does not do, this module adds: a limiter shared across processes, timeouts,
-retries with backoff that honour `Retry-After`, a 24 h on-disk cache keyed by the normalised
-request, clear errors for error feeds and HTML answers, and records as `Paper`s.
+retries with backoff that honour `Retry-After` (a body that is not a feed is retried too), a 24 h
+on-disk cache keyed by the normalised request that holds only answers that parsed, clear errors
+for error feeds and HTML answers, and records as `Paper`s.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from arxiv import _feed  # the package's own Atom parser (reads the 2016 and 202
 from lxml import etree
 
 from tools.files import write_atomic
-from tools.http import FetchError, RetryPolicy, polite_call, raise_for_transient
+from tools.http import FetchError, RetryPolicy, TransientAnswer, polite_call, raise_for_transient
 from tools.paper import Paper, dedupe_latest, split_arxiv_id
 from tools.ratelimit import HostLimiter
 from tools.settings import ArxivSettings
@@ -34,6 +35,14 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 class ArxivError(FetchError):
     """arXiv refused the query or answered with something that is not a feed."""
+
+
+class MalformedFeed(ArxivError, TransientAnswer):
+    """An answer that does not parse as an Atom feed: retried like a 503, never cached."""
+
+    def __init__(self, url: str) -> None:
+        TransientAnswer.__init__(self, "answers that are not an Atom feed",
+                                 f"arXiv answered with something that is not an Atom feed: {url}")
 
 
 class ArxivClient:
@@ -76,28 +85,43 @@ class ArxivClient:
     # -- one page -----------------------------------------------------------------------------
 
     def get_page(self, url: str, first_page: bool, refresh: bool) -> _feed.ParsedFeed:
-        """Fetch and parse one feed page, from the cache when fresh."""
+        """Fetch and parse one feed page, from the cache when fresh.
+
+        Only an answer that parsed is cached; a cached body that no longer parses (written by
+        an older version) counts as a miss.
+        """
         body = None if refresh else self._cached(url)
-        if body is None:
-            body = self._fetch_page(url, first_page)
-        feed = parse_feed(body, url)
+        if body is not None:
+            try:
+                return parse_feed(body, url)
+            except MalformedFeed:
+                log.warning("dropping an unreadable cached arXiv answer: %s", url)
+        body, feed = self._fetch_page(url, first_page)
         if feed.results or first_page:
             self._store(url, body)
         return feed
 
-    def _fetch_page(self, url: str, first_page: bool) -> bytes:
-        """GET one page; an empty later page (an arXiv hiccup) is retried a few times."""
+    def _fetch_page(self, url: str, first_page: bool) -> tuple[bytes, _feed.ParsedFeed]:
+        """GET one page; an empty later page (an arXiv hiccup) is retried a few times.
+
+        A body that is not a well-formed feed is retried like a 503 (`MalformedFeed` is a
+        `TransientAnswer`), so a briefly broken server never becomes an empty result.
+        """
         for attempt in range(EMPTY_PAGE_TRIES):
-            response = polite_call(self.limiter, url, lambda: raise_for_transient(self.http.get(url)),
-                                   self.policy, service="arXiv")
+            body, feed = polite_call(self.limiter, url, lambda: self._get_feed(url), self.policy,
+                                     service="arXiv")
             self.requests_made += 1
-            check_answer(response, url)
-            feed = parse_feed(response.content, url)
             if feed.results or first_page:
-                return response.content
+                return body, feed
             log.warning("arXiv sent an empty page (try %d of %d): %s", attempt + 1,
                         EMPTY_PAGE_TRIES, url)
-        return response.content
+        return body, feed
+
+    def _get_feed(self, url: str) -> tuple[bytes, _feed.ParsedFeed]:
+        """One GET, checked and parsed (inside the retry loop)."""
+        response = raise_for_transient(self.http.get(url))
+        check_answer(response, url)
+        return response.content, parse_feed(response.content, url)
 
     def _cache_path(self, url: str) -> Path:
         return self.cache_dir / f"{cache_key(url)}.xml"
@@ -150,13 +174,23 @@ def check_answer(response: httpx.Response, url: str) -> None:
 
 
 def parse_feed(body: bytes, url: str) -> _feed.ParsedFeed:
-    """Parse an Atom page; error entries and unreadable bodies become `ArxivError`."""
+    """Parse an Atom page; error entries become `ArxivError`, unreadable bodies `MalformedFeed`.
+
+    The `arxiv` parser recovers from broken XML (a truncated `<feed><entry>…` reads as an empty
+    feed), so well-formedness is checked strictly first.
+    """
+    try:
+        root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        raise MalformedFeed(url) from None
+    if root is None or root.tag != f"{{{ATOM}}}feed":
+        raise MalformedFeed(url)
     message = error_entry(body)
     if message:
         raise ArxivError(f"arXiv rejected the query: {message}")
     feed = _feed.parse(body)
     if feed.malformed:
-        raise ArxivError(f"arXiv answered with something that is not an Atom feed: {url}")
+        raise MalformedFeed(url)
     return feed
 
 
