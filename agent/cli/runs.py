@@ -12,7 +12,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stdout
+from agent.cli.common import EXIT_USAGE, JSON_HELP, fail, print_json, settings_from, stdout
 from agent.cli.render import follow, show_pending
 from agent.cli.review import JSON_EVENTS
 
@@ -26,13 +26,16 @@ def register(app: typer.Typer) -> None:
 
 @contextmanager
 def _session(ctx: typer.Context) -> Iterator:
-    """A session on the data dir; a missing, busy or finished run becomes one line and exit 1."""
+    """A session on the data dir; a missing, busy or finished run becomes one line and exit 1,
+    an answer that does not fit the gate one line and exit 2 (the run stays where it was)."""
     from agent.runs.session import InvalidDecision, NotResumable, ReviewSession, RunBusy, RunNotFound
 
     with ReviewSession(settings_from(ctx)) as session:
         try:
             yield session
-        except (RunNotFound, RunBusy, NotResumable, InvalidDecision) as error:
+        except InvalidDecision as error:
+            fail(str(error), EXIT_USAGE)
+        except (RunNotFound, RunBusy, NotResumable) as error:
             fail(str(error))
 
 
@@ -99,7 +102,7 @@ def approve(
                                 drop=_ids(drop), add=_ids(add), feedback=feedback or "", by="cli",
                                 outline=_outline(outline, info.topic) if outline else None)
         except (ValidationError, InvalidDecision, ValueError) as error:
-            fail(_first_error(error))
+            fail(_first_error(error), EXIT_USAGE)
         code = follow(session.resume(info.run_id, decision), as_json)
     if code:
         raise typer.Exit(code)

@@ -136,6 +136,7 @@ class Decision(BaseModel):
         if request.gate == "papers":
             if self.action == "revise" or self.outline is not None:
                 raise InvalidDecision("the papers gate takes approve, or edit with --keep/--drop/--add")
+            _check_papers(self, request)
         elif request.gate == "outline":
             if self.action == "revise" or (self.action == "edit" and self.outline is None):
                 raise InvalidDecision("the outline gate takes approve, or edit with an outline")
@@ -146,6 +147,24 @@ class Decision(BaseModel):
         elif self.action == "revise" and request.revisions_left <= 0:
             raise InvalidDecision(f"no revisions left (revision {request.revision} is the last): "
                                   "approve it, or cancel the run")
+
+
+def _check_papers(decision: Decision, request: PapersRequest) -> None:
+    """Refuse ids that are not candidates, and (first round) an answer that leaves no paper.
+
+    `--keep`/`--drop` choose among the candidates; a typo there must not silently mean "fetch
+    this id" or "drop nothing". New papers come only through `add`.
+    """
+    candidates = [c.paper.arxiv_id for c in request.candidates]
+    unknown = [i for i in [*decision.keep, *decision.drop] if i not in candidates]
+    if unknown:
+        raise InvalidDecision(f"not among the candidates: {', '.join(unknown)} (the candidates: "
+                              f"{', '.join(candidates) or 'none'}; new papers go in --add)")
+    keep, drop = set(decision.keep), set(decision.drop)
+    left = [i for i in candidates if (not keep or i in keep) and i not in drop]
+    if request.round == "search" and not left and not decision.add:
+        raise InvalidDecision("that answer leaves no papers to review: keep at least one, "
+                              "--add arXiv ids, or cancel the run")
 
 
 def _check_outline(outline: Outline, request: OutlineRequest) -> None:

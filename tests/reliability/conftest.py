@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+
+from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 
 
 @dataclass
@@ -35,3 +38,30 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
         return Outcome(code, captured.out, captured.err)
 
     return run
+
+
+SMALL_TOPIC = "Video Anomaly Detection"
+
+
+@pytest.fixture
+def small_mirror(monkeypatch: pytest.MonkeyPatch) -> Iterator[MirrorServer]:
+    """The arXiv mirror over eight seed papers of one topic, the settings pointed at it.
+
+    Small, so a review reaches its first gate in a second or two on a loaded machine.
+    """
+    rows = [json.loads(line) for line in SEED_CORPUS.read_text().splitlines() if line.strip()]
+    chosen = [row for row in rows if row.get("topic") == SMALL_TOPIC][:8]
+    with MirrorServer(Corpus.from_records(chosen)) as server:
+        for key, value in {"API_URL": server.api_url, "PDF_URL": server.pdf_url, "MIN_INTERVAL_S": "0",
+                           "BACKOFF_BASE_S": "0.01", "BACKOFF_MAX_S": "0.05", "TIMEOUT_S": "5"}.items():
+            monkeypatch.setenv(f"AUTORESEARCH_ARXIV__{key}", value)
+        yield server
+
+
+@pytest.fixture
+def shared_embedder(embedder, monkeypatch: pytest.MonkeyPatch):
+    """Every command run in this process gets the session's real MiniLM instead of loading its own."""
+    from agent import services
+
+    monkeypatch.setattr(services, "embedder", lambda settings: embedder)
+    return embedder

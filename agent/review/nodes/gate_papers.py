@@ -19,8 +19,14 @@ def gate_papers(state: State, runtime: Runtime[ReviewContext], report: Reporter)
     queries = state.plan.queries if state.plan else []
     request = PapersRequest(topic=state.request.topic, queries=queries, candidates=state.candidates)
     assert state.request.gates is not None, "the session resolves gate policies"
-    decision = ask("papers", state.request.gates.papers, request)
+    policy = state.request.gates.papers
+    decision = ask("papers", policy, request)
     papers = apply(decision, [c.paper for c in state.candidates], runtime, report)
+    while not papers and policy == "ask":
+        # Only unknown `add` ids were left: ask again rather than fail a run nobody could resume.
+        report.warn("nothing left to review after that answer; the papers gate asks again")
+        decision = ask("papers", policy, request)
+        papers = apply(decision, [c.paper for c in state.candidates], runtime, report)
     if not papers:
         raise ReviewError("no papers left to review after the papers gate")
     detail = f"{len(papers)} of {len(state.candidates)} candidates" + (
@@ -30,12 +36,13 @@ def gate_papers(state: State, runtime: Runtime[ReviewContext], report: Reporter)
 
 def apply(decision: Decision, candidates: list[Paper], runtime: Runtime[ReviewContext],
           report: Reporter) -> list[Paper]:
-    """The approved papers: all, only `keep`, all but `drop`, plus `add` fetched from arXiv."""
+    """The approved papers: all, only `keep`, all but `drop`, plus `add` fetched from arXiv.
+
+    `Decision.check` has already refused `keep`/`drop` ids that are not candidates.
+    """
     keep, drop = set(decision.keep), set(decision.drop)
     chosen = [p for p in candidates if (not keep or p.arxiv_id in keep) and p.arxiv_id not in drop]
-    unknown = keep - {p.arxiv_id for p in candidates}
-    wanted = [i for i in [*unknown, *decision.add]
-              if i not in {p.arxiv_id for p in chosen}]
+    wanted = [i for i in decision.add if i not in {p.arxiv_id for p in chosen}]
     if wanted:
         fetched = runtime.context.services.arxiv.fetch(sorted(set(wanted)))
         missing = set(wanted) - {p.arxiv_id for p in fetched}

@@ -19,6 +19,7 @@ from agent.review.approval import (
 )
 from agent.review.types import Outline, Theme
 from agent.settings import ReviewSettings
+from tools.paper import Candidate, Paper
 
 OUTLINE = Outline(topic="vad", title="Video anomaly detection", themes=[
     Theme(title="Weak supervision", key_phrases=["multiple instance"], paper_ids=["2311.07042", "2104.06813"]),
@@ -51,7 +52,8 @@ def test_ids_are_read_in_any_form_and_kept_versionless() -> None:
 
 
 def test_each_gate_takes_only_its_own_decisions() -> None:
-    papers = PapersRequest(topic="vad", candidates=[])
+    papers = PapersRequest(topic="vad", candidates=[
+        Candidate(paper=Paper(arxiv_id=i, title=i)) for i in ("2311.07042", "2104.06813")])
     Decision(action="edit", drop=["2311.07042"]).check(papers)
     with pytest.raises(InvalidDecision, match="papers gate"):
         Decision(action="revise", feedback="more").check(papers)
