@@ -105,6 +105,13 @@ class ChromaStore:
             col.upsert(ids=ids[start:end], embeddings=np.asarray(vectors[start:end], dtype=np.float32),
                        documents=texts[start:end], metadatas=metadatas[start:end])
 
+    def mark(self, collection: str, ids: list[str], changes: dict[str, Any]) -> None:
+        """Set metadata keys on existing records (other keys are kept), in slices."""
+        col = self._collections[collection]
+        for start in range(0, len(ids), self.batch):
+            part = ids[start:start + self.batch]
+            col.update(ids=part, metadatas=[dict(changes) for _ in part])
+
     def delete(self, collection: str, ids: list[str] | None = None,
                where: dict[str, Any] | None = None) -> None:
         if ids:

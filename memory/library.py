@@ -1,9 +1,11 @@
 """The library: papers remembered across runs, searchable by meaning.
 
 A paper is *in* the library once its entry in the `papers` collection exists: that entry is
-written last, after the chunks, the figures and the record file, and removed first. So a process
-killed half-way leaves no half-paper in `list()`, and the next `add` finishes the job (ids are
-deterministic, `arxiv_id:version:chunk`, and every write is an upsert). The entry carries a
+written last, after the chunks, the figures and the record file, and removed first. Chunks and
+figures are written pending (`memory/pending.py`): searches skip them until the entry is committed,
+and opening the library cleans up what a killed writer left. So a process killed half-way leaves
+no half-paper that `list()`, `stats()` or a search can see, and the next `add` does the job again
+(ids are deterministic, `arxiv_id:version:chunk`, and every write is an upsert). The entry carries a
 fingerprint of what was stored: re-adding the same content is a no-op, a new version's chunks
 replace the old ones. Chroma's embedded client is not multi-process safe (concurrent writers
 lose HNSW entries), so writes to an embedded store hold a lock file; embedding happens outside it,
@@ -13,6 +15,8 @@ so two ingesting processes still embed in parallel.
 from __future__ import annotations
 
 import hashlib
+import logging
+import threading
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +28,7 @@ from filelock import FileLock
 from memory.chunking import Chunk, chunk_paper
 from memory.embeddings import Embedder, load_embedder
 from memory.paperstore import PaperStore
+from memory.pending import HIDDEN, Writer, pending_count, publish, recover, visible, writing
 from memory.records import FigureHit, LibraryPaper, Passage
 from memory.rerank import mmr
 from memory.settings import MemorySettings
@@ -31,6 +36,7 @@ from memory.store import Hit, VectorStore
 from tools.document import Figure, ParsedPaper
 from tools.paper import Paper
 
+log = logging.getLogger(__name__)
 INGEST_BATCH = 64
 """Chunks embedded, then written, per step: bounded memory, and a kill loses at most one step."""
 
@@ -40,7 +46,7 @@ class Library:
 
     def __init__(self, store: VectorStore, papers: PaperStore, embedder: Embedder,
                  write_lock: FileLock | None = None, chunk_chars: int = 1200, chunk_overlap: int = 200,
-                 files_root: Path | None = None) -> None:
+                 files_root: Path | None = None, halt_at: str = "", locks: Path | None = None) -> None:
         self.store = store
         self.papers = papers
         self.embedder = embedder
@@ -49,7 +55,11 @@ class Library:
         self.chunk_overlap = chunk_overlap
         self.files_root = files_root
         """Figure images under this folder are deleted with their paper (never files elsewhere)."""
+        self.locks = locks
+        """Where writers keep the lock files that show they are alive (`memory/pending.py`)."""
         self.ingest_batch = INGEST_BATCH
+        self.halt_after = int(halt_at.partition(":")[2]) if halt_at.startswith("embed:") else 0
+        """The crash-test hook (`memory.halt_at`): block after this many chunk batches (0: never)."""
 
     @classmethod
     def open(cls, settings: MemorySettings, data_dir: Path, embedder: Embedder | None = None) -> Library:
@@ -63,11 +73,13 @@ class Library:
         lock = None if url else FileLock(str(data_dir / "locks" / "library.lock"))
         # Opening writes too (a new store's schema, the collections): two processes creating one
         # store at once fail with "table collections already exists" unless serialised.
+        locks = data_dir / "locks" / "writers"
         with lock if lock is not None else nullcontext():
             store = ChromaStore(embedder.name, path=None if url else data_dir / "chroma",
                                 url=url, token=token)
+            recover(store, locks)
         return cls(store, PaperStore(data_dir / "papers"), embedder, lock,
-                   settings.chunk_chars, settings.chunk_overlap, data_dir)
+                   settings.chunk_chars, settings.chunk_overlap, data_dir, settings.halt_at, locks)
 
     def _writing(self) -> AbstractContextManager:
         return self.write_lock if self.write_lock is not None else nullcontext()
@@ -89,23 +101,28 @@ class Library:
         unchanged = self._unchanged(paper.arxiv_id, fingerprint, len(chunks), len(figures))
         if unchanged is not None:
             return unchanged
-        chunk_ids = self._put_chunks(paper, chunks)
-        figure_vectors = self.embedder.embed([_figure_text(f) for f in figures]) if figures else None
-        paper_vector = self.embedder.embed([_paper_text(paper)])
         record = LibraryPaper(paper=paper, parsed=parsed, abstract_only=parsed is None,
                               chunks=len(chunks), figures=len(figures),
                               added=datetime.now(UTC).isoformat(timespec="seconds"))
-        with self._writing():
-            self._put_figures(paper, figures, figure_vectors)
-            self._drop_stale("chunks", paper.arxiv_id, chunk_ids)
-            self.papers.save(record)
-            self._commit(record, paper_vector, fingerprint)
+        with writing(self.locks, fingerprint) as writer:
+            chunk_ids = self._put_chunks(paper, chunks, writer)
+            figure_vectors = self.embedder.embed([_figure_text(f) for f in figures]) if figures else None
+            paper_vector = self.embedder.embed([_paper_text(paper)])
+            with self._writing():
+                figure_ids = self._put_figures(paper, figures, figure_vectors, writer)
+                self.papers.save(record)
+                self._commit(record, paper_vector, fingerprint)
+                publish(self.store, "chunks", sorted(chunk_ids))
+                publish(self.store, "figures", sorted(figure_ids))
+                self._drop_stale("chunks", paper.arxiv_id, chunk_ids)
+                self._drop_stale("figures", paper.arxiv_id, figure_ids)
         return record
 
-    def _put_chunks(self, paper: Paper, chunks: list[Chunk]) -> set[str]:
-        """Embed and write chunks step by step; the ids written."""
+    def _put_chunks(self, paper: Paper, chunks: list[Chunk], writer: Writer) -> set[str]:
+        """Embed and write chunks step by step, pending until the paper commits; the ids written."""
         vid = f"{paper.arxiv_id}:{paper.version}"
-        base = {"arxiv_id": paper.arxiv_id, "version": paper.version, "title": paper.title}
+        base = {"arxiv_id": paper.arxiv_id, "version": paper.version, "title": paper.title,
+                **writer.marks()}
         for start in range(0, len(chunks), self.ingest_batch):
             batch = chunks[start:start + self.ingest_batch]
             vectors = self.embedder.embed([c.text for c in batch])  # outside the lock on purpose
@@ -114,6 +131,8 @@ class Library:
                                   [c.text for c in batch],
                                   [{**base, "section": c.section, "page": c.page, "chunk": c.number}
                                    for c in batch])
+            if start // self.ingest_batch + 1 == self.halt_after:
+                _halt()
         return {f"{vid}:{c.number}" for c in chunks}
 
     def _commit(self, record: LibraryPaper, vector: np.ndarray, fingerprint: str) -> None:
@@ -146,7 +165,7 @@ class Library:
         record.figures = len(figures)
         chunks = chunk_paper(record.paper, record.parsed, self.chunk_chars, self.chunk_overlap)
         with self._writing():
-            self._put_figures(record.paper, figures, vectors)
+            self._drop_stale("figures", arxiv_id, self._put_figures(record.paper, figures, vectors))
             self.papers.save(record)
             meta = {**entry[0].metadata, "figures": len(figures),
                     "fingerprint": _fingerprint(self.embedder.name, record.paper, chunks, figures)}
@@ -185,15 +204,18 @@ class Library:
             kept.append(figure)
         return kept
 
-    def _put_figures(self, paper: Paper, figures: list[Figure], vectors: np.ndarray | None) -> None:
+    def _put_figures(self, paper: Paper, figures: list[Figure], vectors: np.ndarray | None,
+                     writer: Writer | None = None) -> set[str]:
+        """Write a paper's figures (pending when part of an `add`); the ids written."""
         vid = f"{paper.arxiv_id}:{paper.version}"
         ids = [f"{vid}:fig{f.number}" for f in figures]
+        marks = writer.marks() if writer else {}
         if figures and vectors is not None:
             metas = [{"arxiv_id": paper.arxiv_id, "version": paper.version, "title": paper.title,
                       "number": f.number, "caption": f.caption, "description": f.description,
-                      "kind": f.kind, "image_path": f.image_path, "page": f.page} for f in figures]
+                      "kind": f.kind, "image_path": f.image_path, "page": f.page, **marks} for f in figures]
             self.store.upsert("figures", ids, vectors, [_figure_text(f) for f in figures], metas)
-        self._drop_stale("figures", paper.arxiv_id, set(ids))
+        return set(ids)
 
     def _drop_stale(self, collection: str, arxiv_id: str, keep: set[str]) -> None:
         """Delete a paper's records that the latest write did not produce (an older version's)."""
@@ -226,9 +248,9 @@ class Library:
                             added=str(meta.get("added", "")))
 
     def stats(self) -> dict[str, int]:
-        """How much is stored."""
-        return {"papers": self.store.count("papers"), "chunks": self.store.count("chunks"),
-                "figures": self.store.count("figures")}
+        """How much is stored (records of a write in flight are not counted yet)."""
+        return {"papers": self.store.count("papers"),
+                **{name: self.store.count(name) - pending_count(self.store, name) for name in HIDDEN}}
 
     def query_vector(self, text: str) -> np.ndarray:
         """Embed a query once (reuse it for chunks and figures)."""
@@ -242,7 +264,7 @@ class Library:
         With `diversity` > 0, `fetch_k` (default 4k) candidates are reranked by MMR.
         """
         vector = self.query_vector(query) if vector is None else vector
-        where = _within(arxiv_ids)
+        where = visible(_within(arxiv_ids))
         if diversity <= 0:
             hits = self.store.query("chunks", vector, k, where)
         else:
@@ -258,11 +280,17 @@ class Library:
                        vector: np.ndarray | None = None) -> list[FigureHit]:
         """Figures whose caption or description is closest in meaning to `query`."""
         vector = self.query_vector(query) if vector is None else vector
-        hits = self.store.query("figures", vector, k, _within(arxiv_ids))
+        hits = self.store.query("figures", vector, k, visible(_within(arxiv_ids)))
         return [FigureHit(arxiv_id=h.metadata["arxiv_id"], number=str(h.metadata.get("number", "")),
                           caption=h.metadata.get("caption", ""), description=h.metadata.get("description", ""),
                           kind=h.metadata.get("kind", ""), image_path=h.metadata.get("image_path", ""),
                           page=int(h.metadata.get("page", 0)), score=round(h.score, 4)) for h in hits]
+
+
+def _halt() -> None:
+    """The crash-test hook (`memory.halt_at`): say so, then stay here until killed."""
+    log.warning("halted by memory.halt_at")
+    threading.Event().wait()
 
 
 def _identified(paper: Paper, parsed: ParsedPaper | None) -> Paper:

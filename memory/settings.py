@@ -33,3 +33,7 @@ class MemorySettings(Group):
     """Texts per embedding batch."""
     mmr_diversity: float = 0.15
     """How much `ask` trades relevance for variety when reranking (0 = plain similarity order)."""
+    halt_at: str = ""
+    """Crash-test hook, never set in normal use: `embed:N` makes an ingest block forever once it
+    has embedded and written N batches of a paper's chunks (before the paper is committed), after
+    logging "halted by memory.halt_at", so a test can kill the process at a known point."""

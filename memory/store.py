@@ -32,6 +32,10 @@ class VectorStore(Protocol):
         """Insert or replace records by id."""
         ...
 
+    def mark(self, collection: str, ids: list[str], changes: dict[str, Any]) -> None:
+        """Set some metadata keys on existing records, keeping the others."""
+        ...
+
     def delete(self, collection: str, ids: list[str] | None = None,
                where: dict[str, Any] | None = None) -> None:
         """Delete records by id, or every record whose metadata matches `where`."""

@@ -15,7 +15,9 @@ from paperfactory import make_paper
 
 from agent import services
 from agent.settings import load_settings
+from memory.chroma import ChromaStore
 from memory.library import Library
+from memory.pending import pending_count
 
 REPO = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("ingest_worker.py")
@@ -74,11 +76,15 @@ def test_kill_9_mid_ingest_then_ingest_again_equals_a_clean_ingest(
     finally:
         worker.wait(timeout=30)
     assert worker.returncode == -signal.SIGKILL
-    library = services.library(load_settings(), embedder)
-    half = library.stats()["chunks"]
-    assert half > 0  # the kill really landed mid-paper: some chunks were written
+    raw = ChromaStore(embedder.name, path=load_settings().data_dir / "chroma")
+    assert pending_count(raw, "chunks") > 0  # the kill really landed mid-paper: some chunks were written
+    del raw
+    library = services.library(load_settings(), embedder)  # opening cleans up what the kill left
+    assert pending_count(library.store, "chunks") == 0
     listed = [(p.paper.arxiv_id, p.paper.version) for p in library.list()]
     assert listed == ([("2401.00007", before)] if before else [])  # no half-paper is listed
+    assert library.stats()["chunks"] == (clean_snapshot(tmp_path / "v1", embedder, [("2401.00007", before, 1)])
+                                         ["chunks"] if before else 0)
     library.add(*make_paper("2401.00007", "v2", 1, sections=6))  # a lock left by the kill would hang here
     assert snapshot(library) == clean_snapshot(tmp_path, embedder, [("2401.00007", "v2", 1)])
 
