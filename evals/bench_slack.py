@@ -74,7 +74,7 @@ def run(rounds: int) -> dict[str, dict[str, float]]:
                                  slack={"bot_token": TOKEN, "signing_secret": SECRET, "api_url": slack.base_url,
                                         "approvers": ["U0APPROVER"]})
         bot = Bot(settings, Workers(jobs=2))
-        with HttpReceiver(build_app(settings, bot=bot), port=0) as receiver:
+        with HttpReceiver(build_app(settings, bot=bot), port=0, signing_secret=SECRET) as receiver:
             send = SlackSender(receiver.url)
             results: dict[str, dict[str, float]] = {}
             for name, (setup, action, teardown) in _cases(send, bot.workers).items():

@@ -47,7 +47,7 @@ def slack(
         if socket_mode:
             _serve_socket(app, secret(settings.slack.app_token), stop, as_json)
         else:
-            _serve_http(app, host, port, stop, as_json)
+            _serve_http(app, host, port, secret(settings.slack.signing_secret), stop, as_json)
     finally:
         bot.close()
 
@@ -60,11 +60,12 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def _serve_http(app: Any, host: str, port: int, stop: threading.Event, as_json: bool) -> None:
+def _serve_http(app: Any, host: str, port: int, signing_secret: str, stop: threading.Event,
+                as_json: bool) -> None:
     from slackbot.server import HttpReceiver
 
     try:
-        receiver = HttpReceiver(app, host, port).start()
+        receiver = HttpReceiver(app, host, port, signing_secret=signing_secret).start()
     except OSError as error:
         fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
     _announce({"mode": "http", "url": receiver.url}, as_json)

@@ -61,7 +61,7 @@ def harness(bot_settings: Settings, slack_api: FakeSlackApi, embedder) -> Iterat
     session = ReviewSession(bot_settings, services=ReviewServices(bot_settings, embedder=embedder))
     bot = Bot(bot_settings, Workers(jobs=2, listeners=4), session=session)
     app = build_app(bot_settings, bot=bot)
-    receiver = HttpReceiver(app, port=0).start()
+    receiver = HttpReceiver(app, port=0, signing_secret=SECRET).start()
     try:
         yield Harness(bot=bot, receiver=receiver, send=SlackSender(receiver.url), slack=slack_api)
     finally:
