@@ -74,6 +74,16 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     raise typer.Exit(code)
 
 
+def check_categories(values: list[str] | None) -> list[str] | None:
+    """Typer callback for `--category`: each value must be an arXiv category (exit 2 otherwise)."""
+    from tools.search.categories import BadCategory, check_categories
+
+    try:
+        return check_categories(values) if values else values
+    except BadCategory as error:
+        raise typer.BadParameter(str(error)) from None
+
+
 def parse_date(value: str | None) -> date | None:
     """Read `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`) as a date; None stays None."""
     if not value:

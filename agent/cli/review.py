@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agent.cli.common import fail, parse_date, settings_from
+from agent.cli.common import check_categories, fail, parse_date, settings_from
 from agent.cli.render import follow
 
 JSON_EVENTS = "Stream events as JSON lines on stdout (one object per event)."
@@ -25,7 +25,7 @@ def review(
     max_papers: Annotated[int | None, typer.Option(min=1, max=500, help="Most papers to propose at the papers gate.")] = None,
     since: Annotated[str | None, typer.Option(help="Submitted on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Submitted on or before (YYYY-MM-DD).")] = None,
-    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="arXiv category (repeatable).")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", "-c", callback=check_categories, help="arXiv category (repeatable).")] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: <data dir>/reviews/<run id>).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="md, or latex (a .tex beside review.md).")] = None,
     max_revisions: Annotated[int | None, typer.Option(min=0, help="Most times the draft may be sent back.")] = None,

@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from agent.cli.common import EXIT_USAGE, JSON_HELP, fail, parse_date, print_json, settings_from, stderr, stdout
+from agent.cli.common import (
+    EXIT_USAGE,
+    JSON_HELP,
+    check_categories,
+    fail,
+    parse_date,
+    print_json,
+    settings_from,
+    stderr,
+    stdout,
+)
 from tools.paper import Candidate
 
 if TYPE_CHECKING:
@@ -25,7 +35,7 @@ def search(
     topic: Annotated[str, typer.Argument(help="A topic in plain words, or a raw arXiv query (ti:… AND cat:…).")],
     since: Annotated[str | None, typer.Option(help="Submitted on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Submitted on or before (YYYY-MM-DD).")] = None,
-    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="arXiv category (repeatable): cs.CV.")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", "-c", callback=check_categories, help="arXiv category (repeatable): cs.CV.")] = None,
     max_results: Annotated[int, typer.Option("--max", min=1, max=2000, help="How many papers to return.")] = 50,
     sort: Annotated[str, typer.Option(help="relevance or date (newest first among the most relevant).")] = "relevance",
     refresh: Annotated[bool, typer.Option(help="Bypass the 24 h query cache.")] = False,

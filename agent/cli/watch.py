@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stdout
+from agent.cli.common import JSON_HELP, check_categories, fail, print_json, settings_from, stdout
 
 watch_app = typer.Typer(help="Keyword watchlists for the daily digest.", no_args_is_help=True)
 
@@ -26,7 +26,7 @@ def _record(watch) -> dict:
 def add(
     ctx: typer.Context,
     keyword: Annotated[str, typer.Argument(help="The keyword, e.g. \"Video Anomaly Detection\" (the digest's heading).")],
-    category: Annotated[list[str] | None, typer.Option("--category", "-c", help="arXiv category to keep (repeatable): cs.CV.")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", "-c", callback=check_categories, help="arXiv category to keep (repeatable): cs.CV.")] = None,
     query: Annotated[str | None, typer.Option("--query", help="A raw arXiv query to use instead of the keyword phrase.")] = None,
     replace: Annotated[bool, typer.Option(help="Change the options of a keyword already watched.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,

@@ -25,11 +25,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from agent.review.approval import GatePolicies
 from agent.review.state import ReviewRequest
 from agent.settings import GatePolicy, ReviewSettings
+from tools.search.categories import check_categories
 
 
 class TaskFileError(ValueError):
@@ -64,6 +65,12 @@ class TaskFile(BaseModel):
     gates: _Gates = Field(default_factory=_Gates)
     max_revisions: int | None = Field(None, ge=0)
     models: _Models = Field(default_factory=_Models)
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, values: list[str]) -> list[str]:
+        """arXiv categories only: they go into the search query."""
+        return check_categories(values)
 
 
 def load_task(path: Path) -> TaskFile:

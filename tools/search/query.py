@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from tools.search.categories import check_categories
 from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS
 
 _SILENT = FUNCTION_WORDS | DOCUMENT_WORDS
@@ -49,10 +50,14 @@ def broad_query(topic: str) -> str:
 
 def with_filters(query: str, categories: list[str] | None = None, since: date | None = None,
                  until: date | None = None) -> str:
-    """AND the query with categories (any of them) and a submission date range."""
+    """AND the query with categories (any of them) and a submission date range.
+
+    Categories are checked against arXiv's taxonomy (`BadCategory` otherwise): they are pasted
+    into the query, so anything else would be query injection.
+    """
     parts = [query if query.startswith("(") else f"({query})"]
     if categories:
-        parts.append("(" + " OR ".join(f"cat:{c}" for c in categories) + ")")
+        parts.append("(" + " OR ".join(f"cat:{c}" for c in check_categories(categories)) + ")")
     if since or until:
         low = (since or date(1991, 1, 1)).strftime("%Y%m%d") + "0000"
         high = (until or date(2099, 12, 31)).strftime("%Y%m%d") + "2359"
