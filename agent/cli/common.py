@@ -13,7 +13,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 
-from agent.settings import Settings, load_settings
+from agent.settings import Settings, SettingsError, load_settings
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -36,7 +36,10 @@ class CliContext:
 def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
     """Settings with the global flags and a command's own flags applied (flags win)."""
     cli: CliContext = ctx.obj or CliContext()
-    return load_settings(cli.config, home=cli.home, **overrides)
+    try:
+        return load_settings(cli.config, home=cli.home, **overrides)
+    except SettingsError as error:
+        fail(str(error), EXIT_USAGE)
 
 
 def stdout() -> Console:
