@@ -2,7 +2,9 @@
 
 Every download goes through `polite_call` with the same per-host `HostLimiter` as the arXiv API
 client (one request at a time per host, spaced across processes), so 429/5xx answers, timeouts and
-dropped connections are retried with backoff. The body is streamed to disk under a size cap and
+dropped connections are retried with backoff. Connect and read timeouts are separate, and one
+download, retries included, has a total deadline (`pdf.download_deadline_s`): a server that drips
+bytes never trips a read timeout, and a paper must not wait minutes for its PDF. The body is streamed to disk under a size cap and
 must start with `%PDF` and end with `%%EOF`: an HTML page (a CAPTCHA, a "no such paper" page)
 or a truncated file is a typed error, never a file handed to the parser.
 
@@ -20,6 +22,7 @@ import logging
 import os
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,6 +60,10 @@ class PdfTruncated(DownloadError):
     """The file ended early (no `%%EOF`, or fewer bytes than announced)."""
 
 
+class DownloadTimeout(DownloadError):
+    """The download took longer than `pdf.download_deadline_s` (not retried)."""
+
+
 class Downloader:
     """Fetch PDFs by arXiv id or URL into the on-disk cache."""
 
@@ -66,7 +73,7 @@ class Downloader:
         self.limiter = limiter
         self.cache_dir = cache_dir
         self.http = http or httpx.Client(
-            timeout=httpx.Timeout(pdf.download_timeout_s, connect=arxiv.timeout_s),
+            timeout=httpx.Timeout(pdf.download_timeout_s, connect=pdf.connect_timeout_s),
             follow_redirects=True, headers={"user-agent": arxiv.user_agent})
         self.policy = RetryPolicy(arxiv.max_tries, arxiv.backoff_base_s, arxiv.backoff_max_s,
                                   arxiv.retry_budget_s)
@@ -108,18 +115,23 @@ class Downloader:
             log.info("PDF cache hit: %s", url)
             return hit
         service = "arXiv" if urlsplit(url).netloc.endswith("arxiv.org") else urlsplit(url).netloc
-        path = polite_call(self.limiter, url, lambda: self._stream(url), self.policy, service=service)
+        deadline = time.monotonic() + self.pdf.download_deadline_s
+        policy = replace(self.policy, budget_s=min(self.policy.budget_s, self.pdf.download_deadline_s))
+        path = polite_call(self.limiter, url, lambda: self._stream(url, deadline), policy, service=service)
         self.downloads += 1
         return path
 
-    def _stream(self, url: str) -> Path:
-        """GET one URL into the cache; raises for anything that is not a whole PDF."""
+    def _stream(self, url: str, deadline: float) -> Path:
+        """GET one URL into the cache before `deadline`; raises for anything but a whole PDF."""
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         part = self.cache_dir / f".part-{uuid.uuid4().hex}"
+        left = self._left(deadline, url)
+        timeout = httpx.Timeout(min(self.pdf.download_timeout_s, left),
+                                connect=min(self.pdf.connect_timeout_s, left))
         try:
-            with self.http.stream("GET", url) as response:
+            with self.http.stream("GET", url, timeout=timeout) as response:
                 _check_status(response, url)
-                digest, size = self._write(response, part, url)
+                digest, size = self._write(response, part, url, deadline)
             self._check_whole(part, size, response, url)
             target = self.cache_dir / f"{digest}.pdf"
             os.replace(part, target)
@@ -128,7 +140,15 @@ class Downloader:
         finally:
             part.unlink(missing_ok=True)
 
-    def _write(self, response: httpx.Response, part: Path, url: str) -> tuple[str, int]:
+    def _left(self, deadline: float, url: str) -> float:
+        """Seconds left before the download's deadline; `DownloadTimeout` when none are."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise DownloadTimeout(f"{url} took longer than {self.pdf.download_deadline_s:g} s "
+                                  "(pdf.download_deadline_s)")
+        return left
+
+    def _write(self, response: httpx.Response, part: Path, url: str, deadline: float) -> tuple[str, int]:
         cap = self.pdf.max_bytes
         announced = int(response.headers.get("content-length") or 0)
         if announced > cap:
@@ -137,7 +157,8 @@ class Downloader:
         head = b""
         size = 0
         with part.open("wb") as out:
-            for chunk in response.iter_bytes(65536):
+            for chunk in response.iter_bytes():  # as they arrive: the deadline is checked per chunk
+                self._left(deadline, url)
                 size += len(chunk)
                 if size > cap:
                     raise PdfTooLarge(f"{url} is over the {_size(cap)} cap (pdf.max_bytes)")

@@ -53,8 +53,13 @@ class PdfSettings(Group):
     """Resolution of rendered figure PNGs."""
     max_bytes: int = Field(60_000_000, gt=0)
     """Refuse downloads larger than this."""
+    connect_timeout_s: float = Field(10.0, gt=0)
+    """Connect timeout for one PDF request."""
     download_timeout_s: float = Field(60.0, gt=0)
-    """Read timeout while streaming one PDF (connecting uses `arxiv.timeout_s`)."""
+    """Read timeout: the longest silence while streaming one PDF."""
+    download_deadline_s: float = Field(90.0, gt=0)
+    """Total time one PDF may take, retries included (a server that drips bytes never trips the
+    read timeout); past it the download is given up and the paper is read from its abstract."""
     time_budget_s: float = Field(120.0, gt=0)
     """Give up parsing one paper after this long (a clear outcome, never a hang)."""
 
