@@ -77,7 +77,7 @@ class Library:
         with lock if lock is not None else nullcontext():
             store = ChromaStore(embedder.name, path=None if url else data_dir / "chroma",
                                 url=url, token=token)
-            recover(store, locks)
+            recover(store)
         return cls(store, PaperStore(data_dir / "papers"), embedder, lock,
                    settings.chunk_chars, settings.chunk_overlap, data_dir, settings.halt_at, locks)
 

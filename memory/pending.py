@@ -7,8 +7,10 @@ cited although the paper was "not in the library". Now every chunk and figure is
 (`visible`); committing the paper's entry publishes them (`publish`). Chroma has no transaction
 across collections, so a kill may still land between the entry and the publish, or before the
 entry: `recover` (run when a library is opened) finishes the first case and deletes the second —
-only for writers that are gone. A live writer holds a lock file named by its token, so another
-process opening the library never touches an ingest in flight.
+only for writers that are gone. A live writer holds a lock file named by its token, whose path its
+records carry, so another process on the machine (whatever its data dir: processes sharing a Chroma
+server need not share one) never touches an ingest in flight; a write from another machine is
+taken for abandoned only after `STALE_S`.
 """
 
 from __future__ import annotations
@@ -42,25 +44,28 @@ class Writer:
 
     token: str
     fingerprint: str
+    lock: str = ""
+    """The absolute path of the lock file this writer holds ("" when it holds none)."""
 
     def marks(self) -> dict[str, Any]:
         """Metadata every record of this write carries until it is published."""
-        return {PENDING: True, "writer": self.token, "host": HOST, "write": self.fingerprint,
-                "since": time.time()}
+        return {PENDING: True, "writer": self.token, "host": HOST, "lock": self.lock,
+                "write": self.fingerprint, "since": time.time()}
 
 
 @contextmanager
 def writing(locks: Path | None, fingerprint: str) -> Iterator[Writer]:
     """Hold a lock file named by a fresh token for the duration of one write (it proves the
-    writer is alive); remove it afterwards."""
-    writer = Writer(uuid.uuid4().hex, fingerprint)
+    writer is alive to any process on this machine, whatever its data dir: processes sharing a
+    Chroma server need not share one); remove it afterwards."""
+    token = uuid.uuid4().hex
     if locks is None:
-        yield writer
+        yield Writer(token, fingerprint)
         return
     locks.mkdir(parents=True, exist_ok=True)
-    path = locks / f"{writer.token}.lock"
+    path = (locks / f"{token}.lock").resolve()
     with FileLock(str(path)):
-        yield writer
+        yield Writer(token, fingerprint, str(path))
     path.unlink(missing_ok=True)
 
 
@@ -81,7 +86,7 @@ def pending_count(store: VectorStore, collection: str) -> int:
     return len(store.ids(collection, {PENDING: True}))
 
 
-def recover(store: VectorStore, locks: Path | None) -> int:
+def recover(store: VectorStore) -> int:
     """Finish or undo the writes of writers that died; the number of records touched.
 
     A pending record whose paper entry carries the same fingerprint was committed: publish it.
@@ -95,7 +100,7 @@ def recover(store: VectorStore, locks: Path | None) -> int:
         for hit in hits:
             token = str(hit.metadata.get("writer", ""))
             if token not in writers:
-                writers[token] = _is_dead(hit.metadata, locks)
+                writers[token] = _is_dead(hit.metadata)
         dead = [h for h in hits if writers[str(h.metadata.get("writer", ""))]]
         keep, drop = [], []
         for hit in dead:
@@ -113,11 +118,13 @@ def recover(store: VectorStore, locks: Path | None) -> int:
     return touched
 
 
-def _is_dead(meta: dict[str, Any], locks: Path | None) -> bool:
-    """Whether the writer of a pending record is gone (its lock file is free, or it is too old)."""
-    if meta.get("host") != HOST or locks is None:
+def _is_dead(meta: dict[str, Any]) -> bool:
+    """Whether the writer of a pending record is gone: its lock file (on this machine) is gone or
+    free; a writer on another machine, or one without a lock file, once its write is too old."""
+    lock = str(meta.get("lock", ""))
+    if meta.get("host") != HOST or not lock:
         return time.time() - float(meta.get("since", 0.0)) > STALE_S
-    path = locks / f"{meta.get('writer', '')}.lock"
+    path = Path(lock)
     if not path.exists():
         return True
     try:
