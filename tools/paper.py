@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel, Field
 
+from tools.inputs import BadInput, nonblank
+
 # New-style ids (0704.0001 … 2501.12948) and old-style ids (astro-ph/0601001, math.GT/0309136).
 _NEW_ID = r"\d{4}\.\d{4,5}"
 _OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
@@ -75,6 +77,42 @@ def split_arxiv_id(text: str) -> tuple[str, str]:
     if not match:
         raise ValueError(f"not an arXiv id: {text!r}")
     return match.group("id"), match.group("version") or ""
+
+
+class NotAPaperKey(BadInput):
+    """Text that is neither an arXiv id (or arXiv URL) nor a library key."""
+
+
+LOCAL_KEY_RE = re.compile(r"local-[0-9a-f]{6,64}")
+"""The library key of a PDF without an arXiv id: `local-` and (the start of) its SHA-256."""
+_BARE_ID_RE = re.compile(rf"(?i:arxiv:)?\s*{ARXIV_ID_RE.pattern}")
+_ARXIV_URL_RE = re.compile(r"(?i:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)(?P<rest>.+?)(?i:\.pdf)?/?")
+KEY_FORMS = "use 2501.12948, 2501.12948v2, arXiv:2501.12948, an arXiv URL or a local-… key"
+
+
+def parse_paper_key(text: str, local: bool = True) -> tuple[str, str]:
+    """The one reading of a paper as a person names it: (library key, version).
+
+    Accepts an arXiv id with or without version and `arXiv:` prefix, an arxiv.org abs or pdf
+    URL, and (with `local`) a library key `local-…`; the whole text must be that, so
+    `2401.00001/../../x` is refused (`NotAPaperKey`, one message everywhere), never read as
+    2401.00001. Where only arXiv ids make sense (`local=False`), a library key is refused too.
+    """
+    value = nonblank(text, "the paper id")
+    if LOCAL_KEY_RE.fullmatch(value):
+        if local:
+            return value, ""
+        raise NotAPaperKey(f"{value} is a library key (a PDF without an arXiv id); an arXiv id is needed here")
+    url = _ARXIV_URL_RE.fullmatch(value)
+    match = _BARE_ID_RE.fullmatch(url.group("rest") if url else value)
+    if not match:
+        raise NotAPaperKey(f"not an arXiv id or a library key: {text!r} ({KEY_FORMS})")
+    return match.group("id"), match.group("version") or ""
+
+
+def looks_like_paper_key(text: str) -> bool:
+    """Whether text starts the way an arXiv id or a library key does (so it must parse as one)."""
+    return bool(re.match(rf"\s*(?:(?i:arxiv:)\s*|local-|{_NEW_ID})", text))
 
 
 def dedupe_latest(papers: list[Paper]) -> list[Paper]:

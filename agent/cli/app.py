@@ -34,6 +34,7 @@ from agent.cli import (
     tui,
     watch,
 )
+from tools.inputs import BadInput
 
 app = typer.Typer(
     name="autoresearch",
@@ -77,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sys.stderr.write(f"autoresearch: {error}\n")
         return getattr(error, "exit_code", common.EXIT_USAGE)
+    except BadInput as error:  # raised by the core's checks of what was typed: bad usage
+        sys.stderr.write(f"autoresearch: {str(error).splitlines()[0]}\n")
+        return common.EXIT_USAGE
     except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
         sys.stderr.write("autoresearch: interrupted\n")
         return 130

@@ -8,6 +8,7 @@ import typer
 
 from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stderr, stdout
 from agent.settings import Settings
+from tools.inputs import nonblank
 
 
 def register(app: typer.Typer) -> None:
@@ -27,8 +28,9 @@ def ask(
     from agent.ask.extractive import answer_question
     from agent.cli.library import open_library, paper_id
 
-    settings = settings_from(ctx)
+    question = nonblank(question, "the question")
     ids = [paper_id(p) for p in paper or []]
+    settings = settings_from(ctx)
     library = open_library(settings)
     for key in ids:
         if library.get(key) is None:

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from agent.cli.common import EXIT_USAGE, JSON_HELP, fail, print_json, settings_from, stdout
+from agent.cli.library import paper_id
 from tools.document import Figure
 from tools.figures.base import FigureDescription, figure_inputs
 
@@ -19,7 +20,7 @@ def register(app: typer.Typer) -> None:
 
 def figures(
     ctx: typer.Context,
-    arxiv_id: Annotated[str, typer.Argument(metavar="ID", help="A paper in the library: 2501.12948 (or with its version).")],
+    arxiv_id: Annotated[str, typer.Argument(metavar="ID", help="A paper in the library: 2501.12948 (or with its version), an arXiv URL, or a local-… key.")],
     reader: Annotated[str | None, typer.Option(help="gpu (the vision-language model in figures.model) or cpu; default: figures.reader.")] = None,
     redo: Annotated[bool, typer.Option("--redo", help="Describe every figure again, not only those without a description.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
@@ -27,18 +28,13 @@ def figures(
     """List a paper's figures with descriptions, describing those not yet described."""
     from agent import services
     from tools.figures import FigureModelMissing
-    from tools.paper import split_arxiv_id
 
     if reader is not None and reader not in ("gpu", "cpu"):
         fail(f"--reader must be gpu or cpu, not {reader!r}", code=EXIT_USAGE)
+    key = paper_id(arxiv_id)  # an arXiv id or URL, or a local PDF's `local-…` key
     settings = settings_from(ctx)
     library = services.library(settings)
-    record = library.get(arxiv_id.strip())  # an arXiv id, or a local PDF's `local-…` key
-    if record is None:
-        try:
-            record = library.get(split_arxiv_id(arxiv_id)[0])  # 2501.12948v1, a URL
-        except ValueError:
-            record = None
+    record = library.get(key)
     if record is None:
         fail(f"{arxiv_id} is not in the library: add it with `autoresearch ingest {arxiv_id}`")
     if record.parsed is None:

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.cli.common import EXIT_USAGE, JSON_HELP, fail, print_json, settings_from, stdout
+from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stdout
 from agent.settings import Settings
+from tools.paper import parse_paper_key
 
 library_app = typer.Typer(help="The papers remembered across runs (list, show, remove, stats, migrate).",
                           no_args_is_help=True)
@@ -33,15 +34,9 @@ def open_library(settings: Settings):
 
 
 def paper_id(text: str) -> str:
-    """The library key for `2501.12948v2`, an arXiv URL, or a `local-…` key."""
-    from tools.paper import split_arxiv_id
-
-    if text.startswith("local-"):
-        return text
-    try:
-        return split_arxiv_id(text)[0]
-    except ValueError as error:
-        fail(f"{error} (use 2501.12948, 2501.12948v2, an arXiv URL or a local-… key)", EXIT_USAGE)
+    """The library key for `2501.12948v2`, an arXiv URL, or a `local-…` key (`tools.paper.parse_paper_key`:
+    anything else is a `NotAPaperKey`, exit 2)."""
+    return parse_paper_key(text)[0]
 
 
 def summary(record) -> dict:
@@ -73,7 +68,8 @@ def list_papers(ctx: typer.Context,
 def show(ctx: typer.Context, arxiv_id: Annotated[str, typer.Argument(help="arXiv id (2501.12948), URL, or local-… key.")],
          as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Show one paper: metadata, sections and figures as stored."""
-    record = open_library(settings_from(ctx)).get(paper_id(arxiv_id))
+    key = paper_id(arxiv_id)
+    record = open_library(settings_from(ctx)).get(key)
     if record is None:
         fail(f"{arxiv_id} is not in the library")
     parsed = record.parsed

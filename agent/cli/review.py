@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from agent.cli.common import check_categories, fail, parse_date, settings_from
+from agent.cli.common import EXIT_FAILED, EXIT_USAGE, check_categories, fail, parse_date, settings_from
 from agent.cli.render import follow
+from tools.inputs import BadInput
 
 JSON_EVENTS = "Stream events as JSON lines on stdout (one object per event)."
 
@@ -50,7 +51,7 @@ def review(
                                 out=out.resolve() if out else None, format=fmt, max_revisions=max_revisions,
                                 models={"planner": planner, "writer": writer})
     except TaskFileError as error:
-        fail(str(error))
+        fail(str(error), EXIT_USAGE if isinstance(error, BadInput) else EXIT_FAILED)
     with ReviewSession(settings) as session:
         code = follow(session.start(request), as_json)
     if code:

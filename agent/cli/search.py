@@ -18,6 +18,7 @@ from agent.cli.common import (
     stderr,
     stdout,
 )
+from tools.inputs import nonblank
 from tools.paper import Candidate
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ def search(
     from tools.search.query import is_raw_query
     from tools.search.topic import SearchRequest
 
+    topic = nonblank(topic, "the topic")
     if sort not in ("relevance", "date"):
         raise typer.BadParameter("--sort must be relevance or date")
     if strategy not in STRATEGIES:

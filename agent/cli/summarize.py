@@ -10,6 +10,8 @@ import typer
 
 from agent.cli.common import fail, print_json, settings_from
 from tools.files import write_atomic
+from tools.inputs import BadInput
+from tools.paper import NotAPaperKey, parse_paper_key
 
 FORMATS = ("md", "json")
 
@@ -21,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 def summarize(
     ctx: typer.Context,
-    paper: Annotated[str, typer.Argument(help="A PDF's path, or the arXiv id of a paper in the library.")],
+    paper: Annotated[str, typer.Argument(help="A PDF's path, or a paper in the library: arXiv id, arXiv URL or local-… key.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the summary to this file instead of stdout.")] = None,
     translate: Annotated[str | None, typer.Option("--translate", help="Add the summary in this language (zh, ja, de, …); needs llm.translator.")] = None,
@@ -38,12 +40,13 @@ def summarize(
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    key = _key(paper)
     settings = settings_from(ctx)
     try:
         translator = services.translator(settings, check_language(translate)) if translate else None
     except (ValueError, TranslationError) as error:
         fail(str(error))
-    parsed = _load(settings, paper, password)
+    parsed = _load(settings, paper, key, password)
     try:
         summary = _write(settings, parsed, extractive)
         if translator is not None:
@@ -53,22 +56,26 @@ def summarize(
     _emit(summary, fmt, out)
 
 
-def _load(settings, paper: str, password: str | None):
-    """The parsed paper: parse a PDF path, or read a library paper by arXiv id."""
-    path = Path(paper).expanduser()
-    if path.is_file():
-        return _parse(settings, path, password)
-    from tools.paper import split_arxiv_id
-
+def _key(paper: str) -> str | None:
+    """None for a PDF file; else the library key the argument names (`NotAPaperKey`, exit 2, when
+    it names none: checked before any work)."""
+    if Path(paper).expanduser().is_file():
+        return None
     try:
-        arxiv_id, _ = split_arxiv_id(paper)
-    except ValueError:
-        fail(f"{paper!r} is neither a PDF file nor an arXiv id")
+        return parse_paper_key(paper)[0]
+    except NotAPaperKey as error:
+        raise BadInput(f"no PDF file at {paper!r}, and {error}") from None
+
+
+def _load(settings, paper: str, key: str | None, password: str | None):
+    """The parsed paper: parse a PDF path, or read a library paper by its key."""
+    if key is None:
+        return _parse(settings, Path(paper).expanduser(), password)
     from agent import services
 
-    record = services.library(settings).get(arxiv_id)
+    record = services.library(settings).get(key)
     if record is None:
-        fail(f"{arxiv_id} is not in the library: add it first (autoresearch ingest {arxiv_id}) "
+        fail(f"{key} is not in the library: add it first (autoresearch ingest {key}) "
              "or pass the PDF's path")
     if record.parsed is not None:
         return record.parsed

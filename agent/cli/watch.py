@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from agent.cli.common import JSON_HELP, check_categories, fail, print_json, settings_from, stdout
+from tools.inputs import nonblank
 
 watch_app = typer.Typer(help="Keyword watchlists for the daily digest.", no_args_is_help=True)
 
@@ -35,6 +36,7 @@ def add(
     from agent import services
     from agent.digest.watch import Watch, WatchError
 
+    keyword = nonblank(keyword, "the keyword")
     watches = services.watchlist(settings_from(ctx))
     try:
         watch, outcome = watches.add(Watch(name=" ".join(keyword.split()), categories=category or [],

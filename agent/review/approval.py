@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_valid
 
 from agent.review.types import GateName, Outline, Theme
 from agent.settings import GatePolicy, ReviewSettings
-from tools.paper import Candidate, split_arxiv_id
+from tools.paper import Candidate, parse_paper_key
 
 GATES: tuple[GateName, ...] = ("papers", "outline", "draft")
 
@@ -117,8 +117,9 @@ class Decision(BaseModel):
     @field_validator("keep", "drop", "add")
     @classmethod
     def _arxiv_ids(cls, ids: list[str]) -> list[str]:
-        """Versionless ids, whatever form they were typed in (`arXiv:2501.12948v2`, a URL)."""
-        return list(dict.fromkeys(split_arxiv_id(i)[0] for i in ids if i.strip()))
+        """Versionless ids, whatever form they were typed in (`arXiv:2501.12948v2`, a URL); the
+        whole text must be one (`2501.12948/x` is refused, never read as 2501.12948)."""
+        return list(dict.fromkeys(parse_paper_key(i, local=False)[0] for i in ids if i.strip()))
 
     @model_validator(mode="after")
     def _payload_fits_action(self) -> Decision:

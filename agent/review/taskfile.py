@@ -30,11 +30,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agent.review.approval import GatePolicies
 from agent.review.state import ReviewRequest
 from agent.settings import GatePolicy, ReviewSettings
+from tools.inputs import BadInput
 from tools.search.categories import check_categories
 
 
 class TaskFileError(ValueError):
     """A task file that cannot be read; the message names the file and the problem."""
+
+
+class MissingTopic(TaskFileError, BadInput):
+    """No topic, or a blank one: bad usage (exit 2), whether from the command line or the file."""
 
 
 class _Gates(BaseModel):
@@ -94,14 +99,15 @@ def build_request(task: TaskFile, review: ReviewSettings, **flags: Any) -> Revie
     """The run's request: settings < task file < command-line flags (None = flag not given)."""
     merged = task.model_dump(exclude={"gates", "models"})
     merged.update({k: v for k, v in flags.items() if v not in (None, [], ()) and k not in ("approve", "models")})
-    if not merged.get("topic"):
-        raise TaskFileError("a topic is needed: `autoresearch review \"TOPIC\"` or `topic = …` in --task")
+    if not str(merged.get("topic") or "").strip():
+        raise MissingTopic("a topic is needed (it is empty): `autoresearch review \"TOPIC\"` or "
+                           "`topic = …` in --task")
     approve = flags.get("approve") or task.approve
     gates = GatePolicies.from_settings(review, approve).model_copy(
         update={} if flags.get("approve") else task.gates.model_dump(exclude_none=True))
     models = {**task.models.model_dump(exclude_none=True),
               **{k: v for k, v in (flags.get("models") or {}).items() if v}}
-    return ReviewRequest(topic=merged["topic"], max_papers=merged.get("max_papers"),
+    return ReviewRequest(topic=merged["topic"].strip(), max_papers=merged.get("max_papers"),
                          categories=merged.get("categories") or [], since=merged.get("since"),
                          until=merged.get("until"), out_dir=str(merged.get("out") or ""),
                          format=merged.get("format") or "md", gates=gates,

@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel
 
 from agent.review.types import GateName
+from tools.inputs import nonblank
 
 RunStatus = Literal["running", "paused", "finished", "failed", "cancelled"]
 FINAL: tuple[RunStatus, ...] = ("finished", "cancelled")
@@ -119,7 +120,7 @@ class RunRegistry(Protocol):
         ...
 
     def get(self, run_id: str) -> RunInfo:
-        """A run by its id or a unique prefix of it."""
+        """A run by its id or a unique prefix of it (a blank one is a `BadInput`: it would match all)."""
         ...
 
     def list(self, limit: int = 50) -> list[RunInfo]:
@@ -189,7 +190,8 @@ class SqliteRunRegistry:
         return row[0]
 
     def get(self, run_id: str) -> RunInfo:
-        """A run by its id or a unique prefix of it."""
+        """A run by its id or a unique prefix of it (a blank one is a `BadInput`: it would match all)."""
+        run_id = nonblank(run_id, "the run id")
         with self._db() as db:
             rows = db.execute("SELECT * FROM runs WHERE run_id = ? OR run_id LIKE ? ORDER BY run_id = ? DESC",
                               (run_id, f"{run_id}%", run_id)).fetchall()

@@ -15,6 +15,7 @@ from typing import Any
 from agent.review.types import GateName
 from agent.runs.postgres import connect, exclusive, missing_table, open_pool, setting_up
 from agent.runs.registry import RunBusy, RunInfo, RunNotFound, RunStatus, now, pick, row_info
+from tools.inputs import nonblank
 
 TABLE = "autoresearch_runs"
 _SCHEMA = f"""
@@ -79,7 +80,8 @@ class PostgresRunRegistry:
         return rows[0]["request"]
 
     def get(self, run_id: str) -> RunInfo:
-        """A run by its id or a unique prefix of it."""
+        """A run by its id or a unique prefix of it (a blank one is a `BadInput`: it would match all)."""
+        run_id = nonblank(run_id, "the run id")
         rows = self._rows(f"SELECT *, {_LIVE.format(id='run_id')} AS live FROM {TABLE} "
                           "WHERE run_id = %s OR run_id LIKE %s ORDER BY run_id = %s DESC",
                           (run_id, _like(run_id), run_id))

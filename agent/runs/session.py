@@ -19,6 +19,7 @@ from agent.review.state import ReviewRequest, State, resolve_request, run_counts
 from agent.runs.events import ApprovalNeeded, BaseEvent, Failed, Finished, parse_event
 from agent.runs.registry import RunBusy, RunInfo, RunNotFound, RunRegistry, new_run_id
 from agent.settings import Settings
+from tools.inputs import nonblank
 
 log = logging.getLogger(__name__)
 ROLES_USED = ("planner", "writer")
@@ -83,7 +84,11 @@ class ReviewSession:
     # -- runs -------------------------------------------------------------------------------------
 
     def start(self, request: ReviewRequest, run_id: str | None = None) -> Iterator[BaseEvent]:
-        """Start a review; events until it finishes, fails or pauses at a gate."""
+        """Start a review; events until it finishes, fails or pauses at a gate.
+
+        A blank topic is a `BadInput` before any run is recorded.
+        """
+        nonblank(request.topic, "the topic")
         run_id = run_id or new_run_id()
         resolved = resolve_request(request, self.settings, self.settings.data_dir / "reviews" / run_id)
         self.registry.create(run_id, resolved.topic, resolved.out_dir, resolved.model_dump_json())

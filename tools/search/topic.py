@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from memory.embeddings import Embedder
+from tools.inputs import nonblank
 from tools.paper import Paper
 from tools.search.arxiv import ArxivClient
 from tools.search.query import broad_query, is_raw_query, with_filters
@@ -45,8 +46,10 @@ def search_topic(client: ArxivClient, embedder: Embedder | None, request: Search
     """Search arXiv for a topic and rank the candidates by relevance to it.
 
     A raw arXiv query (`ti:… AND cat:…`) is sent as written, ranked by arXiv. Without an
-    embedder the candidates keep arXiv's own relevance order.
+    embedder the candidates keep arXiv's own relevance order. A blank topic is a `BadInput`
+    (it would become the query `(ti:"" OR abs:"")`).
     """
+    nonblank(request.topic, "the topic")
     before = client.requests_made
     raw = is_raw_query(request.topic)
     base = request.topic if raw else broad_query(request.topic)

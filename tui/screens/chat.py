@@ -79,7 +79,12 @@ class ChatScreen(Screen):
 
     def run_command(self, parsed: Parsed) -> None:
         """Run a slash command (also used by the tests and the tmux script)."""
-        getattr(self, f"command_{parsed.name}")(parsed.argument)
+        from tools.inputs import BadInput
+
+        try:
+            getattr(self, f"command_{parsed.name}")(parsed.argument)
+        except BadInput as error:  # an argument the core refused (a malformed id): say it
+            self.log_view.say(ErrorLine(str(error)))
 
     def background(self, label: str, job: Callable[[], Any], show: Show, name: str = "") -> Pending:
         """Run `job` in a thread worker behind a placeholder; `show` turns its result into widgets."""
@@ -239,13 +244,7 @@ class ChatScreen(Screen):
 
 
 def _paper_id(text: str) -> str:
-    """A library key from `2501.12948v2`, an arXiv URL or a `local-…` key (as typed otherwise)."""
-    from tools.paper import split_arxiv_id
+    """A library key from `2501.12948v2`, an arXiv URL or a `local-…` key (`BadInput` otherwise)."""
+    from tools.paper import parse_paper_key
 
-    text = text.strip()
-    if text.startswith("local-"):
-        return text
-    try:
-        return split_arxiv_id(text)[0]
-    except ValueError:
-        return text
+    return parse_paper_key(text)[0]

@@ -117,13 +117,13 @@ class PapersGate(GateScreen):
 
     @on(Input.Submitted, "#add-id")
     def _add(self, event: Input.Submitted) -> None:
-        from tools.paper import split_arxiv_id
+        from tools.paper import parse_paper_key
 
         editor = self.query_one("#add-id", LineEditor)
         try:
-            arxiv_id = split_arxiv_id(event.value)[0]
-        except ValueError:
-            self.notify(f"Not an arXiv id: {event.value!r} (e.g. 2501.12948)", severity="error")
+            arxiv_id = parse_paper_key(event.value, local=False)[0]
+        except ValueError as error:
+            self.notify(str(error), severity="error")
             return
         known = [c.paper.arxiv_id for c in self.request.candidates] + self.added
         if arxiv_id in known:

@@ -87,7 +87,7 @@ def test_figures_failures_are_one_line_with_a_reason(stored_paper: Path) -> None
     assert gpu.returncode == 1
     assert "figures.model" in gpu.stderr and "models pull" in gpu.stderr
     assert len(gpu.stderr.strip().splitlines()) == 1
-    assert run_cli("figures", "not-an-id").returncode == 1
+    assert run_cli("figures", "not-an-id").returncode == 2  # not an id at all: bad usage (issue 20 item 11)
     assert run_cli("figures", "2401.00002", "--reader", "tpu").returncode == 2
 
 

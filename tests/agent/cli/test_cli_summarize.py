@@ -53,8 +53,8 @@ def test_an_abstract_only_paper_is_summarized_from_its_abstract(stored: Settings
 def test_unknown_ids_and_paths_are_clear_errors(stored: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["summarize", "2401.99999"]) == 1
     assert "not in the library" in capsys.readouterr().err
-    assert main(["summarize", "no-such-file.pdf"]) == 1
-    assert "neither a PDF file nor an arXiv id" in capsys.readouterr().err
+    assert main(["summarize", "no-such-file.pdf"]) == 2  # bad usage (issue 20 items 11-12)
+    assert "no PDF file at 'no-such-file.pdf', and not an arXiv id or a library key" in capsys.readouterr().err
 
 
 def test_translate_needs_a_translator(stored: Settings, capsys: pytest.CaptureFixture[str]) -> None:

@@ -82,7 +82,7 @@ def test_pause_at_each_gate_and_approve_from_other_processes(home: Path, tmp_pat
     assert outline.returncode == 3, outline.stderr
     assert events_of(outline.stdout)[-1].gate == "draft"
     wrong = cli("runs", "approve", run, "--keep", dropped)
-    assert wrong.returncode == 1 and "draft gate takes approve" in wrong.stderr
+    assert wrong.returncode == 2 and "draft gate takes approve" in wrong.stderr  # a bad answer: bad usage
 
     done = cli("runs", "approve", run)
     assert done.returncode == 0, done.stderr
