@@ -15,6 +15,7 @@ import typer
 
 from agent.cli.common import EXIT_FAILED, fail, settings_from
 from tools.files import write_atomic
+from tools.inputs import check_output_file
 
 FORMATS = ("md", "json", "html")
 
@@ -45,6 +46,8 @@ def digest(
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    if out is not None:
+        check_output_file(out, "--out")
     verbose = verbose or bool(ctx.obj and ctx.obj.verbose)
     settings = settings_from(ctx)
     try:

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stdout
+from tools.inputs import check_output_dir
 
 
 def register(app: typer.Typer) -> None:
@@ -28,6 +29,8 @@ def parse(
     """Parse a PDF into sections, figures, tables and references."""
     from tools.pdf.parse import PdfError, parse_pdf
 
+    if figures_dir is not None:
+        check_output_dir(figures_dir, "--figures-dir")
     settings = settings_from(ctx, pdf={"dpi": dpi})
     try:
         paper = parse_pdf(file, figures_dir=figures_dir, dpi=settings.pdf.dpi, password=password,

@@ -9,9 +9,11 @@ import typer
 
 from agent.cli.common import EXIT_FAILED, EXIT_USAGE, check_categories, fail, parse_date, settings_from
 from agent.cli.render import follow
-from tools.inputs import BadInput
+from tools.inputs import BadInput, check_output_dir
 
 JSON_EVENTS = "Stream events as JSON lines on stdout (one object per event)."
+REVIEW_FILE = "review.md"
+"""What an earlier review left in an output folder (overwriting it needs --force)."""
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +35,7 @@ def review(
     planner: Annotated[str | None, typer.Option(help="Chat model that plans the search (default llm.planner).")] = None,
     writer: Annotated[str | None, typer.Option(help="Chat model that writes (default llm.writer; none = extractive).")] = None,
     task: Annotated[Path | None, typer.Option(help="A TOML task file with any of these options; flags win.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into an --out folder that holds an earlier review.md.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_EVENTS)] = False,
 ) -> None:
     """Search, approve papers, read them, outline, approve, draft, verify, approve, export."""
@@ -52,6 +55,8 @@ def review(
                                 models={"planner": planner, "writer": writer})
     except TaskFileError as error:
         fail(str(error), EXIT_USAGE if isinstance(error, BadInput) else EXIT_FAILED)
+    if request.out_dir:  # checked now, not after an hour of reading at the export stage
+        check_output_dir(Path(request.out_dir), "--out", keep=REVIEW_FILE, force=force)
     with ReviewSession(settings) as session:
         code = follow(session.start(request), as_json)
     if code:

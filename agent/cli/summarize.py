@@ -10,7 +10,7 @@ import typer
 
 from agent.cli.common import fail, print_json, settings_from
 from tools.files import write_atomic
-from tools.inputs import BadInput
+from tools.inputs import BadInput, check_output_file
 from tools.paper import NotAPaperKey, parse_paper_key
 
 FORMATS = ("md", "json")
@@ -41,6 +41,8 @@ def summarize(
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
     key = _key(paper)
+    if out is not None:
+        check_output_file(out, "--out")
     settings = settings_from(ctx)
     try:
         translator = services.translator(settings, check_language(translate)) if translate else None
