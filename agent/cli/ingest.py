@@ -22,11 +22,15 @@ def ingest(
     items: Annotated[list[str] | None, typer.Argument(help="arXiv ids, arXiv or PDF URLs, PDF paths.")] = None,
     from_file: Annotated[Path | None, typer.Option("--from-file", help="One item a line: id, URL, PDF path or a title.")] = None,
     password: Annotated[str | None, typer.Option(help="Password for encrypted local PDFs.")] = None,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="A folder given means the PDFs in it and its subfolders.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
-    """Read papers in full and add them to the library; one bad paper never stops the others."""
+    """Read papers in full and add them to the library; one bad paper never stops the others.
+
+    A paper whose PDF cannot be had is stored by its abstract, with a warning; the exit code is 1
+    only when nothing at all was stored."""
     from agent import services
-    from agent.ingest.pipeline import resolve_items
+    from agent.ingest.pipeline import expand_items, report_counts, resolve_items
 
     lines = list(items or [])
     if from_file is not None:
@@ -34,7 +38,8 @@ def ingest(
             lines += from_file.read_text(encoding="utf-8").splitlines()
         except OSError as error:
             fail(f"cannot read {from_file}: {error.strerror or error}", EXIT_USAGE)
-    if not any(line.strip() and not line.strip().startswith("#") for line in lines):
+    lines = expand_items(lines, recursive)
+    if not lines:
         fail("nothing to ingest: give arXiv ids, URLs, PDF paths, or --from-file FILE", EXIT_USAGE)
     settings = settings_from(ctx)
     limiter = services.limiter(settings)
@@ -43,12 +48,17 @@ def ingest(
     run = _Run(settings, client, services.downloader(settings, limiter), library, password)
     resolutions = resolve_items(lines, client, library.embedder)
     results = run.all(resolutions)
+    counts = report_counts(results)
     if as_json:
         print_json({"results": results, "resolutions": [r.model_dump(exclude={"paper"}) for r in resolutions],
-                    "ingested": sum(r.ok for r in results), "failed": sum(not r.ok for r in results)})
+                    **counts})
     else:
-        stdout().print(_summary(results))
-    if not any(r.ok for r in results):
+        stdout().print(_summary(results, counts))
+    for r in results:
+        if r.status == "abstract_only":
+            stderr().print(f"[yellow]warning:[/] {r.item}: stored from its abstract only ({r.error})",
+                           highlight=False)
+    if not counts["stored"]:
         first = next((r.error for r in results if r.error), "unknown reason")
         fail(f"nothing ingested: all {len(results)} failed (first: {first})")
 
@@ -121,9 +131,9 @@ def _why(resolution) -> str:
     return resolution.note or "could not be resolved"
 
 
-def _summary(results) -> Table:
-    ok = sum(r.ok for r in results)
-    table = Table(title=f"{ok} of {len(results)} ingested", title_justify="left")
+def _summary(results, counts: dict[str, int]) -> Table:
+    partly = f" ({counts['abstract_only']} from the abstract only)" if counts["abstract_only"] else ""
+    table = Table(title=f"{counts['stored']} of {len(results)} stored{partly}", title_justify="left")
     for column, style in (("item", "cyan"), ("status", ""), ("title", "bold")):
         table.add_column(column, style=style, overflow="fold", ratio=2 if column != "status" else None,
                          no_wrap=column == "status")

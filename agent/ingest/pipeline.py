@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agent.ingest.resolve import Resolution, resolve_items
+from agent.ingest.resolve import Resolution, expand_items, resolve_items
 from agent.settings import Settings
 from memory.paperstore import PaperStore, paper_key
 from tools.document import ParsedPaper
@@ -30,7 +30,8 @@ from tools.search.arxiv import ArxivClient
 log = logging.getLogger(__name__)
 Status = Literal["ingested", "abstract_only", "failed"]
 
-__all__ = ["IngestResult", "Resolution", "ingest_local_pdf", "ingest_paper", "ingest_url", "resolve_items"]
+__all__ = ["IngestResult", "Resolution", "expand_items", "ingest_local_pdf", "ingest_paper", "ingest_url",
+           "resolve_items", "report_counts"]
 
 
 class IngestResult(BaseModel):
@@ -56,6 +57,19 @@ class IngestResult(BaseModel):
     def ok(self) -> bool:
         """Whether the full paper was stored."""
         return self.status == "ingested"
+
+    @property
+    def stored(self) -> bool:
+        """Whether the paper is in the library now, in full or by its abstract."""
+        return self.status in ("ingested", "abstract_only")
+
+
+def report_counts(results: list[IngestResult]) -> dict[str, int]:
+    """What a batch stored: in full (`ingested`), by the abstract only, at all (`stored`), not at
+    all (`failed`). Summary lines and exit codes follow `stored`."""
+    full = sum(r.ok for r in results)
+    stored = sum(r.stored for r in results)
+    return {"ingested": full, "abstract_only": stored - full, "stored": stored, "failed": len(results) - stored}
 
 
 def ingest_paper(paper: Paper, *, downloader: Downloader, library, store: PaperStore,

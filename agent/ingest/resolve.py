@@ -18,7 +18,8 @@ import numpy as np
 from pydantic import BaseModel
 
 from tools.http import FetchError
-from tools.paper import ARXIV_ID_RE, Paper
+from tools.inputs import pdfs_in
+from tools.paper import ARXIV_ID_RE, Paper, looks_like_paper_key, parse_paper_key
 from tools.search.arxiv import ArxivClient
 from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS
 
@@ -28,6 +29,7 @@ WEAK = 0.6
 """Between WEAK and STRONG a match is reported but not taken."""
 _ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<rest>\S+?)(?:\.pdf)?/?$", re.I)
 _BARE_ID = re.compile(rf"^(?:arxiv:\s*)?{ARXIV_ID_RE.pattern}$", re.I)
+_URL = re.compile(r"^https?://", re.I)
 
 
 class Resolution(BaseModel):
@@ -53,6 +55,29 @@ class Resolution(BaseModel):
         return self.status == "ok"
 
 
+def expand_items(lines: list[str], recursive: bool = False) -> list[str]:
+    """The items to ingest, checked before any work starts (each problem is a `BadInput`).
+
+    Blank lines and `#` comments go; a folder becomes the PDFs in it, and only with `recursive`
+    (else it would be searched for as a title); a single word that starts like an arXiv id or a
+    library key must be one (`2401.00001/../../x` is refused, not searched for).
+    """
+    out: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        path = Path(line).expanduser()
+        if path.is_dir():
+            out.extend(str(pdf) for pdf in pdfs_in(path, recursive))
+            continue
+        single_word = len(line.split()) == 1
+        if single_word and not path.exists() and not _URL.match(line) and looks_like_paper_key(line):
+            parse_paper_key(line, local=False)
+        out.append(line)
+    return out
+
+
 def resolve_items(lines: list[str], arxiv_client: ArxivClient, embedder=None) -> list[Resolution]:
     """Resolve each non-empty, non-comment line (one arXiv title search per title line)."""
     out = []
@@ -75,7 +100,7 @@ def classify(line: str) -> Resolution | None:
     bare = _BARE_ID.match(line)
     if bare:
         return Resolution(item=line, kind="arxiv", arxiv_id=bare.group("id"), version=bare.group("version") or "")
-    if re.match(r"^https?://", line, re.I):
+    if _URL.match(line):
         return Resolution(item=line, kind="url", url=line)
     path = Path(line).expanduser()
     if line.lower().endswith(".pdf") or path.is_file():

@@ -12,7 +12,7 @@ MESSAGE = "not an arXiv id or a library key"
 
 @pytest.mark.parametrize("args", [
     ["library", "show", BAD], ["library", "remove", BAD], ["figures", BAD], ["summarize", BAD],
-    ["ask", "what is sparse attention", "--paper", BAD],
+    ["ask", "what is sparse attention", "--paper", BAD], ["ingest", BAD],
 ], ids=lambda args: " ".join(args[:2]))
 def test_item11_a_malformed_id_is_exit_2_with_one_message(args: list[str], small_mirror, cli) -> None:
     outcome = cli(*args)

@@ -46,7 +46,8 @@ def test_five_ids_three_ingested_two_reported(pdf_mirror: MirrorServer, tmp_path
     document = json.loads(done.stdout)
     results = {r["item"]: r for r in document["results"]}
     assert [results[i]["status"] for i in IDS] == ["ingested"] * 3 + ["abstract_only"] * 2
-    assert document["ingested"] == 3 and document["failed"] == 2
+    assert document["ingested"] == 3 and document["abstract_only"] == 2  # stored by the abstract
+    assert document["stored"] == 5 and document["failed"] == 0
     assert "HTTP 404" in results[IDS[3]]["error"] and "download failed" in results[IDS[3]]["error"]
     assert "HTML page" in results[IDS[4]]["error"]
     for vid in IDS[:3]:
