@@ -20,7 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from agent.settings_check import SettingsError, check_keys, explain, read_config_file
+from agent.settings_check import SettingsError, check_keys, explain, read_config_file, require_config_file
 from memory.settings import MemorySettings
 from tools.settings import ArxivSettings, FigureSettings, Group, PdfSettings
 
@@ -29,7 +29,8 @@ CONFIG_ENV = "AUTORESEARCH_CONFIG"
 
 GatePolicy = Literal["ask", "auto"]
 
-__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "PdfSettings", "SettingsError"]
+__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "PdfSettings", "SettingsError",
+           "require_config_file"]
 """Groups defined beside the layer they configure, assembled into the tree here."""
 
 
@@ -252,11 +253,12 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
 
     `overrides` may be nested dicts (`arxiv={"api_url": …}`); pydantic-settings merges every layer
     group by group, so one flag never resets its siblings. `None` means "flag not given".
-    `config_file` is the `--config` flag: it must exist. Anything wrong is a `SettingsError` that
-    names the setting, the refused value and where it came from (`agent/settings_check.py`).
+    Anything wrong is a `SettingsError` that names the setting, the refused value and where it came
+    from (`agent/settings_check.py`); a missing config file means none (the CLI insists that a
+    file named by `--config` exists).
     """
     toml_path = config_file or default_config_file()
-    config = read_config_file(toml_path, explicit=config_file is not None)
+    config = read_config_file(toml_path)
     check_keys(config, Settings, toml_path)
     flags = _drop_none(overrides)
 

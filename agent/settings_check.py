@@ -24,13 +24,17 @@ class SettingsError(ValueError):
     """The settings cannot be used as given; the message names the setting and its source."""
 
 
-def read_config_file(path: Path, explicit: bool) -> dict[str, Any]:
-    """The config file's TOML, read strictly; {} when an implicit default file is absent."""
+def require_config_file(path: Path) -> None:
+    """A config file a person named (`--config`) must exist: a typo must not mean "no config"."""
+    if not path.exists():
+        raise SettingsError(f"config file {path} does not exist (--config)")
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The config file's TOML, read strictly; {} when there is no file there."""
     if path.is_dir():
         raise SettingsError(f"config file {path} is a folder, not a TOML file")
     if not path.exists():
-        if explicit:
-            raise SettingsError(f"config file {path} does not exist (--config)")
         return {}
     try:
         return tomllib.loads(path.read_bytes().decode("utf-8"))

@@ -15,8 +15,6 @@ so two ingesting processes still embed in parallel.
 from __future__ import annotations
 
 import hashlib
-import logging
-import threading
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +26,7 @@ from filelock import FileLock
 from memory.chunking import Chunk, chunk_paper
 from memory.embeddings import Embedder, load_embedder
 from memory.paperstore import PaperStore
-from memory.pending import HIDDEN, Writer, pending_count, publish, recover, visible, writing
+from memory.pending import HIDDEN, Writer, halt, halt_after, pending_count, publish, recover, visible, writing
 from memory.records import FigureHit, LibraryPaper, Passage
 from memory.rerank import mmr
 from memory.settings import MemorySettings
@@ -36,7 +34,6 @@ from memory.store import Hit, VectorStore
 from tools.document import Figure, ParsedPaper
 from tools.paper import Paper
 
-log = logging.getLogger(__name__)
 INGEST_BATCH = 64
 """Chunks embedded, then written, per step: bounded memory, and a kill loses at most one step."""
 
@@ -58,7 +55,7 @@ class Library:
         self.locks = locks
         """Where writers keep the lock files that show they are alive (`memory/pending.py`)."""
         self.ingest_batch = INGEST_BATCH
-        self.halt_after = int(halt_at.partition(":")[2]) if halt_at.startswith("embed:") else 0
+        self.halt_after = halt_after(halt_at)
         """The crash-test hook (`memory.halt_at`): block after this many chunk batches (0: never)."""
 
     @classmethod
@@ -132,7 +129,7 @@ class Library:
                                   [{**base, "section": c.section, "page": c.page, "chunk": c.number}
                                    for c in batch])
             if start // self.ingest_batch + 1 == self.halt_after:
-                _halt()
+                halt()
         return {f"{vid}:{c.number}" for c in chunks}
 
     def _commit(self, record: LibraryPaper, vector: np.ndarray, fingerprint: str) -> None:
@@ -285,12 +282,6 @@ class Library:
                           caption=h.metadata.get("caption", ""), description=h.metadata.get("description", ""),
                           kind=h.metadata.get("kind", ""), image_path=h.metadata.get("image_path", ""),
                           page=int(h.metadata.get("page", 0)), score=round(h.score, 4)) for h in hits]
-
-
-def _halt() -> None:
-    """The crash-test hook (`memory.halt_at`): say so, then stay here until killed."""
-    log.warning("halted by memory.halt_at")
-    threading.Event().wait()
 
 
 def _identified(paper: Paper, parsed: ParsedPaper | None) -> Paper:

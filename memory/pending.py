@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -116,6 +117,17 @@ def recover(store: VectorStore) -> int:
     if touched:
         log.warning("cleaned up after an interrupted ingest: %d records published or removed", touched)
     return touched
+
+
+def halt_after(halt_at: str) -> int:
+    """The batch count `memory.halt_at = "embed:N"` names (0: the crash-test hook is off)."""
+    return int(halt_at.partition(":")[2]) if halt_at.startswith("embed:") else 0
+
+
+def halt() -> None:
+    """The crash-test hook: say so (a test waits for this line), then stay here until killed."""
+    log.warning("halted by memory.halt_at")
+    threading.Event().wait()
 
 
 def _is_dead(meta: dict[str, Any]) -> bool:

@@ -13,7 +13,8 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 
-from agent.settings import Settings, SettingsError, load_settings
+from agent.settings import Settings, SettingsError, load_settings, require_config_file
+from tools.search import categories
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -37,6 +38,8 @@ def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
     """Settings with the global flags and a command's own flags applied (flags win)."""
     cli: CliContext = ctx.obj or CliContext()
     try:
+        if cli.config is not None:
+            require_config_file(cli.config)
         return load_settings(cli.config, home=cli.home, **overrides)
     except SettingsError as error:
         fail(str(error), EXIT_USAGE)
@@ -79,11 +82,9 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 
 def check_categories(values: list[str] | None) -> list[str] | None:
     """Typer callback for `--category`: each value must be an arXiv category (exit 2 otherwise)."""
-    from tools.search.categories import BadCategory, check_categories
-
     try:
-        return check_categories(values) if values else values
-    except BadCategory as error:
+        return categories.check_categories(values) if values else values
+    except categories.BadCategory as error:
         raise typer.BadParameter(str(error)) from None
 
 
