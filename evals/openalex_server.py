@@ -85,14 +85,23 @@ class WorkCorpus:
             citing = {id(c) for v in options for c in self.citing.get(_short(v), [])}
             return [w for w in works if id(w) in citing]
         if key in ("title.search", "display_name.search"):
-            terms = set(text_terms(value))
-            return [w for w in works if terms and terms <= self.title_terms[id(w)]]
+            return self._title_search(works, value)
         if key in ("biblio.volume", "biblio.first_page"):
             field = key.split(".")[1]
             return [w for w in works if str((w.get("biblio") or {}).get(field) or "") in options]
         if key == "publication_year":
             return [w for w in works if str(w.get("publication_year")) in options]
         raise BadQuery(f"{key} is not a valid field")
+
+
+    def _title_search(self, works: list[dict], value: str) -> list[dict]:
+        """Every word must match; with ` OR ` between words, any may, most matching first."""
+        if " OR " in value:
+            terms = set(text_terms(value.replace(" OR ", " ")))
+            hits = [(len(terms & self.title_terms[id(w)]), w) for w in works]
+            return [w for n, w in sorted(hits, key=lambda h: -h[0]) if n]
+        terms = set(text_terms(value))
+        return [w for w in works if terms and terms <= self.title_terms[id(w)]]
 
 
 def _filters(text: str) -> list[tuple[str, str]]:

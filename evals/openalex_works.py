@@ -66,10 +66,11 @@ def arxiv_works(records: list[dict]) -> list[dict]:
     for record in records:
         arxiv_id = record["arxiv_id"]
         synthetic = not record.get("real_id", True)
-        year = int(record["published"][:4]) if record.get("published", "")[:4].isdigit() else None
+        published = record.get("published") or ""
+        year = int(published[:4]) if published[:4].isdigit() else None
         out.append(make_work(
             seed=f"arxiv:{arxiv_id}", title=record["title"], authors=record.get("authors") or [], year=year,
-            date=record.get("published", "")[:10], doi="" if synthetic else f"10.48550/arxiv.{arxiv_id}",
+            date=published[:10], doi="" if synthetic else f"10.48550/arxiv.{arxiv_id}",
             abstract=record.get("abstract", ""), arxiv_id="" if synthetic else arxiv_id,
             cited_by_count=int(record.get("cited_by_count", 0)), kind="preprint" if not synthetic else "article"))
     return out

@@ -40,12 +40,13 @@ class ArxivWorks:
         except ArxivError:  # an id arXiv does not know
             return []
 
-    def search_title(self, title: str) -> list[Work]:
-        """arXiv papers whose title holds the title's first words as a phrase."""
-        phrase = " ".join(words(title)[:PHRASE_WORDS])
-        if not phrase:
+    def search_title(self, title: str, loose: bool = False) -> list[Work]:
+        """arXiv papers whose title holds the title's first words as a phrase (`loose`: any word)."""
+        found = words(title)[:PHRASE_WORDS]
+        if not found:
             return []
-        return [paper_work(p) for p in self.client.search(f'ti:"{phrase}"', max_results=10)]
+        query = " OR ".join(f"ti:{w}" for w in found) if loose else f'ti:"{" ".join(found)}"'
+        return [paper_work(p) for p in self.client.search(query, max_results=10)]
 
     def search_biblio(self, volume: str, first_page: str, year: str) -> list[Work]:
         """arXiv keeps no volumes or pages."""

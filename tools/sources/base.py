@@ -80,8 +80,8 @@ class WorkSource(Protocol):
         """Works by DOI (arXiv papers by their arXiv DOI), several per request."""
         ...
 
-    def search_title(self, title: str) -> list[Work]:
-        """Works whose titles contain the title's words, best first."""
+    def search_title(self, title: str, loose: bool = False) -> list[Work]:
+        """Works whose titles contain the title's words (`loose`: any of them), best first."""
         ...
 
     def search_biblio(self, volume: str, first_page: str, year: str) -> list[Work]:

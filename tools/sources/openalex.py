@@ -101,9 +101,14 @@ class OpenAlexClient:
             works += self.list_works({"filter": "doi:" + "|".join(batch), "per-page": str(len(batch))})
         return works
 
-    def search_title(self, title: str) -> list[Work]:
-        """Works whose titles hold every word of `title` (OpenAlex stems and drops stop words)."""
-        words = " ".join(re.findall(r"[^\W_]+", title))[:300]
+    def search_title(self, title: str, loose: bool = False) -> list[Work]:
+        """Works whose titles hold every word of `title` (`loose`: any word, most matching first).
+
+        OpenAlex stems and drops stop words; a loose search catches a title the parser glued or
+        split differently ("Crossscene" for "Cross-scene"), and the scorer decides.
+        """
+        terms = [w for w in re.findall(r"[^\W_]+", title) if w.upper() not in ("AND", "OR", "NOT")]
+        words = (" OR " if loose else " ").join(terms)[:300]
         if not words:
             return []
         return self.list_works({"filter": f"title.search:{words}", "per-page": "10"}, cost=SEARCH_COST)

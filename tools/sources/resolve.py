@@ -87,17 +87,19 @@ def _by_ids(items: list[Resolved], source: WorkSource) -> None:
 
 
 def _by_text(item: Resolved, source: WorkSource, threshold: float) -> None:
-    """Title search (the parsed title, then the raw text's likeliest title), then volume and page."""
+    """Title search (the parsed title, then the raw text's likeliest title; a loose search when the
+    strict one finds nothing), then volume and page."""
     ref = item.reference
-    tried = set()
-    for title in [ref.title, title_guess(ref.raw)]:
+    authors = ref.authors or _first_authors(ref)
+    tried: set[str] = set()
+    for title in (_trim(t) for t in [ref.title, title_guess(ref.raw)]):
         key = " ".join(words(title))
         if len([w for w in key.split() if w not in FUNCTION_WORDS]) < 2 or key in tried:
             continue
         tried.add(key)
-        probe = ref.model_copy(update={"title": title})
-        item.match = best_match(probe, source.search_title(title), threshold,
-                                f"title matched on {source.name}")
+        probe = ref.model_copy(update={"title": title, "authors": authors})
+        found = source.search_title(title) or source.search_title(title, loose=True)
+        item.match = best_match(probe, found, threshold, f"title matched on {source.name}")
         if item.match:
             return
     journal = journal_reference(ref.raw)
@@ -106,6 +108,11 @@ def _by_text(item: Resolved, source: WorkSource, threshold: float) -> None:
         if item.match:
             return
     item.note = item.note or ("no work fits well enough" if tried or journal else "nothing to search for")
+
+
+def _trim(title: str) -> str:
+    """A title without a trailing year ("…, 2024", "… (2022)", "…, 2024a"), which no work's title has."""
+    return re.sub(r"[,;]?\s*\(?(?:19|20)\d{2}[a-z]?\)?\s*$", "", title or "").strip()
 
 
 def _by_biblio(ref: Reference, journal: dict[str, str], source: WorkSource) -> Match | None:
