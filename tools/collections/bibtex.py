@@ -1,4 +1,4 @@
-"""BibTeX and BibLaTeX files, read with bibtexparser (v2): LaTeX accents decoded, names split.
+r"""BibTeX and BibLaTeX files, read with bibtexparser (v2): LaTeX accents decoded, names split.
 
 Real files are messy: tab-aligned fields, `{L\'eon}` braces, `$\{$USENIX$\}$`, `others` in author
 lists, an arXiv id hidden in `journal = {arXiv preprint arXiv:1607.06450}` or in `eprint`, a
