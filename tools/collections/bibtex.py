@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import bibtexparser
+from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
+
 from tools.collections.entry import CollectionError, Entry, find_arxiv_id, find_doi, first_last, year_of
 
 
 def read_bibtex(path: Path) -> list[Entry]:
     """Every entry of a .bib file (comments, @string and @preamble blocks are not entries)."""
-    import bibtexparser
-    from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
-
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as error:

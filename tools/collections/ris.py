@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import rispy
+
 from tools.collections.entry import CollectionError, Entry, find_arxiv_id, find_doi, first_last, year_of
 
 
 def read_ris(path: Path) -> list[Entry]:
     """Every record of a .ris file."""
-    import rispy
-
     try:
         text = path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError as error:
