@@ -25,6 +25,18 @@ def arxiv_client(settings: Settings, host_limiter: HostLimiter | None = None) ->
                        host_limiter or limiter(settings))
 
 
+def openalex_client(settings: Settings):
+    """The OpenAlex client (its own limiter: 10 requests a second across processes), or None when
+    `openalex.enabled` is off."""
+    if not settings.openalex.enabled:
+        return None
+    from tools.sources.openalex import OpenAlexClient
+
+    limiter = HostLimiter(settings.data_dir / "locks", settings.openalex.min_interval_s)
+    return OpenAlexClient(settings.openalex, settings.data_dir / "cache" / "openalex", limiter,
+                          user_agent=settings.arxiv.user_agent)
+
+
 def downloader(settings: Settings, host_limiter: HostLimiter | None = None) -> Downloader:
     """The PDF downloader: the same per-host limiter as the API client, a content-addressed cache."""
     return Downloader(settings.arxiv, settings.pdf, settings.pdf_cache, host_limiter or limiter(settings))

@@ -21,14 +21,15 @@ from pydantic_settings import (
 )
 
 from memory.settings import MemorySettings
-from tools.settings import ArxivSettings, FigureSettings, Group, PdfSettings
+from tools.settings import ArxivSettings, FigureSettings, Group, OpenAlexSettings, PdfSettings, ZoteroSettings
 
 APP_NAME = "autoresearch"
 CONFIG_ENV = "AUTORESEARCH_CONFIG"
 
 GatePolicy = Literal["ask", "auto"]
 
-__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "PdfSettings"]
+__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "OpenAlexSettings", "PdfSettings",
+           "ZoteroSettings"]
 """Groups defined beside the layer they configure, assembled into the tree here."""
 
 
@@ -194,6 +195,7 @@ class Settings(BaseSettings):
     chroma_url: str = ""
     """Shortcut for `memory.chroma_url` (env `AUTORESEARCH_CHROMA_URL`)."""
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
+    openalex: OpenAlexSettings = Field(default_factory=OpenAlexSettings)
     pdf: PdfSettings = Field(default_factory=PdfSettings)
     memory: MemorySettings = Field(default_factory=MemorySettings)
     figures: FigureSettings = Field(default_factory=FigureSettings)
@@ -204,6 +206,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     tui: TuiSettings = Field(default_factory=TuiSettings)
+    zotero: ZoteroSettings = Field(default_factory=ZoteroSettings)
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:

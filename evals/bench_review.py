@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                      "embed_per_s": round(machine_speed([f"{r['title']}. {r['abstract']}" for r in corpus.records[:64]]), 1)}
     with MirrorServer(corpus) as mirror:
         env = {"AUTORESEARCH_HOME": str(args.out / "home"), "AUTORESEARCH_ARXIV__API_URL": mirror.api_url,
+               "AUTORESEARCH_OPENALEX__ENABLED": "false",
                "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url, "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0",
                "AUTORESEARCH_LLM__WRITER": "", "AUTORESEARCH_LLM__PLANNER": "", "HF_HUB_OFFLINE": "1"}
         for name in ("cold", "warm"):

@@ -31,6 +31,7 @@ def main() -> int:
             "AUTORESEARCH_ARXIV__API_URL": mirror.api_url,
             "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url,
             "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0",
+            "AUTORESEARCH_OPENALEX__ENABLED": "false",  # offline: no citation graph to ask
         })
         print(f"arXiv mirror on {mirror.base_url} with {len(mirror.corpus.records)} seed records",
               file=sys.stderr)

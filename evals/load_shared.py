@@ -183,6 +183,7 @@ class Deployment(BaseModel):
         """The environment of a process with its own data dir on this deployment (or, not shared,
         with SQLite and embedded Chroma in that data dir: a laptop on its own)."""
         env = {**os.environ, "AUTORESEARCH_HOME": str(home), "AUTORESEARCH_ARXIV__API_URL": self.api_url,
+               "AUTORESEARCH_OPENALEX__ENABLED": "false",
                "AUTORESEARCH_ARXIV__PDF_URL": self.pdf_url, "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0"}
         if shared:
             env.update({"AUTORESEARCH_CHECKPOINT__BACKEND": "postgres",

@@ -135,7 +135,8 @@ def run(width: int = 80, height: int = 24) -> list[Capture]:
     from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 
     with MirrorServer(Corpus.load(SEED_CORPUS)) as mirror, tempfile.TemporaryDirectory() as home:
-        env = {"AUTORESEARCH_ARXIV__API_URL": mirror.api_url, "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url,
+        env = {"AUTORESEARCH_ARXIV__API_URL": mirror.api_url,
+               "AUTORESEARCH_OPENALEX__ENABLED": "false", "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url,
                "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0.05", "AUTORESEARCH_CONFIG": f"{home}/none.toml",
                "HF_HUB_OFFLINE": "1", "PATH": os.environ.get("PATH", "")}
         with TmuxApp(Path(home), env, width, height) as app:

@@ -21,6 +21,7 @@ def ingest(
     ctx: typer.Context,
     items: Annotated[list[str] | None, typer.Argument(help="arXiv ids, arXiv or PDF URLs, PDF paths.")] = None,
     from_file: Annotated[Path | None, typer.Option("--from-file", help="One item a line: id, URL, PDF path or a title.")] = None,
+    from_bib: Annotated[Path | None, typer.Option("--from-bib", help="A BibTeX, RIS or CSL-JSON file: each entry matched on OpenAlex/arXiv, then read.")] = None,
     password: Annotated[str | None, typer.Option(help="Password for encrypted local PDFs.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
@@ -28,6 +29,9 @@ def ingest(
     from agent import services
     from agent.ingest.pipeline import resolve_items
 
+    if from_bib is not None:
+        _from_collection(ctx, from_bib, as_json)
+        return
     lines = list(items or [])
     if from_file is not None:
         try:
@@ -112,6 +116,32 @@ class _Run:
         if resolution.version and paper.version != resolution.version:
             paper = paper.model_copy(update={"version": resolution.version})
         return ingest_paper(paper, downloader=self.downloader, item=resolution.item, **common)
+
+
+def _from_collection(ctx: typer.Context, path: Path, as_json: bool) -> None:
+    """Match a collection's entries and ingest the papers they became."""
+    from agent import services
+    from agent.ingest.collection import ingest_collection
+    from tools.collections.entry import CollectionError
+
+    settings = settings_from(ctx)
+    limiter = services.limiter(settings)
+    try:
+        imported, results = ingest_collection(
+            path, settings=settings, arxiv=services.arxiv_client(settings, limiter), works=services.openalex_client(settings),
+            downloader=services.downloader(settings, limiter), library=services.library(settings))
+    except CollectionError as error:
+        fail(str(error), EXIT_USAGE)
+    matches = [{"key": i.entry.key, "title": i.entry.title, "paper": i.paper.arxiv_id, "matched": i.matched,
+                "score": i.score, "how": i.how} for i in imported]
+    if as_json:
+        print_json({"results": results, "matches": matches, "matched": sum(i.matched for i in imported),
+                    "ingested": sum(r.ok for r in results), "failed": sum(r.status == "failed" for r in results)})
+    else:
+        stderr().print(f"{sum(i.matched for i in imported)} of {len(imported)} entries matched")
+        stdout().print(_summary(results))
+    if all(r.status == "failed" for r in results):
+        fail(f"nothing ingested: all {len(results)} entries failed")
 
 
 def _why(resolution) -> str:

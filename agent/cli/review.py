@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agent.cli.common import fail, parse_date, settings_from
+from agent.cli.common import EXIT_USAGE, fail, parse_date, settings_from
 from agent.cli.render import follow
 
 JSON_EVENTS = "Stream events as JSON lines on stdout (one object per event)."
@@ -32,6 +32,10 @@ def review(
     planner: Annotated[str | None, typer.Option(help="Chat model that plans the search (default llm.planner).")] = None,
     writer: Annotated[str | None, typer.Option(help="Chat model that writes (default llm.writer; none = extractive).")] = None,
     task: Annotated[Path | None, typer.Option(help="A TOML task file with any of these options; flags win.")] = None,
+    from_bib: Annotated[Path | None, typer.Option("--from-bib", help="Start from a BibTeX/BibLaTeX file instead of an arXiv search.")] = None,
+    from_file: Annotated[Path | None, typer.Option("--from-file", help="Start from a CSL-JSON or RIS export (or a .bib).")] = None,
+    zotero: Annotated[str | None, typer.Option(help="Start from Zotero: a zotero.sqlite path, `local` (zotero.sqlite_path) or `web` (zotero.api_key, zotero.library_id).")] = None,
+    collection: Annotated[str | None, typer.Option(help="With --zotero: only this collection (and its subcollections).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_EVENTS)] = False,
 ) -> None:
     """Search, approve papers, read them, outline, approve, draft, verify, approve, export."""
@@ -43,15 +47,37 @@ def review(
     if fmt not in (None, "md", "latex"):
         raise typer.BadParameter("--format must be md or latex")
     settings = settings_from(ctx)
+    start = collection_spec(from_bib, from_file, zotero, collection)
     try:
         spec = load_task(task) if task else TaskFile()
         request = build_request(spec, settings.review, topic=topic, approve=approve, max_papers=max_papers,
                                 since=parse_date(since), until=parse_date(until), categories=category,
                                 out=out.resolve() if out else None, format=fmt, max_revisions=max_revisions,
-                                models={"planner": planner, "writer": writer})
+                                models={"planner": planner, "writer": writer}, collection=start)
     except TaskFileError as error:
         fail(str(error))
     with ReviewSession(settings) as session:
         code = follow(session.start(request), as_json)
     if code:
         raise typer.Exit(code)
+
+
+def collection_spec(from_bib: Path | None, from_file: Path | None, zotero: str | None, collection: str | None):
+    """The collection a review starts from (None: an arXiv search); bad usage exits 2."""
+    from agent.review.state import CollectionSpec
+
+    given = [o for o, v in (("--from-bib", from_bib), ("--from-file", from_file), ("--zotero", zotero)) if v]
+    if len(given) > 1:
+        fail(f"give one starting collection, not {' and '.join(given)}", EXIT_USAGE)
+    if collection and not zotero:
+        fail("--collection names a Zotero collection: use it with --zotero", EXIT_USAGE)
+    if zotero:
+        kind = "zotero-web" if zotero == "web" else "zotero"
+        path = "" if zotero in ("web", "local") else str(Path(zotero).expanduser().resolve())
+        return CollectionSpec(path=path, kind=kind, name=collection or "")
+    file = from_bib or from_file
+    if file is None:
+        return None
+    if not file.is_file():
+        fail(f"no such file: {file}", EXIT_USAGE)
+    return CollectionSpec(path=str(file.resolve()), kind="bibtex" if from_bib else None)

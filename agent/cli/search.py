@@ -55,6 +55,8 @@ def search(
         document = _broad(settings, request, rerank, explain)
     else:
         document = _librarian(settings, request, strategy)
+    if explain:
+        document["candidates"] = _citation_counts(settings, document["candidates"])
     if as_json:
         print_json({**document, "results": [
             {**_record(c.paper), **({"reasons": c.reasons} if explain else {})}
@@ -115,6 +117,20 @@ def _librarian(settings: Settings, request: SearchRequest, strategy: str) -> dic
             "queries": [q.model_dump() for q in outcome.queries], "candidates": candidates}
 
 
+def _citation_counts(settings: Settings, candidates: list[Candidate]) -> list[Candidate]:
+    """OpenAlex's "cited by N" as one more reason line (when `openalex.enabled`)."""
+    from agent import services
+    from tools.sources.counts import with_citation_counts
+
+    client = services.openalex_client(settings)
+    if client is None:
+        return candidates
+    candidates, warning = with_citation_counts(candidates, client)
+    if warning:
+        stderr().print(f"[yellow]warning:[/] {warning}")
+    return candidates
+
+
 def _table(topic: str, candidates: list[Candidate], explain: bool) -> None:
     table = Table(title=f"{len(candidates)} papers for {topic!r}", title_justify="left")
     columns = [("id", "cyan"), ("date", ""), ("title", "bold"), ("first author", ""),
@@ -132,4 +148,4 @@ def _table(topic: str, candidates: list[Candidate], explain: bool) -> None:
 def _record(paper) -> dict:
     return {key: getattr(paper, key) for key in (
         "arxiv_id", "version", "title", "authors", "published", "categories", "abstract",
-        "pdf_url", "comment", "doi", "score")}
+        "pdf_url", "comment", "doi", "score", "cited_by_count")}

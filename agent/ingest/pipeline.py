@@ -60,14 +60,43 @@ class IngestResult(BaseModel):
 
 def ingest_paper(paper: Paper, *, downloader: Downloader, library, store: PaperStore,
                  settings: Settings, item: str = "") -> IngestResult:
-    """Download, parse and store an arXiv paper; fall back to its abstract when that fails."""
+    """Download, parse and store an arXiv paper; fall back to its abstract when that fails.
+
+    A paper with no arXiv version (an OpenAlex work, a collection entry) is read from its
+    open-access PDF when it has one, else kept from its metadata.
+    """
     item = item or paper.versioned_id
+    if not paper.on_arxiv:
+        return _ingest_elsewhere(paper, downloader=downloader, library=library, store=store,
+                                 settings=settings, item=item)
     try:
         path = downloader.fetch_arxiv(paper.arxiv_id, paper.version)
     except FetchError as error:
         return _abstract_only(paper, library, item, f"download failed: {error}")
     return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
                             source=downloader.arxiv_url(paper.arxiv_id, paper.version))
+
+
+def _ingest_elsewhere(paper: Paper, *, downloader: Downloader, library, store: PaperStore,
+                      settings: Settings, item: str) -> IngestResult:
+    """A paper not on arXiv: its open-access PDF (through the same polite downloader), else its metadata."""
+    if not paper.pdf_url:
+        return _metadata_only(paper, library, item, "no arXiv version and no open-access PDF: kept from its metadata")
+    try:
+        path = downloader.fetch_url(paper.pdf_url)
+    except FetchError as error:
+        return _metadata_only(paper, library, item, f"open-access PDF failed: {error}")
+    return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
+                            source=paper.pdf_url)
+
+
+def _metadata_only(paper: Paper, library, item: str, reason: str) -> IngestResult:
+    """Store a paper known only by its metadata (title, authors, abstract when there is one)."""
+    if paper.abstract or not paper.title:
+        return _abstract_only(paper, library, item, reason)
+    record = library.add(paper, None)
+    return IngestResult(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title,
+                        status="abstract_only", chunks=record.chunks, error=reason)
 
 
 def ingest_url(url: str, *, downloader: Downloader, library, store: PaperStore, settings: Settings,

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from memory.library import Library
     from tools.figures.base import FigureReader
     from tools.search.arxiv import ArxivClient
+    from tools.sources.openalex import OpenAlexClient
 
 
 class ReviewError(RuntimeError):
@@ -46,6 +47,7 @@ class ReviewServices:
         self._arxiv, self._embedder, self._library = arxiv, embedder, library
         self._figure_reader = figure_reader
         self._downloader: Any = None
+        self._openalex: Any = None
 
     @property
     def arxiv(self) -> ArxivClient:
@@ -54,6 +56,14 @@ class ReviewServices:
             from agent import services
             self._arxiv = services.arxiv_client(self.settings)
         return self._arxiv
+
+    @property
+    def openalex(self) -> OpenAlexClient | None:
+        """The OpenAlex client, or None when `openalex.enabled` is off."""
+        if self._openalex is None and self.settings.openalex.enabled:
+            from agent import services
+            self._openalex = services.openalex_client(self.settings)
+        return self._openalex
 
     @property
     def embedder(self) -> Embedder:

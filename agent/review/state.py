@@ -25,6 +25,24 @@ from tools.paper import Candidate, Paper
 IngestStatus = Literal["ingested", "abstract_only", "stored", "failed"]
 
 
+class CollectionSpec(BaseModel):
+    """Where a review's starting papers come from, instead of an arXiv search (`review --from-bib`)."""
+
+    path: str = ""
+    """A .bib, .ris or CSL-JSON file, or a `zotero.sqlite` (empty: `zotero.sqlite_path`)."""
+    kind: Literal["bibtex", "ris", "csl-json", "zotero", "zotero-web"] | None = None
+    """None: told by the file's extension and first line."""
+    name: str = ""
+    """A Zotero collection name (its subcollections included); empty: the whole library."""
+
+    def describe(self) -> str:
+        """"refs.bib", "Zotero (local): Reading list", …"""
+        if self.kind in ("zotero", "zotero-web"):
+            where = "Zotero web library" if self.kind == "zotero-web" else "Zotero (local)"
+            return f"{where}: {self.name}" if self.name else where
+        return Path(self.path).name
+
+
 class ReviewRequest(BaseModel):
     """What a person asked for; a task file (`--task review.toml`) maps onto it."""
 
@@ -44,6 +62,8 @@ class ReviewRequest(BaseModel):
     """None = `review.max_revisions`."""
     models: dict[str, str] = Field(default_factory=dict)
     """Chat models by role (`planner`, `writer`) for this run, over the settings' `llm.*`."""
+    collection: CollectionSpec | None = None
+    """Start from this collection (matched on OpenAlex or arXiv) instead of an arXiv search."""
 
 
 class SearchPlan(BaseModel):

@@ -86,7 +86,8 @@ def load_task(path: Path) -> TaskFile:
 def build_request(task: TaskFile, review: ReviewSettings, **flags: Any) -> ReviewRequest:
     """The run's request: settings < task file < command-line flags (None = flag not given)."""
     merged = task.model_dump(exclude={"gates", "models"})
-    merged.update({k: v for k, v in flags.items() if v not in (None, [], ()) and k not in ("approve", "models")})
+    merged.update({k: v for k, v in flags.items()
+                   if v not in (None, [], ()) and k not in ("approve", "models", "collection")})
     if not merged.get("topic"):
         raise TaskFileError("a topic is needed: `autoresearch review \"TOPIC\"` or `topic = …` in --task")
     approve = flags.get("approve") or task.approve
@@ -98,4 +99,5 @@ def build_request(task: TaskFile, review: ReviewSettings, **flags: Any) -> Revie
                          categories=merged.get("categories") or [], since=merged.get("since"),
                          until=merged.get("until"), out_dir=str(merged.get("out") or ""),
                          format=merged.get("format") or "md", gates=gates,
-                         max_revisions=merged.get("max_revisions"), models=models)
+                         max_revisions=merged.get("max_revisions"), models=models,
+                         collection=flags.get("collection"))

@@ -16,7 +16,7 @@ from agent.review.nodes.gate_papers import apply
 from agent.review.nodes.stage import Reporter, ask, record, stage
 from agent.review.state import State
 
-CITED_QUERY = "works cited by the approved papers"
+CITED_QUERY = "works cited by the approved papers, and works citing them"
 
 
 @stage("gate_cited")
