@@ -128,7 +128,7 @@ class CheckpointSettings(Group):
     postgres_dsn: SecretStr | None = None
     """libpq DSN or URL for `postgres` (`postgresql://user:pw@host:5432/db`); a secret: never
     printed (env `AUTORESEARCH_CHECKPOINT__POSTGRES_DSN`)."""
-    pool_size: int = Field(4, ge=1)
+    pool_size: int = Field(default=4, ge=1)
     """Most Postgres connections one process keeps for checkpoints (the run registry keeps up to
     as many again, plus one per run it is driving)."""
 
@@ -150,7 +150,7 @@ class SlackSettings(Group):
     """Slack Web API base URL (a test server in tests)."""
     progress_interval_s: float = 2.0
     """Least time between two edits of a run's progress message (Slack rate-limits chat.update)."""
-    workers: int = Field(4, ge=1)
+    workers: int = Field(default=4, ge=1)
     """Reviews, answers and digests the bot works on at once; more wait their turn."""
 
 

@@ -43,7 +43,7 @@ def parse_research(text: str) -> ResearchCommand:
     if not topic:
         raise UsageError(f"What topic? {RESEARCH_USAGE}")
     try:
-        return ResearchCommand(request=ReviewRequest(topic=topic, **options))
+        return ResearchCommand(request=ReviewRequest.model_validate({"topic": topic, **options}))
     except ValidationError as error:
         problem = error.errors()[0]
         name = next((flag for flag, field in _OPTIONS.items() if field in problem["loc"]), "the request")

@@ -120,7 +120,7 @@ def polite_call(
         wait=_wait(policy),
         retry=retry_if_exception_type((TransientStatus, httpx.TimeoutException, httpx.TransportError)),
         before_sleep=lambda s: log.warning(
-            "%s answered %s; retrying in %.0f s", service, _describe(s.outcome.exception()),
+            "%s answered %s; retrying in %.0f s", service, _describe(s.outcome and s.outcome.exception()),
             s.upcoming_sleep),
         reraise=True,
     )

@@ -21,7 +21,7 @@ SUMMARY_CHARS = 4000
 
 class SearchArgs(BaseModel):
     topic: str = Field(min_length=2, description="What to search arXiv for, in plain words")
-    max_results: int = Field(10, ge=1, le=25, description="How many papers to list")
+    max_results: int = Field(default=10, ge=1, le=25, description="How many papers to list")
 
 
 class IngestArgs(BaseModel):
@@ -39,7 +39,7 @@ class SummarizeArgs(BaseModel):
 
 class ReviewArgs(BaseModel):
     topic: str = Field(min_length=2, description="The literature review's topic")
-    max_papers: int = Field(10, ge=2, le=50, description="Most papers to propose for approval")
+    max_papers: int = Field(default=10, ge=2, le=50, description="Most papers to propose for approval")
 
 
 def build_tools(backend: Any, start_review: Callable[[str, int], str]) -> list[AgentTool]:

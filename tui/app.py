@@ -33,7 +33,7 @@ class AutoresearchApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "autoresearch"
     ENABLE_COMMAND_PALETTE = True
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # typed by `App` (an optional list)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", priority=True),
         # The header shows the modes with their keys, so the footer keeps its room for the screen's own.

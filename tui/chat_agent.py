@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolCall, ToolMessage
 from pydantic import BaseModel, ValidationError
 
 from agent.llm.prompts import PromptBook
@@ -127,7 +127,7 @@ class ChatAgent:
         except LLMError as error:
             yield AgentFailed(error=str(error))
 
-    def _call(self, call: dict[str, Any], messages: list[BaseMessage], confirm: Confirm) -> Iterator[AgentStep]:
+    def _call(self, call: ToolCall, messages: list[BaseMessage], confirm: Confirm) -> Iterator[AgentStep]:
         """Run one tool call (after confirmation when it changes state); answer it in `messages`."""
         tool = self.tools.get(call["name"])
         call_id = call.get("id") or call["name"]

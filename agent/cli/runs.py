@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from pydantic import ValidationError
@@ -130,7 +130,7 @@ def cancel(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="Run i
 
 
 def _action(keep: str | None, drop: str | None, add: str | None, outline: Path | None,
-            feedback: str | None) -> str:
+            feedback: str | None) -> Literal["approve", "edit", "revise"]:
     if feedback:
         return "revise"
     return "edit" if (keep or drop or add or outline) else "approve"

@@ -7,7 +7,7 @@ on 127.0.0.1; 429 answers are retried after Slack's `Retry-After`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -59,7 +59,7 @@ class SlackPoster:
             receipt.replies.append(reply["ts"])
         return receipt
 
-    def _send(self, **arguments: object) -> dict:
+    def _send(self, **arguments: Any) -> dict:
         """One `chat.postMessage`; Slack's errors become a `PostError` naming the cause."""
         from slack_sdk.errors import SlackApiError, SlackClientError
 

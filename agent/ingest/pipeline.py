@@ -14,7 +14,7 @@ import hashlib
 import logging
 import shutil
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -189,7 +189,8 @@ def _reconcile(paper: Paper, parsed: ParsedPaper, fill_from_pdf: bool) -> Paper:
 
 def _abstract_only(paper: Paper, library, item: str, reason: str) -> IngestResult:
     """Store what the metadata says when the full text cannot be had; `failed` without metadata."""
-    base = dict(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title, error=reason)
+    base: dict[str, Any] = dict(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title,
+                                error=reason)
     if not (paper.title and paper.abstract):
         return IngestResult(status="failed", **base)
     record = library.add(paper, None)

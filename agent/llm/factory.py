@@ -59,7 +59,7 @@ TOOL_ROLES = ("chat",)
 
 
 def chat_model(settings: Settings, role: str, *, usage: UsageRecorder | None = None,
-               allow_tools: bool = False) -> BaseChatModel | None:
+               allow_tools: bool = False) -> GuardedChatModel | None:
     """The chat model for `role`, guarded and labelled; None when the role has no model.
 
     With `usage`, every call of the model is recorded there (tokens, cost, role, stage).

@@ -52,7 +52,8 @@ class Prompt(BaseModel):
             raise PromptError(f"prompt {self.name}: {_difference(missing, extra)}")
         system = self.system.format(**values)
         user = self.user.format(**values)
-        return ([SystemMessage(system)] if system.strip() else []) + [HumanMessage(user)]
+        messages: list[BaseMessage] = [SystemMessage(system)] if system.strip() else []
+        return [*messages, HumanMessage(user)]
 
 
 def placeholders(template: str) -> set[str]:

@@ -27,7 +27,7 @@ def structured(model: BaseChatModel, schema: type[T], messages: list[BaseMessage
                retries: int = 1, prompts: PromptBook | None = None) -> T:
     """Ask `model` for an instance of `schema`; repair an invalid reply at most `retries` times."""
     prompts = prompts or PromptBook()
-    history = [HumanMessage(messages)] if isinstance(messages, str) else list(messages)
+    history: list[BaseMessage] = [HumanMessage(messages)] if isinstance(messages, str) else list(messages)
     schema_text = json.dumps(schema.model_json_schema(), ensure_ascii=False)
     history = _with_format(history, prompts.render("structured_format", schema=schema_text))
     problem = ""

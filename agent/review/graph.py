@@ -31,7 +31,11 @@ STAGES = ("plan", "search", "gate_papers", "ingest", "snowball", "gate_cited", "
 """Every stage in the order a run meets them (front ends size their progress views with it)."""
 
 
-def build_graph(checkpointer: BaseCheckpointSaver | None) -> CompiledStateGraph:
+ReviewGraph = CompiledStateGraph[State, ReviewContext, InputState, State]
+"""The compiled graph: its state, its run context, what it takes and what it returns."""
+
+
+def build_graph(checkpointer: BaseCheckpointSaver | None) -> ReviewGraph:
     """Compile the review graph; gates need a checkpointer to pause and resume."""
     builder = StateGraph(State, input_schema=InputState, context_schema=ReviewContext)
     for node in (plan, search, gate_papers, ingest, snowball, gate_cited, figures, outline, gate_outline, draft, verify,

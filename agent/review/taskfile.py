@@ -54,7 +54,7 @@ class TaskFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     topic: str | None = None
-    max_papers: int | None = Field(None, ge=1)
+    max_papers: int | None = Field(default=None, ge=1)
     categories: list[str] = Field(default_factory=list)
     since: date | None = None
     until: date | None = None
@@ -62,7 +62,7 @@ class TaskFile(BaseModel):
     format: Literal["md", "latex"] | None = None
     approve: GatePolicy | None = None
     gates: _Gates = Field(default_factory=_Gates)
-    max_revisions: int | None = Field(None, ge=0)
+    max_revisions: int | None = Field(default=None, ge=0)
     models: _Models = Field(default_factory=_Models)
 
 

@@ -37,10 +37,11 @@ def measure_pixels(image_path: str) -> PixelFacts:
     """Measure the PNG at `image_path`; an unreadable file gives empty facts."""
     import numpy as np
     import pymupdf
+    from pymupdf import mupdf
 
     try:
         pix = pymupdf.Pixmap(image_path)
-    except (RuntimeError, ValueError, OSError, pymupdf.mupdf.FzErrorBase):  # missing or not an image
+    except (RuntimeError, ValueError, OSError, mupdf.FzErrorBase):  # missing or not an image
         return PixelFacts()
     if pix.alpha or pix.n != 3:
         pix = pymupdf.Pixmap(pymupdf.csRGB, pix, 0)

@@ -15,6 +15,7 @@ import logging
 import re
 import time
 from pathlib import Path
+from typing import cast
 
 from tools.document import ParsedPaper
 from tools.pdf.captions import find_captions
@@ -203,7 +204,7 @@ def peek_arxiv_id(path: Path, password: str | None = None) -> tuple[str, str] | 
     path = Path(path)
     doc = open_pdf(_read(path), path, password)
     try:
-        match = STAMP.search(doc[0].get_text())
+        match = STAMP.search(cast(str, doc[0].get_text()))  # PyMuPDF types every get_text form as one union
     finally:
         doc.close()
     if match:

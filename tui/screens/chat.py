@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from tui.app_node import AppNode
 from tui.commands import CommandError, Parsed, parse, review_arguments, split_items
 from tui.messages import LibraryChanged, PaperRequested
 from tui.widgets.chat_log import AnswerMarkdown, ChatLog, ErrorLine, Notice, Pending, UserMessage
@@ -29,7 +30,7 @@ WELCOME = ("Ask a question about your library, or type [b]/[/b] for commands: [b
 Show = Callable[[Any], "Widget | list[Widget] | None"]
 
 
-class ChatScreen(Screen):
+class ChatScreen(AppNode, Screen):
     """The conversation with the assistant."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,7 +52,7 @@ class ChatScreen(Screen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        model = self.app.backend.chat_model_name()  # type: ignore[attr-defined]
+        model = self.app.backend.chat_model_name()
         mode = (f"Free text goes to the assistant ([b]{model}[/b]); it shows each tool it uses." if model
                 else "No chat model is set (llm.chat): answers quote the papers, each claim cited.")
         self.log_view.say(Notice(f"{WELCOME}\n[dim]{mode}[/]"))
@@ -116,7 +117,7 @@ class ChatScreen(Screen):
     def command_search(self, topic: str) -> None:
         from tui.widgets.results import SearchResults
 
-        count = self.app.settings.tui.search_results  # type: ignore[attr-defined]
+        count = self.app.settings.tui.search_results
 
         def show(outcome: Any) -> list[Widget]:
             if not outcome.results:
@@ -165,8 +166,8 @@ class ChatScreen(Screen):
     def command_review(self, argument: str) -> None:
         from tui.widgets.run_progress import RunCard
 
-        topic, max_papers = review_arguments(argument, self.app.settings.tui.review_papers)  # type: ignore[attr-defined]
-        run_id = self.app.start_review(topic, max_papers)  # type: ignore[attr-defined]
+        topic, max_papers = review_arguments(argument, self.app.settings.tui.review_papers)
+        run_id = self.app.start_review(topic, max_papers)
         self.log_view.say(RunCard(run_id))
         self.log_view.say(Notice("[dim]It pauses for you at the papers, outline and draft; progress in Runs (F3).[/]"))
 
@@ -199,13 +200,13 @@ class ChatScreen(Screen):
         self.action_clear()
 
     def command_help(self, _: str) -> None:
-        self.app.action_help()  # type: ignore[attr-defined]
+        self.app.action_help()
 
     # -- free text ------------------------------------------------------------------------------
 
     def free_text(self, text: str) -> None:
         """Ask the library, or hand the message to the assistant when a chat model is set."""
-        if not self.app.backend.chat_model_name():  # type: ignore[attr-defined]
+        if not self.app.backend.chat_model_name():
             self.command_ask(text)
             return
         from tui.screens.chat_assistant import run_assistant

@@ -34,7 +34,7 @@ def _assistant(screen: ChatScreen) -> Any:
         from tui.agent_tools import build_tools
         from tui.chat_agent import ChatAgent
 
-        app: Any = screen.app
+        app = screen.app
         model = app.backend.agent_model()
         tools = build_tools(app.backend, lambda topic, n: _start_review(screen, topic, n))
         agent = ChatAgent(model, tools, PromptBook(app.settings.llm.prompts), app.settings.tui.agent_steps)
@@ -47,7 +47,7 @@ def _work(screen: ChatScreen, history: list[tuple[str, str]], text: str, pending
     from agent.llm.errors import LLMError
     from tui.chat_agent import AgentFailed, history_messages
 
-    app: Any = screen.app
+    app = screen.app
     try:
         agent = _assistant(screen)
     except LLMError as error:
@@ -108,7 +108,7 @@ def _start_review(screen: ChatScreen, topic: str, max_papers: int) -> str:
     from tui.widgets.run_progress import RunCard
 
     def start() -> str:
-        run_id = screen.app.start_review(topic, max_papers)  # type: ignore[attr-defined]
+        run_id = screen.app.start_review(topic, max_papers)
         screen.log_view.say(RunCard(run_id))
         return run_id
 

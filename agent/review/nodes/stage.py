@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
@@ -25,6 +25,14 @@ from agent.settings import GatePolicy
 NodeBody = Callable[[State, Runtime[ReviewContext], "Reporter"], dict[str, Any]]
 HALT_POLL_S = 0.1
 """How often a halted stage (the crash-test hook) looks for a cancellation."""
+
+
+class Node(Protocol):
+    """A wrapped node as LangGraph calls it: the state, and the runtime by its name."""
+
+    __name__: str
+
+    def __call__(self, state: State, runtime: Runtime[ReviewContext]) -> dict[str, Any]: ...
 
 
 class Reporter:
@@ -56,10 +64,10 @@ class Reporter:
             self.context.check_cancelled()
 
 
-def stage(name: str) -> Callable[[NodeBody], Callable[[State, Runtime[ReviewContext]], dict[str, Any]]]:
+def stage(name: str) -> Callable[[NodeBody], Node]:
     """Wrap a node body with the stage's events, timing, warnings and cancellation check."""
 
-    def wrap(body: NodeBody) -> Callable[[State, Runtime[ReviewContext]], dict[str, Any]]:
+    def wrap(body: NodeBody) -> Node:
         def node(state: State, runtime: Runtime[ReviewContext]) -> dict[str, Any]:
             runtime.context.check_cancelled()
             runtime.stream_writer(StageStarted(stage=name).model_dump(mode="json"))
