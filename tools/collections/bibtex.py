@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
 
 from tools.collections.entry import CollectionError, Entry, find_arxiv_id, find_doi, first_last, year_of
@@ -22,7 +22,7 @@ def read_bibtex(path: Path) -> list[Entry]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as error:
         raise CollectionError(f"cannot read {path}: {error.strerror or error}") from None
-    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware(),
+    library = parse_string(text, append_middleware=[LatexDecodingMiddleware(),
                                                                   SeparateCoAuthors()])
     if not library.entries and library.failed_blocks:
         raise CollectionError(f"{path} is not BibTeX: none of its {len(library.failed_blocks)} blocks "

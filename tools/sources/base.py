@@ -74,7 +74,10 @@ class WorkSource(Protocol):
     returns what it found (an empty list, never a guess, when it found nothing)."""
 
     name: str
-    requests_made: int
+    @property
+    def requests_made(self) -> int:
+        """Requests sent so far (cache hits excluded)."""
+        ...
 
     def lookup(self, dois: list[str]) -> list[Work]:
         """Works by DOI (arXiv papers by their arXiv DOI), several per request."""
