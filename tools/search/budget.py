@@ -13,10 +13,11 @@ import threading
 
 import httpx
 
+from tools.errors import AutoresearchError
 from tools.search.arxiv import ArxivClient
 
 
-class BudgetSpent(RuntimeError):
+class BudgetSpent(AutoresearchError, RuntimeError):
     """The search's request budget is used up; no request was sent."""
 
 
