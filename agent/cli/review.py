@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
-from agent.cli.common import fail, parse_date, settings_from
+from agent.cli.common import parse_date, settings_from
 from agent.cli.render import follow
+from agent.runs.session import ReviewSession
+from agent.usecases import review as usecase
 
 JSON_EVENTS = "Stream events as JSON lines on stdout (one object per event)."
 
@@ -35,23 +37,16 @@ def review(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_EVENTS)] = False,
 ) -> None:
     """Search, approve papers, read them, outline, approve, draft, verify, approve, export."""
-    from agent.review.taskfile import TaskFile, TaskFileError, build_request, load_task
-    from agent.runs.session import ReviewSession
-
     if approve not in (None, "auto", "ask"):
         raise typer.BadParameter("--approve must be auto or ask")
     if fmt not in (None, "md", "latex"):
         raise typer.BadParameter("--format must be md or latex")
     settings = settings_from(ctx)
-    try:
-        spec = load_task(task) if task else TaskFile()
-        request = build_request(spec, settings.review, topic=topic, approve=approve, max_papers=max_papers,
-                                since=parse_date(since), until=parse_date(until), categories=category,
-                                out=out.resolve() if out else None, format=fmt, max_revisions=max_revisions,
-                                models={"planner": planner, "writer": writer})
-    except TaskFileError as error:
-        fail(str(error))
+    request = usecase.request(settings, task, topic=topic, approve=approve, max_papers=max_papers,
+                              since=parse_date(since), until=parse_date(until), categories=category,
+                              out=out.resolve() if out else None, format=fmt, max_revisions=max_revisions,
+                              models={"planner": planner, "writer": writer})
     with ReviewSession(settings) as session:
-        code = follow(session.start(request), as_json)
+        code = follow(usecase.start(session, request), as_json)
     if code:
         raise typer.Exit(code)

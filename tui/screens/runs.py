@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer
 
 from tui.messages import GateRequested
 from tui.run_state import RunView
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.header import AppHeader
 from tui.widgets.run_progress import RunProgress
 
@@ -136,8 +137,6 @@ class RunsScreen(Screen):
         self.post_message(GateRequested(view.run_id))
 
     def action_cancel(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
-
         view = self._view()
         if view is None or view.status in ("finished", "cancelled"):
             return

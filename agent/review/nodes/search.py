@@ -8,9 +8,7 @@ of what came back, until a round adds less than `search.min_new_fraction` new re
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, stage
@@ -19,6 +17,9 @@ from tools.paper import Candidate
 from tools.search.coverage import coverage_search
 from tools.search.query import is_raw_query
 from tools.search.topic import SearchRequest, search_topic
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("search")

@@ -8,9 +8,7 @@ are not proposed again. Abstract-only papers have no reference lists, so they ad
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.context import ReviewContext
 from agent.review.nodes.outline import readable_ids
@@ -18,6 +16,9 @@ from agent.review.nodes.stage import Reporter, stage
 from agent.review.stages import library_papers
 from agent.review.state import State
 from tools.search.snowball import snowball_search
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("snowball")

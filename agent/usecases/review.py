@@ -1,0 +1,60 @@
+"""Review: start a run, answer its gates, resume or cancel it, list and show runs.
+
+Every front end drives runs through `agent.runs.session.ReviewSession` on the same data dir (the
+CLI's `review` and `runs`, the TUI's runs, the bot's `/research` and buttons), so a run started in
+one is answered in another. These are the steps they share; how a decision is collected (flags,
+a modal, a screen) stays with the front end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from agent.review.approval import Decision
+from agent.review.state import ReviewRequest
+from agent.review.taskfile import TaskFile, build_request, load_task
+from agent.runs.events import BaseEvent
+from agent.runs.registry import RunInfo
+from agent.runs.session import ReviewSession
+from agent.settings import Settings
+
+
+def request(settings: Settings, task: Path | None = None, **flags: Any) -> ReviewRequest:
+    """What to review: `review.*` settings < the task file < the flags given (None = not given)."""
+    spec = load_task(task) if task else TaskFile()
+    return build_request(spec, settings.review, **flags)
+
+
+def start(session: ReviewSession, review: ReviewRequest, run_id: str | None = None) -> Iterator[BaseEvent]:
+    """Start a run; its events until it finishes, fails or pauses at a gate."""
+    return session.start(review, run_id)
+
+
+def answer(session: ReviewSession, run_id: str, decision: Decision, by: str) -> Iterator[BaseEvent]:
+    """Answer the run's pending gate as `by` (`cli`, `tui`, `slack:U123`) and continue it.
+
+    Raises `RunNotFound`, `NotResumable`, `RunBusy` or `InvalidDecision` before anything runs.
+    """
+    return session.resume(run_id, decision.model_copy(update={"by": by}))
+
+
+def resume(session: ReviewSession, run_id: str) -> Iterator[BaseEvent]:
+    """Pick up a run whose process died or failed from its last checkpoint (a paused run asks again)."""
+    return session.resume(run_id)
+
+
+def cancel(session: ReviewSession, run_id: str) -> RunInfo:
+    """Cancel a run; a live one stops at its next step."""
+    return session.cancel(run_id)
+
+
+def runs(session: ReviewSession, limit: int = 50) -> list[RunInfo]:
+    """The latest runs on this data dir, newest first."""
+    return session.runs(limit)
+
+
+def show(session: ReviewSession, run_id: str) -> RunInfo:
+    """One run (id or unique prefix) with its pending gate request and stage timings."""
+    return session.show(run_id)
