@@ -22,7 +22,9 @@ import sys
 import time
 from pathlib import Path
 
+from agent.settings import MemorySettings
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
+from memory.embeddings import load_embedder
 
 GOALS_S = {"cold": 90.0, "warm": 10.0}
 TOPIC = "video understanding"
@@ -31,9 +33,6 @@ TOPIC = "video understanding"
 
 def machine_speed(texts: list[str]) -> float:
     """Abstracts per second the offline embedder manages here, now (the baseline)."""
-    from agent.settings import MemorySettings
-    from memory.embeddings import load_embedder
-
     embedder = load_embedder(MemorySettings())
     embedder.embed(texts[:4])  # load the weights outside the timing
     started = time.perf_counter()

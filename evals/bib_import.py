@@ -18,6 +18,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from agent.cli.app import main as cli
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 from evals.openalex_server import OpenAlexServer
 from evals.openalex_works import arxiv_works, make_work, work_id
@@ -74,8 +75,6 @@ def import_bib(tmp: Path, openalex_url: str, arxiv_url: str) -> dict:
 
 def review(tmp: Path, openalex_url: str, mirror: MirrorServer) -> dict:
     """`autoresearch review TOPIC --from-bib d2l_first50.bib --approve auto`, in this process."""
-    from agent.cli.app import main as cli
-
     os.environ.update({"AUTORESEARCH_HOME": str(tmp / "home"), "AUTORESEARCH_CONFIG": str(tmp / "none.toml"),
                        "AUTORESEARCH_ARXIV__API_URL": mirror.api_url, "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url,
                        "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0", "AUTORESEARCH_OPENALEX__API_URL": openalex_url,

@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from agent.cli.app import main as cli
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 
 OUT = Path("out/demo")
@@ -21,8 +22,6 @@ TOPIC = "video anomaly detection"
 
 def main() -> int:
     """Run the demo; returns the CLI's exit code."""
-    from agent.cli.app import main as cli
-
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     with MirrorServer(Corpus.load(SEED_CORPUS)) as mirror:

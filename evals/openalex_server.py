@@ -22,12 +22,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from evals.mirror import Fault, Hit
+from tools.errors import AutoresearchError
 from tools.text.words import FUNCTION_WORDS, stem
 
 SORTABLE = ("cited_by_count", "publication_date", "relevance_score", "publication_year")
 
 
-class BadQuery(ValueError):
+class BadQuery(AutoresearchError, ValueError):
     """A request OpenAlex would answer with 400."""
 
 

@@ -33,6 +33,7 @@ from evals.mirror import SEED_CORPUS
 from evals.openalex_server import OpenAlexServer
 from evals.openalex_works import arxiv_works, make_work, work_id
 from tools.document import Reference
+from tools.pdf.parse import parse_pdf
 from tools.ratelimit import HostLimiter
 from tools.settings import OpenAlexSettings
 from tools.sources.match import words
@@ -81,8 +82,6 @@ def corpus(truth: list[dict], planted: bool = True) -> list[dict]:
 
 def parsed_references(pdfs: Path) -> dict[tuple[str, int], Reference]:
     """(paper, index) → the reference as the project's parser reads it."""
-    from tools.pdf.parse import parse_pdf
-
     out = {}
     for name, filename in PDF_NAMES.items():
         parsed = parse_pdf(pdfs / filename, figures_dir=None)

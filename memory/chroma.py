@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from memory.store import Hit, StoreUnavailable
+from tools.errors import AutoresearchError
 
 if TYPE_CHECKING:
     from chromadb.api.types import Include, Metadata
@@ -44,7 +45,7 @@ def _read(call: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-class EmbeddingMismatch(RuntimeError):
+class EmbeddingMismatch(AutoresearchError, RuntimeError):
     """The store was filled by another embedding model."""
 
 

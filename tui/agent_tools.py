@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from agent.summary.render import render_summary_markdown
 from tui.chat_agent import AgentTool
 
 INGEST_WITHOUT_ASKING = 2
@@ -63,8 +64,6 @@ def build_tools(backend: Any, start_review: Callable[[str, int], str]) -> list[A
         return backend.ask(args.question).answer
 
     def summarize(args: SummarizeArgs) -> str:
-        from agent.summary.render import render_summary_markdown
-
         return render_summary_markdown(backend.summarize(args.arxiv_id))[:SUMMARY_CHARS]
 
     def review(args: ReviewArgs) -> str:

@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
-from agent.cli.common import EXIT_USAGE, fail, parse_date, settings_from
+from agent.cli.common import parse_date, settings_from
 from agent.cli.render import follow
+from agent.runs.session import ReviewSession
+from agent.usecases import review as usecase
 
 JSON_EVENTS = "Stream events as JSON lines on stdout (one object per event)."
 
@@ -39,45 +41,17 @@ def review(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_EVENTS)] = False,
 ) -> None:
     """Search, approve papers, read them, outline, approve, draft, verify, approve, export."""
-    from agent.review.taskfile import TaskFile, TaskFileError, build_request, load_task
-    from agent.runs.session import ReviewSession
-
     if approve not in (None, "auto", "ask"):
         raise typer.BadParameter("--approve must be auto or ask")
     if fmt not in (None, "md", "latex"):
         raise typer.BadParameter("--format must be md or latex")
     settings = settings_from(ctx)
-    start = collection_spec(from_bib, from_file, zotero, collection)
-    try:
-        spec = load_task(task) if task else TaskFile()
-        request = build_request(spec, settings.review, topic=topic, approve=approve, max_papers=max_papers,
-                                since=parse_date(since), until=parse_date(until), categories=category,
-                                out=out.resolve() if out else None, format=fmt, max_revisions=max_revisions,
-                                models={"planner": planner, "writer": writer}, collection=start)
-    except TaskFileError as error:
-        fail(str(error))
+    start = usecase.collection_spec(from_bib, from_file, zotero, collection)
+    request = usecase.request(settings, task, topic=topic, approve=approve, max_papers=max_papers,
+                              since=parse_date(since), until=parse_date(until), categories=category,
+                              out=out.resolve() if out else None, format=fmt, max_revisions=max_revisions,
+                              models={"planner": planner, "writer": writer}, collection=start)
     with ReviewSession(settings) as session:
-        code = follow(session.start(request), as_json)
+        code = follow(usecase.start(session, request), as_json)
     if code:
         raise typer.Exit(code)
-
-
-def collection_spec(from_bib: Path | None, from_file: Path | None, zotero: str | None, collection: str | None):
-    """The collection a review starts from (None: an arXiv search); bad usage exits 2."""
-    from agent.review.state import CollectionSpec
-
-    given = [o for o, v in (("--from-bib", from_bib), ("--from-file", from_file), ("--zotero", zotero)) if v]
-    if len(given) > 1:
-        fail(f"give one starting collection, not {' and '.join(given)}", EXIT_USAGE)
-    if collection and not zotero:
-        fail("--collection names a Zotero collection: use it with --zotero", EXIT_USAGE)
-    if zotero:
-        kind = "zotero-web" if zotero == "web" else "zotero"
-        path = "" if zotero in ("web", "local") else str(Path(zotero).expanduser().resolve())
-        return CollectionSpec(path=path, kind=kind, name=collection or "")
-    file = from_bib or from_file
-    if file is None:
-        return None
-    if not file.is_file():
-        fail(f"no such file: {file}", EXIT_USAGE)
-    return CollectionSpec(path=str(file.resolve()), kind="bibtex" if from_bib else None)

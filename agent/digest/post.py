@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from agent.digest.build import Digest
 from agent.digest.slack_message import overview, paper_messages
+from tools.errors import AutoresearchError
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from agent.settings import SlackSettings
 
 
-class PostError(RuntimeError):
+class PostError(AutoresearchError, RuntimeError):
     """Slack did not take the digest; the message says what to fix."""
 
 

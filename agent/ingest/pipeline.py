@@ -25,6 +25,7 @@ from tools.document import ParsedPaper
 from tools.download import Downloader
 from tools.http import FetchError
 from tools.paper import Paper
+from tools.pdf.parse import PdfError, parse_pdf, peek_arxiv_id
 from tools.search.arxiv import ArxivClient
 
 log = logging.getLogger(__name__)
@@ -114,8 +115,6 @@ def ingest_local_pdf(path: Path, *, library, store: PaperStore, settings: Settin
                      arxiv_client: ArxivClient | None = None, password: str | None = None,
                      item: str = "", source: str = "") -> IngestResult:
     """Parse and store a PDF on disk, with arXiv metadata when the PDF carries an arXiv id."""
-    from tools.pdf.parse import PdfError, peek_arxiv_id
-
     path = Path(path)
     item = item or str(path)
     try:
@@ -149,8 +148,6 @@ def _metadata(found: tuple[str, str], client: ArxivClient | None) -> Paper | Non
 def _parse_and_store(paper: Paper, path: Path, *, library, store: PaperStore, settings: Settings,
                      item: str, source: str, password: str | None = None,
                      fill_from_pdf: bool = False) -> IngestResult:
-    from tools.pdf.parse import PdfError, parse_pdf
-
     figures_dir = store.figures_dir(paper_key(paper.arxiv_id))
     shutil.rmtree(figures_dir, ignore_errors=True)  # a new parse replaces the old figures
     try:

@@ -36,6 +36,7 @@ from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception
 
 from agent.llm.budget import Counter, estimate_tokens
 from agent.llm.errors import LLMCallFailed, is_retryable, is_temperature_rejection, retry_after, status_of
+from agent.llm.structured import structured
 from agent.llm.thinking import ThinkFilter, strip_think
 
 log = logging.getLogger(__name__)
@@ -99,8 +100,6 @@ class GuardedChatModel(BaseChatModel):
     def with_structured_output(self, schema: Any, *, include_raw: bool = False,
                                **kwargs: Any) -> Runnable:
         """A runnable returning a validated `schema` instance (via `agent.llm.structured.structured`)."""
-        from agent.llm.structured import structured
-
         if include_raw:
             raise NotImplementedError("include_raw is not supported; call agent.llm.structured.structured")
         def answer(value: LanguageModelInput) -> Any:

@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from string import Formatter
+from typing import TYPE_CHECKING
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
 
+from tools.errors import AutoresearchError
 
-class PromptError(ValueError):
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+
+
+class PromptError(AutoresearchError, ValueError):
     """A prompt template or override does not fit its placeholders."""
 
 
@@ -46,6 +51,8 @@ class Prompt(BaseModel):
 
     def render(self, **values: str) -> list[BaseMessage]:
         """The messages, with every placeholder filled; a missing or unknown value is an error."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         wanted = self.variables()
         missing, extra = wanted - values.keys(), values.keys() - wanted
         if missing or extra:

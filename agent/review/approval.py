@@ -15,12 +15,13 @@ from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_valid
 
 from agent.review.types import GateName, Outline, Theme
 from agent.settings import GatePolicy, ReviewSettings
+from tools.errors import AutoresearchError
 from tools.paper import Candidate, key_of
 
 GATES: tuple[GateName, ...] = ("papers", "outline", "draft")
 
 
-class InvalidDecision(ValueError):
+class InvalidDecision(AutoresearchError, ValueError):
     """A decision that does not fit the gate it answers (the run is not resumed)."""
 
 

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from agent.ingest.pipeline import ingest_paper
+from agent.review.export import export_review
+from agent.review.outline import build_outline
 from agent.review.state import IngestOutcome
+from agent.review.verify import verify_draft
+from agent.review.writers import write_review
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -79,20 +84,13 @@ class Stages:
 
 
 def production_stages() -> Stages:
-    """The real content modules (imported here, so importing the graph stays light)."""
-    from agent.review.export import export_review
-    from agent.review.outline import build_outline
-    from agent.review.verify import verify_draft
-    from agent.review.writers import write_review
-
+    """The real content modules."""
     return Stages(ingest=ingest_pdf, build_outline=build_outline, write_review=write_review,
                   verify_draft=verify_draft, export_review=export_review)
 
 
 def ingest_pdf(paper: Paper, services: ReviewServices) -> IngestOutcome:
     """Download, parse and store a paper; its abstract when the PDF cannot be had or read."""
-    from agent.ingest.pipeline import ingest_paper
-
     result = ingest_paper(paper, downloader=services.downloader, library=services.library,
                           store=services.library.papers, settings=services.settings)
     return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status=result.status,

@@ -30,9 +30,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agent.review.approval import GatePolicies
 from agent.review.state import ReviewRequest
 from agent.settings import GatePolicy, ReviewSettings
+from tools.errors import AutoresearchError
 
 
-class TaskFileError(ValueError):
+class TaskFileError(AutoresearchError, ValueError):
     """A task file that cannot be read; the message names the file and the problem."""
 
 

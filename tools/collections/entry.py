@@ -7,6 +7,7 @@ import re
 from pydantic import BaseModel, Field
 
 from tools.document import Reference
+from tools.errors import AutoresearchError
 from tools.paper import ARXIV_ID_RE
 
 _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s]*|arxiv\.org/(?:abs|pdf)/|10\.48550/arxiv\.)"
@@ -14,7 +15,7 @@ _ARXIV_IN_TEXT = re.compile(r"(?:arxiv[:\s]*|arxiv\.org/(?:abs|pdf)/|10\.48550/a
 _DOI_IN_TEXT = re.compile(r"(?:doi\.org/|doi:\s*)(?P<doi>10\.\d{4,9}/\S+)", re.I)
 
 
-class CollectionError(ValueError):
+class CollectionError(AutoresearchError, ValueError):
     """A collection that cannot be read; the message names the file and the problem."""
 
 

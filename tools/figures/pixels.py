@@ -8,6 +8,7 @@ charts have long straight dark lines (axes, frames) meeting at a corner. pymupdf
 
 from __future__ import annotations
 
+import numpy as np
 from pydantic import BaseModel
 
 MAX_SIDE = 400
@@ -35,7 +36,6 @@ class PixelFacts(BaseModel):
 
 def measure_pixels(image_path: str) -> PixelFacts:
     """Measure the PNG at `image_path`; an unreadable file gives empty facts."""
-    import numpy as np
     import pymupdf
     from pymupdf import mupdf
 
@@ -54,8 +54,6 @@ def measure_pixels(image_path: str) -> PixelFacts:
 
 def _stats(rgb) -> PixelFacts:
     """Compute the statistics of an (h, w, 3) int array."""
-    import numpy as np
-
     height, width = rgb.shape[:2]
     white = (rgb.min(axis=2) > 235)
     ink = ~white
@@ -77,8 +75,6 @@ def _stats(rgb) -> PixelFacts:
 
 def _long_runs(dark, length: int) -> int:
     """Rows of a boolean grid holding a contiguous True run of at least half `length`."""
-    import numpy as np
-
     need = max(length // 2, 8)
     count = 0
     for row in dark:

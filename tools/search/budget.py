@@ -14,6 +14,8 @@ from typing import Protocol
 
 import httpx
 
+from tools.errors import AutoresearchError
+
 
 class _Client(Protocol):
     """A client whose API requests go through `http` to `settings.api_url` (arXiv's, OpenAlex's)."""
@@ -24,7 +26,7 @@ class _Client(Protocol):
     def settings(self) -> object: ...
 
 
-class BudgetSpent(RuntimeError):
+class BudgetSpent(AutoresearchError, RuntimeError):
     """The search's request budget is used up; no request was sent."""
 
 

@@ -19,7 +19,8 @@ from textual.widgets import Footer, Input, Static, Tree
 
 from agent.review.approval import OutlineRequest
 from tui.outline_edit import OutlineEdit
-from tui.screens.gates import GateScreen, LineEditor
+from tui.screens.gate_base import GateScreen, LineEditor
+from tui.screens.pick import PickScreen
 
 Target = tuple[str, Any]
 """What a tree line is: ("title", -1), ("theme", index), ("paper", id) or ("left", -1)."""
@@ -151,8 +152,6 @@ class OutlineGate(GateScreen):
             self.redraw(("paper", value))
 
     def action_assign(self) -> None:
-        from tui.screens.pick import PickScreen
-
         kind, pid = self._target()
         if kind != "paper" or not self.edit.themes:
             self.notify("Put the cursor on a paper to move it to a section.")

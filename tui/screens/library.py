@@ -17,8 +17,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from tools.errors import explain
 from tui.app_node import AppNode
 from tui.messages import LibraryChanged, PaperRequested
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.header import AppHeader
 
 SORTS = {"added": ("newest added", lambda r: r.added, True),
@@ -79,7 +81,7 @@ class LibraryScreen(AppNode, Screen):
         try:
             records = self.app.backend.papers()
         except Exception as error:  # noqa: BLE001 - shown in place of the table
-            self.app.call_from_thread(self._info, f"The library could not be read: {error}")
+            self.app.call_from_thread(self._info, f"The library could not be read: {explain(error)}")
             return
         self.app.call_from_thread(self._loaded, records)
 
@@ -148,8 +150,6 @@ class LibraryScreen(AppNode, Screen):
         self.load()
 
     def action_remove(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
-
         arxiv_id = self._highlighted_id()
         if arxiv_id is None:
             return

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer
 from tui.app_node import AppNode
 from tui.messages import GateRequested
 from tui.run_state import RunView
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.header import AppHeader
 from tui.widgets.run_progress import RunProgress
 
@@ -137,8 +138,6 @@ class RunsScreen(AppNode, Screen):
         self.post_message(GateRequested(view.run_id))
 
     def action_cancel(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
-
         view = self._view()
         if view is None or view.status in ("finished", "cancelled"):
             return

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.approval import Decision, PapersRequest
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, ask, record, stage
 from agent.review.state import State
 from tools.paper import ARXIV_ID_RE, Paper
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("gate_papers")

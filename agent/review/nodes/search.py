@@ -9,9 +9,7 @@ of what came back, until a round adds less than `search.min_new_fraction` new re
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.collection import import_collection
 from agent.review.context import ReviewContext, ReviewError
@@ -22,6 +20,9 @@ from tools.search.coverage import coverage_search
 from tools.search.query import is_raw_query
 from tools.search.topic import SearchRequest, search_topic
 from tools.sources.counts import with_citation_counts
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("search")

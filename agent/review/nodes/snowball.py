@@ -11,9 +11,7 @@ are not proposed again.
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.context import ReviewContext
 from agent.review.nodes.outline import readable_ids
@@ -22,6 +20,9 @@ from agent.review.stages import library_papers
 from agent.review.state import State
 from tools.search.graph import graph_snowball
 from tools.search.snowball import snowball_search
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("snowball")
