@@ -22,15 +22,15 @@ from pydantic_settings import (
 
 from agent.settings_check import SettingsError, check_keys, explain, read_config_file, require_config_file
 from memory.settings import MemorySettings
-from tools.settings import ArxivSettings, FigureSettings, Group, PdfSettings
+from tools.settings import ArxivSettings, FigureSettings, Group, OpenAlexSettings, PdfSettings, ZoteroSettings
 
 APP_NAME = "autoresearch"
 CONFIG_ENV = "AUTORESEARCH_CONFIG"
 
 GatePolicy = Literal["ask", "auto"]
 
-__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "PdfSettings", "SettingsError",
-           "require_config_file"]
+__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "OpenAlexSettings", "PdfSettings",
+           "SettingsError", "ZoteroSettings", "require_config_file"]
 """Groups defined beside the layer they configure, assembled into the tree here."""
 
 
@@ -59,22 +59,22 @@ class LLMSettings(Group):
     """Key for `openai:` models (env `AUTORESEARCH_LLM__OPENAI_API_KEY`)."""
     anthropic_api_key: SecretStr | None = None
     """Key for `anthropic:` models (env `AUTORESEARCH_LLM__ANTHROPIC_API_KEY`)."""
-    timeout_s: float = Field(120.0, gt=0)
+    timeout_s: float = Field(default=120.0, gt=0)
     """Per-request timeout for hosted providers."""
-    max_retries: int = Field(3, ge=0)
+    max_retries: int = Field(default=3, ge=0)
     """Retries after a rate limit, timeout or server error (the provider SDK's own retries are
     off, so this is the whole budget)."""
-    backoff_base_s: float = Field(2.0, ge=0)
+    backoff_base_s: float = Field(default=2.0, ge=0)
     """First retry delay; doubles each retry, with jitter (a server's Retry-After wins)."""
-    backoff_max_s: float = Field(60.0, ge=0)
+    backoff_max_s: float = Field(default=60.0, ge=0)
     """Cap on one retry delay."""
     temperature: float | None = 0.2
     """Sampling temperature; never sent to models that reject it (o1/o3/gpt-5 style)."""
-    context_window: int = Field(8192, ge=256)
+    context_window: int = Field(default=8192, ge=256)
     """Token budget for one prompt; retrieved text is truncated to fit."""
-    max_output_tokens: int = Field(1024, ge=1)
+    max_output_tokens: int = Field(default=1024, ge=1)
     """Tokens reserved for (and the cap on) one reply."""
-    threads: int = Field(0, ge=0)
+    threads: int = Field(default=0, ge=0)
     """CPU threads for `llamacpp:` models; 0 = llama.cpp's default."""
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
     """USD per million tokens (input, output) by model string, e.g.
@@ -87,7 +87,7 @@ class LLMSettings(Group):
 class ReviewSettings(Group):
     """The review agent's limits and gate policies."""
 
-    max_papers: int = Field(20, ge=1)
+    max_papers: int = Field(default=20, ge=1)
     """Most papers a review proposes at the papers gate (`review --max`)."""
     approve_papers: GatePolicy = "ask"
     """`ask`: pause for a person to approve the papers; `auto`: approve them (headless runs)."""
@@ -95,11 +95,11 @@ class ReviewSettings(Group):
     """Pause for a person at the outline gate (`ask`) or pass it (`auto`)."""
     approve_draft: GatePolicy = "ask"
     """Pause for a person at the draft gate (`ask`) or pass it (`auto`)."""
-    max_revisions: int = Field(2, ge=0)
+    max_revisions: int = Field(default=2, ge=0)
     """How many times the draft gate may send the draft back with feedback."""
-    concurrency: int = Field(4, ge=1)
+    concurrency: int = Field(default=4, ge=1)
     """Papers downloaded and parsed at once."""
-    max_themes: int = Field(6, ge=1)
+    max_themes: int = Field(default=6, ge=1)
     """Most taxonomy sections the outline may have."""
     halt_at: str = ""
     """Crash-test hook, never set in normal use: `STAGE:N` (e.g. `ingest:2`) makes the stage block
@@ -109,13 +109,13 @@ class ReviewSettings(Group):
 class SearchSettings(Group):
     """Query expansion and the coverage loop of the review's search stage."""
 
-    max_requests: int = Field(10, ge=1)
+    max_requests: int = Field(default=10, ge=1)
     """arXiv API requests one review's search may spend."""
-    min_new_fraction: float = Field(0.1, ge=0, le=1)
+    min_new_fraction: float = Field(default=0.1, ge=0, le=1)
     """Stop the coverage loop when a round adds less than this fraction of new relevant papers."""
-    snowball_max_requests: int = Field(5, ge=0)
+    snowball_max_requests: int = Field(default=5, ge=0)
     """arXiv API requests one review's snowballing (the approved papers' references) may spend."""
-    snowball_max_papers: int = Field(5, ge=0)
+    snowball_max_papers: int = Field(default=5, ge=0)
     """Most cited works proposed at the second papers gate (after the approved papers are read);
     0 turns snowballing off. On an `auto` papers gate, all of them are added."""
 
@@ -129,7 +129,7 @@ class CheckpointSettings(Group):
     postgres_dsn: SecretStr | None = None
     """libpq DSN or URL for `postgres` (`postgresql://user:pw@host:5432/db`); a secret: never
     printed (env `AUTORESEARCH_CHECKPOINT__POSTGRES_DSN`)."""
-    pool_size: int = Field(4, ge=1)
+    pool_size: int = Field(default=4, ge=1)
     """Most Postgres connections one process keeps for checkpoints (the run registry keeps up to
     as many again, plus one per run it is driving)."""
 
@@ -149,20 +149,20 @@ class SlackSettings(Group):
     empty = nobody."""
     api_url: str = "https://slack.com/api/"
     """Slack Web API base URL (a test server in tests)."""
-    progress_interval_s: float = Field(2.0, ge=0)
+    progress_interval_s: float = Field(default=2.0, ge=0)
     """Least time between two edits of a run's progress message (Slack rate-limits chat.update)."""
-    workers: int = Field(4, ge=1)
+    workers: int = Field(default=4, ge=1)
     """Reviews, answers and digests the bot works on at once; more wait their turn."""
 
 
 class DigestSettings(Group):
     """Keyword watchlists and the daily digest."""
 
-    max_per_keyword: int = Field(100, ge=1)
+    max_per_keyword: int = Field(default=100, ge=1)
     """Newest papers kept per keyword (DailyArXiv keeps 100)."""
     keywords: list[str] = Field(default_factory=list)
     """Keywords watched by everyone using this config, besides those added with `watch add`."""
-    cache_ttl_s: float = Field(3600.0, ge=0)
+    cache_ttl_s: float = Field(default=3600.0, ge=0)
     """How long a keyword's arXiv answer is reused. Shorter than the search cache: a digest exists
     to see what is new, and arXiv announces new papers once a day."""
 
@@ -173,11 +173,11 @@ class TuiSettings(Group):
     theme: str = "textual-dark"
     """Colour theme at start: `textual-dark`, `textual-light`, or any Textual theme name
     (ctrl+t switches between dark and light while it runs)."""
-    review_papers: int = Field(10, ge=1)
+    review_papers: int = Field(default=10, ge=1)
     """Papers a review started from the chat proposes at the papers gate (`/review … --max N`)."""
-    search_results: int = Field(10, ge=1)
+    search_results: int = Field(default=10, ge=1)
     """Results `/search` shows."""
-    agent_steps: int = Field(6, ge=1)
+    agent_steps: int = Field(default=6, ge=1)
     """Most tool calls the chat model may make for one message (with `llm.chat` set)."""
 
 
@@ -196,6 +196,7 @@ class Settings(BaseSettings):
     chroma_url: str = ""
     """Shortcut for `memory.chroma_url` (env `AUTORESEARCH_CHROMA_URL`)."""
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
+    openalex: OpenAlexSettings = Field(default_factory=OpenAlexSettings)
     pdf: PdfSettings = Field(default_factory=PdfSettings)
     memory: MemorySettings = Field(default_factory=MemorySettings)
     figures: FigureSettings = Field(default_factory=FigureSettings)
@@ -206,6 +207,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     tui: TuiSettings = Field(default_factory=TuiSettings)
+    zotero: ZoteroSettings = Field(default_factory=ZoteroSettings)
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:
@@ -278,9 +280,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     try:
         return _Layered(**flags)
     except ValidationError as error:
-        config_ = Settings.model_config
-        raise explain(error, toml_path, config, config_["env_prefix"], config_["env_nested_delimiter"],
-                      flags) from None
+        model = Settings.model_config
+        raise explain(error, toml_path, config, model.get("env_prefix", ""),
+                      model.get("env_nested_delimiter") or "__", flags) from None
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:

@@ -19,8 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tools.errors import BadUsage
 
-class SettingsError(ValueError):
+
+class SettingsError(BadUsage):
     """The settings cannot be used as given; the message names the setting and its source."""
 
 

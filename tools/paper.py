@@ -1,7 +1,14 @@
-"""The paper record every part of autoresearch passes around, and arXiv id handling."""
+"""The paper record every part of autoresearch passes around, and arXiv id handling.
+
+Most papers are arXiv papers, keyed by their arXiv id. A work found elsewhere (an OpenAlex work
+with no arXiv version, an unmatched entry of a person's collection, a local PDF) is kept under a
+key of its own in the same field: `W2741809807` (its OpenAlex id), `ref-<hash>` (an entry known
+only by its metadata) or `local-<hash>` (a PDF without an id).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from pydantic import BaseModel, Field
@@ -12,13 +19,16 @@ from tools.inputs import BadInput, nonblank
 _NEW_ID = r"\d{4}\.\d{4,5}"
 _OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
 ARXIV_ID_RE = re.compile(rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?P<version>v\d+)?")
+OTHER_KEY_RE = re.compile(r"W\d{2,12}|ref-[0-9a-f]{12}|local-[0-9a-f]{6,64}")
+"""Keys of papers that are not on arXiv: an OpenAlex work, a collection entry, a local PDF."""
 
 
 class Paper(BaseModel):
-    """One arXiv paper's metadata, with how it was found when it came from a search."""
+    """One paper's metadata, with how it was found when it came from a search."""
 
     arxiv_id: str
-    """Versionless id: `2501.12948` or `astro-ph/0601001`."""
+    """Versionless id: `2501.12948` or `astro-ph/0601001`; for a paper not on arXiv, its key
+    (`W2741809807`, `ref-…`, `local-…`; see the module docstring)."""
     version: str = ""
     """`v1`, `v2`, … (empty when unknown)."""
     title: str
@@ -37,6 +47,15 @@ class Paper(BaseModel):
     """Relevance to the query that found it, when ranked."""
     found_by: list[str] = Field(default_factory=list)
     """Queries (or citing papers) that brought this paper in."""
+    openalex_id: str = ""
+    """The OpenAlex work id (`W2741809807`), when known."""
+    cited_by_count: int | None = None
+    """How many works cite it, according to OpenAlex (None: not looked up)."""
+
+    @property
+    def on_arxiv(self) -> bool:
+        """Whether this paper is an arXiv paper (its PDF and record come from arXiv)."""
+        return bool(ARXIV_ID_RE.fullmatch(self.arxiv_id))
 
     @property
     def versioned_id(self) -> str:
@@ -45,8 +64,12 @@ class Paper(BaseModel):
 
     @property
     def abs_url(self) -> str:
-        """The paper's abstract page on arxiv.org."""
-        return f"https://arxiv.org/abs/{self.versioned_id}"
+        """The paper's page: on arxiv.org, else its DOI or OpenAlex page (empty when none)."""
+        if self.on_arxiv:
+            return f"https://arxiv.org/abs/{self.versioned_id}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return f"https://openalex.org/{self.openalex_id}" if self.openalex_id else ""
 
     @property
     def year(self) -> str:
@@ -83,8 +106,6 @@ class NotAPaperKey(BadInput):
     """Text that is neither an arXiv id (or arXiv URL) nor a library key."""
 
 
-LOCAL_KEY_RE = re.compile(r"local-[0-9a-f]{6,64}")
-"""The library key of a PDF without an arXiv id: `local-` and (the start of) its SHA-256."""
 _BARE_ID_RE = re.compile(rf"(?i:arxiv:)?\s*{ARXIV_ID_RE.pattern}")
 _ARXIV_URL_RE = re.compile(r"(?i:https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)(?P<rest>.+?)(?i:\.pdf)?/?")
 KEY_FORMS = "use 2501.12948, 2501.12948v2, arXiv:2501.12948, an arXiv URL or a local-… key"
@@ -94,15 +115,16 @@ def parse_paper_key(text: str, local: bool = True) -> tuple[str, str]:
     """The one reading of a paper as a person names it: (library key, version).
 
     Accepts an arXiv id with or without version and `arXiv:` prefix, an arxiv.org abs or pdf
-    URL, and (with `local`) a library key `local-…`; the whole text must be that, so
-    `2401.00001/../../x` is refused (`NotAPaperKey`, one message everywhere), never read as
-    2401.00001. Where only arXiv ids make sense (`local=False`), a library key is refused too.
+    URL, and (with `local`) the key of a paper not on arXiv (`W…`, `ref-…`, `local-…`); the whole
+    text must be that, so `2401.00001/../../x` is refused (`NotAPaperKey`, one message
+    everywhere), never read as 2401.00001. Where only arXiv ids make sense (`local=False`), the
+    other keys are refused too.
     """
     value = nonblank(text, "the paper id")
-    if LOCAL_KEY_RE.fullmatch(value):
+    if OTHER_KEY_RE.fullmatch(value):
         if local:
             return value, ""
-        raise NotAPaperKey(f"{value} is a library key (a PDF without an arXiv id); an arXiv id is needed here")
+        raise NotAPaperKey(f"{value} is not on arXiv (a library key); an arXiv id is needed here")
     url = _ARXIV_URL_RE.fullmatch(value)
     match = _BARE_ID_RE.fullmatch(url.group("rest") if url else value)
     if not match:
@@ -112,7 +134,17 @@ def parse_paper_key(text: str, local: bool = True) -> tuple[str, str]:
 
 def looks_like_paper_key(text: str) -> bool:
     """Whether text starts the way an arXiv id or a library key does (so it must parse as one)."""
-    return bool(re.match(rf"\s*(?:(?i:arxiv:)\s*|local-|{_NEW_ID})", text))
+    return bool(re.match(rf"\s*(?:(?i:arxiv:)\s*|local-|ref-|{_NEW_ID})", text))
+def key_of(text: str) -> str:
+    """The versionless arXiv id `text` names, or a key of a paper not on arXiv (`W…`, `ref-…`,
+    `local-…`): `parse_paper_key`'s reading. Raises `NotAPaperKey` (a ValueError) when it is neither."""
+    return parse_paper_key(text)[0]
+
+
+def entry_key(*parts: str) -> str:
+    """A stable `ref-<hash>` key for a paper known only by its metadata (title, year, …)."""
+    digest = hashlib.sha256("\x1f".join(p.strip().lower() for p in parts).encode()).hexdigest()
+    return f"ref-{digest[:12]}"
 
 
 def dedupe_latest(papers: list[Paper]) -> list[Paper]:

@@ -15,13 +15,15 @@ from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_valid
 
 from agent.review.types import GateName, Outline, Theme
 from agent.settings import GatePolicy, ReviewSettings
-from tools.paper import Candidate, parse_paper_key
+from tools.errors import BadUsage
+from tools.paper import Candidate, key_of
 
 GATES: tuple[GateName, ...] = ("papers", "outline", "draft")
 
 
-class InvalidDecision(ValueError):
-    """A decision that does not fit the gate it answers (the run is not resumed)."""
+class InvalidDecision(BadUsage):
+    """A decision that does not fit the gate it answers: bad usage (exit 2); the run is not resumed
+    and stays where it was."""
 
 
 class GatePolicies(BaseModel):
@@ -117,9 +119,10 @@ class Decision(BaseModel):
     @field_validator("keep", "drop", "add")
     @classmethod
     def _arxiv_ids(cls, ids: list[str]) -> list[str]:
-        """Versionless ids, whatever form they were typed in (`arXiv:2501.12948v2`, a URL); the
-        whole text must be one (`2501.12948/x` is refused, never read as 2501.12948)."""
-        return list(dict.fromkeys(parse_paper_key(i, local=False)[0] for i in ids if i.strip()))
+        """Versionless ids, whatever form they were typed in (`arXiv:2501.12948v2`, a URL), or the key
+        of a paper not on arXiv (`W2741809807`, `ref-…`); the whole text must be one
+        (`2501.12948/x` is refused, never read as 2501.12948)."""
+        return list(dict.fromkeys(key_of(i) for i in ids if i.strip()))
 
     @model_validator(mode="after")
     def _payload_fits_action(self) -> Decision:

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import arxiv
 import httpx
 from arxiv import _feed  # the package's own Atom parser (reads the 2016 and 2026 serializations)
-from lxml import etree
+from lxml import etree  # pyright: ignore[reportAttributeAccessIssue]  # a compiled module, shipped without stubs
 
 from tools.files import write_atomic
 from tools.http import FetchError, RetryPolicy, TransientAnswer, polite_call, raise_for_transient
@@ -107,15 +107,14 @@ class ArxivClient:
         A body that is not a well-formed feed is retried like a 503 (`MalformedFeed` is a
         `TransientAnswer`), so a briefly broken server never becomes an empty result.
         """
-        for attempt in range(EMPTY_PAGE_TRIES):
+        for attempt in range(1, EMPTY_PAGE_TRIES + 1):
             body, feed = polite_call(self.limiter, url, lambda: self._get_feed(url), self.policy,
                                      service="arXiv")
             self.requests_made += 1
-            if feed.results or first_page:
+            if feed.results or first_page or attempt == EMPTY_PAGE_TRIES:
                 return body, feed
-            log.warning("arXiv sent an empty page (try %d of %d): %s", attempt + 1,
-                        EMPTY_PAGE_TRIES, url)
-        return body, feed
+            log.warning("arXiv sent an empty page (try %d of %d): %s", attempt, EMPTY_PAGE_TRIES, url)
+        raise AssertionError("unreachable: the last try returns")
 
     def _get_feed(self, url: str) -> tuple[bytes, _feed.ParsedFeed]:
         """One GET, checked and parsed (inside the retry loop)."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from tools.errors import BadUsage
+
 ARCHIVES = frozenset({
     "astro-ph", "cond-mat", "cs", "econ", "eess", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th",
     "math", "math-ph", "nlin", "nucl-ex", "nucl-th", "physics", "q-bio", "q-fin", "quant-ph", "stat",
@@ -24,7 +26,7 @@ ARCHIVES = frozenset({
 _SHAPE = re.compile(r"(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.(?P<subject>[A-Za-z]{2,}(?:-[A-Za-z]+)?))?")
 
 
-class BadCategory(ValueError):
+class BadCategory(BadUsage):
     """Not an arXiv category; the message says what one looks like."""
 
 
