@@ -10,14 +10,16 @@ import logging
 import sys
 from importlib import import_module
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 from typer.core import TyperGroup
 
 from agent.cli import common
 from tools.errors import AutoresearchError, BadUsage, explain
+
+if TYPE_CHECKING:  # Typer >= 0.29 parses with its own copy of click
+    from typer._click.core import Command, Context
 
 COMMANDS = {name: f"agent.cli.{name}" for name in (
     "search", "parse", "ingest", "ask", "figures", "digest", "summarize", "review", "tui", "slack",
@@ -30,20 +32,20 @@ class CommandGroup(TyperGroup):
     never loads what `review` needs; listing every command (`--help`, `.commands`) imports them all."""
 
     @property
-    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+    def commands(self) -> dict[str, Command]:  # type: ignore[override]
         """Every command, each module imported."""
         for name in COMMANDS:
             self._load(name)
         return self._commands
 
     @commands.setter
-    def commands(self, value: dict[str, click.Command]) -> None:
+    def commands(self, value: dict[str, Command]) -> None:
         self._commands = dict(value)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Context) -> list[str]:
         return [*COMMANDS, *(name for name in self._commands if name not in COMMANDS)]
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         self._load(cmd_name)
         return self._commands.get(cmd_name)
 
@@ -53,7 +55,7 @@ class CommandGroup(TyperGroup):
             return
         own = typer.Typer(add_completion=False)
         import_module(COMMANDS[name]).register(own)
-        self._commands.update(typer.main.get_group(own).commands)
+        self._commands.update(dict(typer.main.get_group(own).commands))
 
 
 app = typer.Typer(
@@ -84,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="autoresearch", standalone_mode=False)
-    except (click.exceptions.Exit, typer.Exit) as done:
+    except typer.Exit as done:
         return done.exit_code
-    except (click.ClickException, typer.TyperException) as error:
+    except typer.TyperException as error:
         # Typer >= 0.29 parses with its own copy of click, whose errors are TyperExceptions.
         show = getattr(error, "show", None)
         if show is not None:
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sys.stderr.write(f"autoresearch: {error}\n")
         return getattr(error, "exit_code", common.EXIT_USAGE)
-    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("autoresearch: interrupted\n")
         return 130
     except AutoresearchError as error:  # the one place the CLI shows a failure: message and hint

@@ -35,7 +35,7 @@ def watches_for(settings: Settings, keywords: Sequence[str] = (), hint: str = WA
 
 
 def digest(settings: Settings, keywords: Sequence[str] = (), *, options: DigestOptions | None = None,
-           translate_with: Translator | None = None, deliver: Callable[[Digest], None] | None = None,
+           translate_with: Translator | None = None, deliver: Callable[[Digest], object] | None = None,
            hint: str = WATCH_ONE) -> Digest:
     """Build the digest, translate it, hand it to `deliver`, then mark its papers seen.
 

@@ -107,20 +107,22 @@ def _one(services: Services, resolution: Resolution, records: dict[str, Paper],
          password: str | None) -> IngestResult:
     """Ingest one resolved item."""
     library = services.library
-    common = dict(library=library, store=library.papers, settings=services.settings)
     if not resolution.ok:
         return IngestResult(item=resolution.item, arxiv_id=resolution.arxiv_id, title=resolution.title,
                             status="failed", error=_why(resolution))
     if resolution.kind == "pdf":
         return ingest_local_pdf(Path(resolution.path), arxiv_client=services.arxiv, password=password,
-                                item=resolution.item, **common)
+                                item=resolution.item, library=library, store=library.papers,
+                                settings=services.settings)
     if resolution.kind == "url":
-        return ingest_url(resolution.url, downloader=services.downloader, arxiv_client=services.arxiv, **common)
+        return ingest_url(resolution.url, downloader=services.downloader, arxiv_client=services.arxiv,
+                          library=library, store=library.papers, settings=services.settings)
     paper = resolution.paper or records.get(resolution.arxiv_id) or Paper(
         arxiv_id=resolution.arxiv_id, version=resolution.version, title="")
     if resolution.version and paper.version != resolution.version:
         paper = paper.model_copy(update={"version": resolution.version})
-    return ingest_paper(paper, downloader=services.downloader, item=resolution.item, **common)
+    return ingest_paper(paper, downloader=services.downloader, item=resolution.item, library=library,
+                        store=library.papers, settings=services.settings)
 
 
 def _why(resolution: Resolution) -> str:
