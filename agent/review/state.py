@@ -15,12 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from agent.review.approval import GatePolicies
 from agent.review.types import Draft, GateName, Outline, Verification
 from agent.settings import Settings
 from tools.paper import Candidate, Paper
+from tools.search.categories import check_categories
 
 IngestStatus = Literal["ingested", "abstract_only", "stored", "failed"]
 
@@ -51,6 +52,7 @@ class ReviewRequest(BaseModel):
     """Most papers proposed at the papers gate; None = `review.max_papers`."""
     categories: list[str] = Field(default_factory=list)
     """arXiv categories (any of them), e.g. `cs.CV`; empty = all."""
+
     since: date | None = None
     until: date | None = None
     out_dir: str = ""
@@ -64,6 +66,12 @@ class ReviewRequest(BaseModel):
     """Chat models by role (`planner`, `writer`) for this run, over the settings' `llm.*`."""
     collection: CollectionSpec | None = None
     """Start from this collection (matched on OpenAlex or arXiv) instead of an arXiv search."""
+
+    @field_validator("categories")
+    @classmethod
+    def _arxiv_categories(cls, values: list[str]) -> list[str]:
+        """arXiv's categories only, whichever front end typed them: they go into the query."""
+        return check_categories(values)
 
 
 class SearchPlan(BaseModel):

@@ -49,3 +49,14 @@ def test_item07_a_task_file_category_is_checked(tmp_path, cli) -> None:
     task.write_text('topic = "video anomaly detection"\ncategories = ["cs.CV OR x"]\n')
     refused = cli("review", "--task", str(task))
     assert refused.code != 0 and "not an arXiv category" in refused.reason
+
+
+def test_item07_a_review_request_from_any_front_end_refuses_it() -> None:
+    """The TUI and the bot build `ReviewRequest` directly: the request itself checks categories."""
+    from pydantic import ValidationError
+
+    from agent.review.state import ReviewRequest
+
+    with pytest.raises(ValidationError, match="not an arXiv category"):
+        ReviewRequest(topic="video anomaly detection", categories=["cs.CV OR x"])
+    assert ReviewRequest(topic="video anomaly detection", categories=["cs.CV"]).categories == ["cs.CV"]
