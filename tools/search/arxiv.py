@@ -2,7 +2,12 @@
 
 What the package does not do, this module adds: a limiter shared across processes, timeouts,
 retries with backoff that honour `Retry-After`, a 24 h on-disk cache keyed by the normalised
-request, clear errors for error feeds and HTML answers, and records as `Paper`s.
+request, clear errors for error feeds and HTML answers, and records as `Paper`s. Every record an
+answer carries is also kept by id (`tools.search.records`), so looking up ids that a search or an
+earlier look-up already brought sends nothing, and the ids that are missing go 100 to a request.
+A query too long for a URL is sent as a form (arXiv takes POST like GET), so many title phrases
+fit in one request. After a whole retry cycle fails, the host is left alone for
+`arxiv.down_hold_s` (`tools.http.Breaker`).
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ from arxiv import _feed  # the package's own Atom parser (reads the 2016 and 202
 from lxml import etree
 
 from tools.files import write_atomic
-from tools.http import FetchError, RetryPolicy, polite_call, raise_for_transient
+from tools.http import Breaker, FetchError, RetryPolicy, polite_call, raise_for_transient
 from tools.paper import Paper, dedupe_latest, split_arxiv_id
 from tools.ratelimit import HostLimiter
+from tools.search.records import RecordCache
 from tools.settings import ArxivSettings
 
 log = logging.getLogger(__name__)
@@ -30,6 +36,12 @@ SORTS = {"relevance": arxiv.SortCriterion.Relevance, "date": arxiv.SortCriterion
          "updated": arxiv.SortCriterion.LastUpdatedDate}
 EMPTY_PAGE_TRIES = 3
 ATOM = "http://www.w3.org/2005/Atom"
+IDS_PER_REQUEST = 100
+"""Ids per `id_list` request: one page, and a URL every server takes."""
+MAX_PAGE = 2000
+"""The most results arXiv returns in one page."""
+MAX_GET_URL = 2000
+"""Longer request URLs are sent as a POST form instead (proxies cut long URLs: HTTP 414)."""
 
 
 class ArxivError(FetchError):
@@ -49,26 +61,46 @@ class ArxivClient:
             headers={"user-agent": settings.user_agent})
         self.policy = RetryPolicy(settings.max_tries, settings.backoff_base_s,
                                   settings.backoff_max_s, settings.retry_budget_s)
+        self.breaker = Breaker(settings.down_hold_s)
+        self.records = RecordCache(cache_dir / "records", settings.cache_ttl_s)
         self.requests_made = 0
         """API requests sent over the network (cache hits excluded), for budgets and reports."""
 
     def search(self, query: str, max_results: int = 50, sort: str = "relevance",
-               ascending: bool = False, refresh: bool = False) -> list[Paper]:
-        """Run a raw arXiv `search_query`, paging up to `max_results`, latest versions only."""
+               ascending: bool = False, refresh: bool = False, page_size: int | None = None) -> list[Paper]:
+        """Run a raw arXiv `search_query`, paging up to `max_results`, latest versions only.
+
+        `page_size` (up to 2,000) overrides `arxiv.page_size`, to take a large answer in one request.
+        """
         search = arxiv.Search(query=query, max_results=max_results, sort_by=SORTS[sort],
                               sort_order=arxiv.SortOrder.Ascending if ascending
                               else arxiv.SortOrder.Descending)
-        return self._run(search, refresh, found_by=query)
+        papers = self._run(search, refresh, found_by=query, page_size=page_size)
+        self.records.put(papers, latest=True)
+        return papers
 
     def fetch(self, ids: list[str], refresh: bool = False) -> list[Paper]:
-        """Fetch records by id (`2501.12948`, `2501.12948v1`, `astro-ph/0601001`)."""
-        if not ids:
-            return []
-        search = arxiv.Search(id_list=[i.strip() for i in ids], max_results=None)
-        return self._run(search, refresh, found_by="id")
+        """Fetch records by id (`2501.12948`, `2501.12948v1`, `astro-ph/0601001`).
 
-    def _run(self, search: arxiv.Search, refresh: bool, found_by: str) -> list[Paper]:
-        page_size = max(1, min(self.settings.page_size, search.max_results or 2000, 2000))
+        Ids whose record is at hand (from any earlier answer, within `arxiv.cache_ttl_s`) cost
+        nothing; the others are asked for `IDS_PER_REQUEST` at a time.
+        """
+        wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+        known = {} if refresh else self.records.get_many(wanted)
+        missing = [i for i in wanted if i not in known]
+        for start in range(0, len(missing), IDS_PER_REQUEST):
+            batch = missing[start:start + IDS_PER_REQUEST]
+            search = arxiv.Search(id_list=batch, max_results=None)
+            papers = self._run(search, refresh, found_by="id",  # one page, whatever arxiv.page_size says
+                               page_size=max(self.settings.page_size, len(batch)))
+            self.records.put(papers, latest=False)
+            self.records.put([p for p in papers if p.arxiv_id in batch], latest=True)  # asked unversioned
+            known.update(_match_ids(batch, papers))
+        return dedupe_latest([known[i] for i in wanted if i in known])
+
+    def _run(self, search: arxiv.Search, refresh: bool, found_by: str,
+             page_size: int | None = None) -> list[Paper]:
+        page_size = max(1, min(page_size or self.settings.page_size, search.max_results or MAX_PAGE, MAX_PAGE))
         client = _PoliteClient(self, page_size=page_size, refresh=refresh)
         papers = [to_paper(result, found_by) for result in client.results(search)]
         return dedupe_latest(papers)
@@ -88,8 +120,8 @@ class ArxivClient:
     def _fetch_page(self, url: str, first_page: bool) -> bytes:
         """GET one page; an empty later page (an arXiv hiccup) is retried a few times."""
         for attempt in range(EMPTY_PAGE_TRIES):
-            response = polite_call(self.limiter, url, lambda: raise_for_transient(self.http.get(url)),
-                                   self.policy, service="arXiv")
+            response = polite_call(self.limiter, url, lambda: raise_for_transient(self._send(url)),
+                                   self.policy, service="arXiv", breaker=self.breaker)
             self.requests_made += 1
             check_answer(response, url)
             feed = parse_feed(response.content, url)
@@ -98,6 +130,14 @@ class ArxivClient:
             log.warning("arXiv sent an empty page (try %d of %d): %s", attempt + 1,
                         EMPTY_PAGE_TRIES, url)
         return response.content
+
+    def _send(self, url: str) -> httpx.Response:
+        """GET the URL, or POST its query as a form when the URL is too long for a GET."""
+        if len(url) <= MAX_GET_URL:
+            return self.http.get(url)
+        endpoint, _, query = url.partition("?")
+        return self.http.post(endpoint, content=query.encode(),
+                              headers={"content-type": "application/x-www-form-urlencoded"})
 
     def _cache_path(self, url: str) -> Path:
         return self.cache_dir / f"{cache_key(url)}.xml"
@@ -193,6 +233,24 @@ def to_paper(result: arxiv.Result, found_by: str = "") -> Paper:
         comment=_squash(result.comment or ""), journal_ref=_squash(result.journal_ref or ""),
         doi=doi or "", found_by=[found_by] if found_by else [],
     )
+
+
+def _match_ids(requested: list[str], papers: list[Paper]) -> dict[str, Paper]:
+    """Which answer belongs to which requested id (a bare id gets the latest version)."""
+    by_id: dict[str, list[Paper]] = {}
+    for paper in papers:
+        by_id.setdefault(paper.arxiv_id, []).append(paper)
+    out = {}
+    for wanted in requested:
+        try:
+            bare, version = split_arxiv_id(wanted)
+        except ValueError:
+            continue
+        versions = by_id.get(bare, [])
+        chosen = [p for p in versions if p.version == version] if version else versions
+        if chosen:
+            out[wanted] = max(chosen, key=lambda p: p.version_number())
+    return out
 
 
 def _squash(text: str) -> str:
