@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 
 IngestFn = Callable[["Paper", "ReviewServices"], IngestOutcome]
+PrefetchFn = Callable[["Paper", "ReviewServices"], object]
+"""Download what `ingest` will read (into the download cache), ahead of reading it."""
 OutlineFn = Callable[..., "Outline"]
 """`build_outline(topic, papers, embedder, max_themes=6) -> Outline`"""
 WriteFn = Callable[..., "Draft"]
@@ -42,6 +44,8 @@ class Stages:
     write_review: WriteFn
     verify_draft: VerifyFn
     export_review: ExportFn
+    prefetch: PrefetchFn | None = None
+    """None: `ingest` fetches what it needs itself."""
 
 
 def production_stages() -> Stages:
@@ -52,7 +56,12 @@ def production_stages() -> Stages:
     from agent.review.writers import write_review
 
     return Stages(ingest=ingest_pdf, build_outline=build_outline, write_review=write_review,
-                  verify_draft=verify_draft, export_review=export_review)
+                  verify_draft=verify_draft, export_review=export_review, prefetch=download_pdf)
+
+
+def download_pdf(paper: Paper, services: ReviewServices) -> object:
+    """Put a paper's PDF in the download cache, where `ingest_pdf` will find it."""
+    return services.downloader.fetch_arxiv(paper.arxiv_id, paper.version)
 
 
 def ingest_pdf(paper: Paper, services: ReviewServices) -> IngestOutcome:
