@@ -27,9 +27,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-from filelock import FileLock
 
-from tools.files import write_atomic
+from tools.files import wait_lock, write_atomic
 from tools.http import Breaker, FetchError, RetryPolicy, polite_call, raise_for_transient
 from tools.ratelimit import HostLimiter
 from tools.settings import ArxivSettings, PdfSettings
@@ -117,9 +116,8 @@ class Downloader:
         failed = self._failed.get(url)
         if failed and time.monotonic() - failed[0] < self.arxiv.down_hold_s:
             raise failed[1]
-        lock = self.cache_dir / "locks" / f"{self._index_path(url).stem}.lock"
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(lock)):  # another process fetching the same URL: wait, then take its file
+        # Another process fetching the same URL: wait for it, then take its file from the cache.
+        with wait_lock(self.cache_dir / "locks" / f"{self._index_path(url).stem}.lock"):
             hit = self.cached(url, ttl)
             if hit is not None:
                 return hit

@@ -6,6 +6,10 @@ fetch its PDF (cached), parse it with figures rendered into the paper's folder, 
 its abstract (`Library.add(paper, None)`) and the result says why — status `abstract_only`; with no
 metadata either, the status is `failed` and nothing is stored. Local PDFs and PDF URLs go through
 the same parse-and-store path, keyed by the arXiv id stamped in the PDF when there is one.
+
+A paper is read under its lock (`PaperStore.reading`): a second process (or thread) reading the
+same paper waits, then takes what the first stored instead of parsing and embedding it again —
+as the downloader does for a PDF another process is fetching.
 """
 
 from __future__ import annotations
@@ -120,6 +124,30 @@ def _metadata(found: tuple[str, str], client: ArxivClient | None) -> Paper | Non
 def _parse_and_store(paper: Paper, path: Path, *, library, store: PaperStore, settings: Settings,
                      item: str, source: str, password: str | None = None,
                      fill_from_pdf: bool = False) -> IngestResult:
+    """Parse and store under the paper's lock; what another holder of it stored meanwhile is kept."""
+    with store.reading(paper_key(paper.arxiv_id)) as waited:
+        stored = _stored_meanwhile(paper, library, item) if waited else None
+        if stored is not None:
+            return stored
+        return _read_in(paper, path, library=library, store=store, settings=settings, item=item,
+                        source=source, password=password, fill_from_pdf=fill_from_pdf)
+
+
+def _stored_meanwhile(paper: Paper, library, item: str) -> IngestResult | None:
+    """The result for a paper someone else just stored in full (this version), else None."""
+    record = library.get(paper.arxiv_id)
+    if record is None or record.abstract_only or (paper.version and record.paper.version != paper.version):
+        return None
+    parsed = record.parsed
+    return IngestResult(
+        item=item, arxiv_id=record.paper.arxiv_id, version=record.paper.version, title=record.paper.title,
+        status="ingested", pages=parsed.pages if parsed else 0, figures=record.figures,
+        tables=len(parsed.tables) if parsed else 0, references=len(parsed.references) if parsed else 0,
+        chunks=record.chunks, warnings=["read by another process meanwhile; taken from the library"])
+
+
+def _read_in(paper: Paper, path: Path, *, library, store: PaperStore, settings: Settings,
+             item: str, source: str, password: str | None, fill_from_pdf: bool) -> IngestResult:
     from tools.pdf.parse import PdfError, parse_pdf
 
     figures_dir = store.figures_dir(paper_key(paper.arxiv_id))
