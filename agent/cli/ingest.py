@@ -64,8 +64,10 @@ class _Run:
         self.password = password
 
     def all(self, resolutions) -> list:
-        """One `IngestResult` per resolution, in order."""
-        records = self._metadata(resolutions)
+        """One `IngestResult` per resolution, in order; arXiv records come from one batched look-up."""
+        from agent.ingest import metadata
+
+        lookup = metadata.start(self.client, resolutions, self.library, self.password)
         console = stderr()
         columns = (TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    TextColumn("{task.description}"))
@@ -74,25 +76,15 @@ class _Run:
             task = progress.add_task("", total=len(resolutions))
             for resolution in resolutions:
                 progress.update(task, description=resolution.item[:50])
-                results.append(self.one(resolution, records))
+                results.append(self.one(resolution, lookup))
                 progress.advance(task)
+        if lookup.error:
+            stderr().print(f"[yellow]warning:[/yellow] no arXiv metadata ({lookup.error}); "
+                           "papers were stored from their PDFs, and a later ingest adds their records")
+        metadata.enrich(self.library, lookup)
         return results
 
-    def _metadata(self, resolutions) -> dict:
-        """arXiv records for every id in the list, in one API request (missing ones stay unknown)."""
-        from tools.http import FetchError
-
-        ids = sorted({r.arxiv_id + r.version for r in resolutions if r.kind == "arxiv" and r.ok})
-        if not ids:
-            return {}
-        try:
-            found = self.client.fetch(ids)
-        except FetchError as error:
-            stderr().print(f"[yellow]warning:[/yellow] no arXiv metadata ({error}); ingesting from the PDFs")
-            return {}
-        return {p.arxiv_id: p for p in found}
-
-    def one(self, resolution, records: dict):
+    def one(self, resolution, lookup):
         """Ingest one resolved item."""
         from agent.ingest.pipeline import IngestResult, ingest_local_pdf, ingest_paper, ingest_url
         from tools.paper import Paper
@@ -103,11 +95,11 @@ class _Run:
             return IngestResult(item=resolution.item, arxiv_id=resolution.arxiv_id, title=resolution.title,
                                 status="failed", error=_why(resolution))
         if resolution.kind == "pdf":
-            return ingest_local_pdf(Path(resolution.path), arxiv_client=self.client, password=self.password,
+            return ingest_local_pdf(Path(resolution.path), metadata=lookup, password=self.password,
                                     item=resolution.item, **common)
         if resolution.kind == "url":
             return ingest_url(resolution.url, downloader=self.downloader, arxiv_client=self.client, **common)
-        paper = resolution.paper or records.get(resolution.arxiv_id) or Paper(
+        paper = resolution.paper or lookup.get(resolution.arxiv_id, wait=True) or Paper(
             arxiv_id=resolution.arxiv_id, version=resolution.version, title="")
         if resolution.version and paper.version != resolution.version:
             paper = paper.model_copy(update={"version": resolution.version})

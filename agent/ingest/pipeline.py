@@ -17,15 +17,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from agent.ingest.metadata import MetadataLookup
 from agent.ingest.resolve import Resolution, resolve_items
 from agent.settings import Settings
 from memory.paperstore import PaperStore, paper_key
-from tools.document import ParsedPaper
+from tools.document import Figure, ParsedPaper
 from tools.download import Downloader
 from tools.http import FetchError
 from tools.paper import Paper
@@ -33,6 +35,8 @@ from tools.search.arxiv import ArxivClient
 
 log = logging.getLogger(__name__)
 Status = Literal["ingested", "abstract_only", "failed"]
+Describe = Callable[[str, ParsedPaper], list[Figure]]
+"""A figure reader's pass over a parsed paper: its figures, described (`tools.figures.describe_figures`)."""
 
 __all__ = ["IngestResult", "Resolution", "ingest_local_pdf", "ingest_paper", "ingest_url", "resolve_items"]
 
@@ -63,15 +67,19 @@ class IngestResult(BaseModel):
 
 
 def ingest_paper(paper: Paper, *, downloader: Downloader, library, store: PaperStore,
-                 settings: Settings, item: str = "") -> IngestResult:
-    """Download, parse and store an arXiv paper; fall back to its abstract when that fails."""
+                 settings: Settings, item: str = "", describe: Describe | None = None) -> IngestResult:
+    """Download, parse and store an arXiv paper; fall back to its abstract when that fails.
+
+    `describe` (a figure reader's pass over the parsed paper) runs before storing, so the
+    figures go into the library described, in the same write.
+    """
     item = item or paper.versioned_id
     try:
         path = downloader.fetch_arxiv(paper.arxiv_id, paper.version)
     except FetchError as error:
         return _abstract_only(paper, library, item, f"download failed: {error}")
     return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
-                            source=downloader.arxiv_url(paper.arxiv_id, paper.version))
+                            source=downloader.arxiv_url(paper.arxiv_id, paper.version), describe=describe)
 
 
 def ingest_url(url: str, *, downloader: Downloader, library, store: PaperStore, settings: Settings,
@@ -87,8 +95,12 @@ def ingest_url(url: str, *, downloader: Downloader, library, store: PaperStore, 
 
 def ingest_local_pdf(path: Path, *, library, store: PaperStore, settings: Settings,
                      arxiv_client: ArxivClient | None = None, password: str | None = None,
-                     item: str = "", source: str = "") -> IngestResult:
-    """Parse and store a PDF on disk, with arXiv metadata when the PDF carries an arXiv id."""
+                     item: str = "", source: str = "", metadata: MetadataLookup | None = None) -> IngestResult:
+    """Parse and store a PDF on disk, with arXiv metadata when the PDF carries an arXiv id.
+
+    With `metadata` (the command's batched look-up) the PDF is parsed at once and takes its
+    record after parsing if it has come by then; otherwise it asks `arxiv_client` first.
+    """
     from tools.pdf.parse import PdfError, peek_arxiv_id
 
     path = Path(path)
@@ -101,12 +113,13 @@ def ingest_local_pdf(path: Path, *, library, store: PaperStore, settings: Settin
         found = peek_arxiv_id(path, password)
     except PdfError as error:
         return IngestResult(item=item, status="failed", error=f"parse failed: {error}")
-    paper = _metadata(found, arxiv_client) if found else None
+    late = (lambda: metadata.get(found[0])) if metadata is not None and found else None
+    paper = _metadata(found, arxiv_client) if found and late is None else None
     if paper is None:
         key = found[0] if found else paper_key("", digest)
         paper = Paper(arxiv_id=key, version=found[1] if found else "", title="")
     return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
-                            source=source or str(path), password=password, fill_from_pdf=True)
+                            source=source or str(path), password=password, fill_from_pdf=True, late=late)
 
 
 def _metadata(found: tuple[str, str], client: ArxivClient | None) -> Paper | None:
@@ -123,14 +136,19 @@ def _metadata(found: tuple[str, str], client: ArxivClient | None) -> Paper | Non
 
 def _parse_and_store(paper: Paper, path: Path, *, library, store: PaperStore, settings: Settings,
                      item: str, source: str, password: str | None = None,
-                     fill_from_pdf: bool = False) -> IngestResult:
-    """Parse and store under the paper's lock; what another holder of it stored meanwhile is kept."""
+                     fill_from_pdf: bool = False, late: Callable[[], Paper | None] | None = None,
+                     describe: Describe | None = None) -> IngestResult:
+    """Parse and store under the paper's lock; what another holder of it stored meanwhile is kept.
+
+    `late` gives the paper's arXiv record once parsed, when one has arrived by then.
+    """
     with store.reading(paper_key(paper.arxiv_id)) as waited:
         stored = _stored_meanwhile(paper, library, item) if waited else None
         if stored is not None:
             return stored
         return _read_in(paper, path, library=library, store=store, settings=settings, item=item,
-                        source=source, password=password, fill_from_pdf=fill_from_pdf)
+                        source=source, password=password, fill_from_pdf=fill_from_pdf, late=late,
+                        describe=describe)
 
 
 def _stored_meanwhile(paper: Paper, library, item: str) -> IngestResult | None:
@@ -147,7 +165,8 @@ def _stored_meanwhile(paper: Paper, library, item: str) -> IngestResult | None:
 
 
 def _read_in(paper: Paper, path: Path, *, library, store: PaperStore, settings: Settings,
-             item: str, source: str, password: str | None, fill_from_pdf: bool) -> IngestResult:
+             item: str, source: str, password: str | None, fill_from_pdf: bool,
+             late: Callable[[], Paper | None] | None, describe: Describe | None) -> IngestResult:
     from tools.pdf.parse import PdfError, parse_pdf
 
     figures_dir = store.figures_dir(paper_key(paper.arxiv_id))
@@ -161,6 +180,11 @@ def _read_in(paper: Paper, path: Path, *, library, store: PaperStore, settings: 
                                 error=f"parse failed: {error}")
         return _abstract_only(paper, library, item, f"parse failed: {error}")
     parsed.source = source
+    if describe is not None:
+        parsed.figures = describe(paper.arxiv_id, parsed)
+    record = late() if late is not None else None
+    if record is not None:
+        paper = record.model_copy(update={"version": paper.version or record.version})
     paper = _reconcile(paper, parsed, fill_from_pdf)
     record = library.add(paper, parsed)
     return IngestResult(
