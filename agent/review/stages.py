@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from agent.review.state import IngestOutcome
 
 if TYPE_CHECKING:
+    from agent.ingest.pipeline import Describe
     from agent.review.context import ReviewServices
     from agent.review.types import Draft, Outline, Verification
     from memory.records import LibraryPaper
@@ -69,10 +70,27 @@ def ingest_pdf(paper: Paper, services: ReviewServices) -> IngestOutcome:
     from agent.ingest.pipeline import ingest_paper
 
     result = ingest_paper(paper, downloader=services.downloader, library=services.library,
-                          store=services.library.papers, settings=services.settings)
+                          store=services.library.papers, settings=services.settings,
+                          describe=cpu_figures(services))
     return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status=result.status,
                          chunks=result.chunks, figures=result.figures,
                          message=result.error or "; ".join(result.warnings[:3]))
+
+
+def cpu_figures(services: ReviewServices) -> Describe | None:
+    """Describe figures while reading when the reader is the CPU one; None for a model, which the
+    figures stage runs later in its own batches (one model, one thread)."""
+    from tools.figures import CPUReader, FigureModelMissing
+    from tools.figures.base import describe_figures
+
+    try:
+        reader = services.figure_reader
+    except FigureModelMissing:
+        return None
+    if not isinstance(reader, CPUReader):
+        return None
+    cache = services.settings.pdf_cache
+    return lambda arxiv_id, parsed: describe_figures(reader, arxiv_id, parsed, cache)
 
 
 def ingest_abstract(paper: Paper, services: ReviewServices) -> IngestOutcome:
