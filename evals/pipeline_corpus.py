@@ -26,11 +26,13 @@ REAL = [  # (arXiv id, version, title, abstract) of real papers whose real PDFs 
      "Recent advances in document image analysis (DIA) have been primarily driven by the application of "
      "neural networks. We introduce LayoutParser, an open-source library for streamlining the usage of DL "
      "in DIA research and applications, with layout detection, character recognition and document "
-     "processing for document layout analysis.", "arxiv_2103.15348v2_excerpt_empty_pages.pdf"),
+     "processing: document layout analysis and table structure recognition in one toolkit.",
+     "arxiv_2103.15348v2_excerpt_empty_pages.pdf"),
     ("2203.00274", "v2", "TableFormer: Robust Transformer Modeling for Table-Text Encoding",
      "Understanding tables is an important aspect of natural language understanding. TableFormer is a "
      "structurally aware table-text encoding architecture, where tabular structural biases are "
-     "incorporated through learnable attention biases, for table structure understanding.",
+     "incorporated through learnable attention biases, for table structure recognition and document "
+     "layout analysis of tables in text.",
      "arxiv_2203.00274v2.pdf"),
 ]
 STAND_INS = ["arxiv_2501.12948v1.pdf", "arxiv_2302.07302v1.pdf", "arxiv_1804.07821v1.pdf",
