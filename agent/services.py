@@ -14,6 +14,10 @@ from tools.ratelimit import HostLimiter
 from tools.search.arxiv import ArxivClient
 
 
+NO_MODEL = ("", "none", "off")
+"""What `llm.<role>` holds when the role has no model (as `agent.llm.factory.parse_model` reads it)."""
+
+
 def limiter(settings: Settings) -> HostLimiter:
     """The per-host politeness limiter shared by everything that uses this data dir."""
     return HostLimiter(settings.data_dir / "locks", settings.arxiv.min_interval_s)
@@ -90,6 +94,8 @@ def chat_model(settings: Settings, role: str, usage=None, allow_tools: bool = Fa
     `usage_recorder(settings)` to account tokens and cost. `allow_tools` is for the `chat` role's
     assistant in the TUI only (see `agent.llm.guard`).
     """
+    if str(getattr(settings.llm, role, "x")).strip().lower() in NO_MODEL:
+        return None  # the common case: no need to import the LLM layer (langchain) at all
     from agent.llm.factory import chat_model as build
 
     return build(settings, role, usage=usage, allow_tools=allow_tools)

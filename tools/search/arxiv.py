@@ -16,12 +16,12 @@ import hashlib
 import logging
 import re
 import time
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import arxiv
 import httpx
-from arxiv import _feed  # the package's own Atom parser (reads the 2016 and 2026 serializations)
 from lxml import etree
 
 from tools.files import write_atomic
@@ -31,9 +31,13 @@ from tools.ratelimit import HostLimiter
 from tools.search.records import RecordCache
 from tools.settings import ArxivSettings
 
+if TYPE_CHECKING:  # the `arxiv` package (with `requests` under it) loads on first use
+    import arxiv
+    from arxiv import _feed
+
 log = logging.getLogger(__name__)
-SORTS = {"relevance": arxiv.SortCriterion.Relevance, "date": arxiv.SortCriterion.SubmittedDate,
-         "updated": arxiv.SortCriterion.LastUpdatedDate}
+SORTS = {"relevance": "Relevance", "date": "SubmittedDate", "updated": "LastUpdatedDate"}
+"""Our sort names → `arxiv.SortCriterion` members."""
 EMPTY_PAGE_TRIES = 3
 ATOM = "http://www.w3.org/2005/Atom"
 IDS_PER_REQUEST = 100
@@ -72,7 +76,9 @@ class ArxivClient:
 
         `page_size` (up to 2,000) overrides `arxiv.page_size`, to take a large answer in one request.
         """
-        search = arxiv.Search(query=query, max_results=max_results, sort_by=SORTS[sort],
+        import arxiv
+
+        search = arxiv.Search(query=query, max_results=max_results, sort_by=arxiv.SortCriterion[SORTS[sort]],
                               sort_order=arxiv.SortOrder.Ascending if ascending
                               else arxiv.SortOrder.Descending)
         papers = self._run(search, refresh, found_by=query, page_size=page_size)
@@ -85,6 +91,8 @@ class ArxivClient:
         Ids whose record is at hand (from any earlier answer, within `arxiv.cache_ttl_s`) cost
         nothing; the others are asked for `IDS_PER_REQUEST` at a time.
         """
+        import arxiv
+
         wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
         known = {} if refresh else self.records.get_many(wanted)
         missing = [i for i in wanted if i not in known]
@@ -101,7 +109,7 @@ class ArxivClient:
     def _run(self, search: arxiv.Search, refresh: bool, found_by: str,
              page_size: int | None = None) -> list[Paper]:
         page_size = max(1, min(page_size or self.settings.page_size, search.max_results or MAX_PAGE, MAX_PAGE))
-        client = _PoliteClient(self, page_size=page_size, refresh=refresh)
+        client = _polite_client()(self, page_size=page_size, refresh=refresh)
         papers = [to_paper(result, found_by) for result in client.results(search)]
         return dedupe_latest(papers)
 
@@ -155,17 +163,22 @@ class ArxivClient:
         write_atomic(self._cache_path(url), body)
 
 
-class _PoliteClient(arxiv.Client):
-    """`arxiv.Client` whose page fetch goes through `ArxivClient.get_page`."""
+@cache
+def _polite_client() -> type:
+    """`arxiv.Client` whose page fetch goes through `ArxivClient.get_page` (built on first use)."""
+    import arxiv
 
-    def __init__(self, owner: ArxivClient, page_size: int, refresh: bool) -> None:
-        super().__init__(page_size=page_size, delay_seconds=0.0, num_retries=0)
-        self.query_url_format = owner.settings.api_url.rstrip("?") + "?{}"
-        self._owner = owner
-        self._refresh = refresh
+    class PoliteClient(arxiv.Client):
+        def __init__(self, owner: ArxivClient, page_size: int, refresh: bool) -> None:
+            super().__init__(page_size=page_size, delay_seconds=0.0, num_retries=0)
+            self.query_url_format = owner.settings.api_url.rstrip("?") + "?{}"
+            self._owner = owner
+            self._refresh = refresh
 
-    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> _feed.ParsedFeed:
-        return self._owner.get_page(url, first_page, self._refresh)
+        def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> _feed.ParsedFeed:
+            return self._owner.get_page(url, first_page, self._refresh)
+
+    return PoliteClient
 
 
 def cache_key(url: str) -> str:
@@ -194,6 +207,8 @@ def parse_feed(body: bytes, url: str) -> _feed.ParsedFeed:
     message = error_entry(body)
     if message:
         raise ArxivError(f"arXiv rejected the query: {message}")
+    from arxiv import _feed  # the package's own Atom parser (reads the 2016 and 2026 serializations)
+
     feed = _feed.parse(body)
     if feed.malformed:
         raise ArxivError(f"arXiv answered with something that is not an Atom feed: {url}")
