@@ -86,6 +86,8 @@ def review(mirror: MirrorServer, home: Path, busy: int) -> dict:
     (home / "events.jsonl").write_text(done.stdout)
     events = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     hits = mirror.hits[first:]
+    (home / "hits.jsonl").write_text("".join(json.dumps({"at": h.at, "path": h.path, "method": h.method,
+                                                         "params": h.params}) + "\n" for h in hits))
     return {"busy": busy, "conditions": conditions, "wall_s": round(wall, 2),
             "counts": events[-1].get("counts", {}), "stages": per_stage(events, hits),
             "api": sum(h.path.startswith("/api/") for h in hits),
@@ -93,19 +95,26 @@ def review(mirror: MirrorServer, home: Path, busy: int) -> dict:
 
 
 def per_stage(events: list[dict], hits: list) -> list[dict]:
-    """Each stage's wall time, the requests that reached the mirror during it, and its floor."""
-    starts = {e["stage"]: e["at"] for e in events if e["type"] == "stage_started"}
-    rows, seen = [], {}
-    for event in (e for e in events if e["type"] == "stage_finished"):
+    """Each stage's wall time, the requests that reached the mirror during it, and its floor.
+
+    A stage that runs twice (ingest, after snowballing) is reported once per run: each finish is
+    paired with the latest start of that stage before it.
+    """
+    rows, begun, seen = [], {}, {}
+    for event in events:
+        if event["type"] == "stage_started":
+            begun[event["stage"]] = event["at"]
+        if event["type"] != "stage_finished":
+            continue
         name = event["stage"]
         seen[name] = seen.get(name, 0) + 1
-        begin = starts.get(name, event["at"] - event["seconds"])
+        begin = begun.pop(name, event["at"] - event["seconds"])
         inside = [h for h in hits if begin <= h.at <= event["at"]]
-        requests = len(inside)
-        rows.append({"stage": name if seen[name] == 1 else f"{name} #{seen[name]}", "wall_s": round(event["seconds"], 2),
+        rows.append({"stage": name if seen[name] == 1 else f"{name} #{seen[name]}",
+                     "wall_s": round(event["seconds"], 2),
                      "api": sum(h.path.startswith("/api/") for h in inside),
                      "pdf": sum(h.path.startswith("/pdf/") for h in inside),
-                     "floor_s": requests * SPACING_S})
+                     "floor_s": len(inside) * SPACING_S})
     return rows
 
 
