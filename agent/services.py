@@ -13,7 +13,6 @@ from tools.download import Downloader
 from tools.ratelimit import HostLimiter
 from tools.search.arxiv import ArxivClient
 
-
 NO_MODEL = ("", "none", "off")
 """What `llm.<role>` holds when the role has no model (as `agent.llm.factory.parse_model` reads it)."""
 

@@ -26,3 +26,30 @@ def test_onnx_vectors_do_not_depend_on_how_texts_are_batched(embedder) -> None:
     alone = np.vstack([embedder.embed([t]) for t in texts])
     assert together.shape == (12, 384)
     assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_ingest_embeds_and_writes_in_bounded_steps_and_passes(embedder, monkeypatch) -> None:
+    from paperfactory import make_paper
+
+    from agent import services
+    from agent.settings import load_settings
+    from memory import embed_onnx
+    from memory.batching import TOKEN_BUDGET
+
+    shapes: list[tuple[int, int]] = []
+    run = embed_onnx.OnnxEmbedder._run
+
+    def recording_run(session, encodings):
+        shapes.append((len(encodings), max(len(e.ids) for e in encodings)))
+        return run(session, encodings)
+
+    monkeypatch.setattr(embed_onnx.OnnxEmbedder, "_run", staticmethod(recording_run))
+    library = services.library(load_settings(), embedder)
+    library.ingest_batch = 16
+    writes: list[int] = []
+    upsert = library.store.upsert
+    monkeypatch.setattr(library.store, "upsert", lambda collection, ids, *rest: (
+        writes.append(len(ids)) if collection == "chunks" else None, upsert(collection, ids, *rest))[1])
+    record = library.add(*make_paper("2403.00009", sections=12))
+    assert record.chunks > 16 and sum(writes) == record.chunks and max(writes) <= 16
+    assert shapes and all(n == 1 or n * width <= TOKEN_BUDGET for n, width in shapes)
