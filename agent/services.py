@@ -7,7 +7,10 @@ need them.
 
 from __future__ import annotations
 
+import re
+
 from agent.settings import Settings
+from memory.embedding_cache import CachingEmbedder
 from memory.embeddings import Embedder, load_embedder
 from tools.download import Downloader
 from tools.ratelimit import HostLimiter
@@ -34,8 +37,14 @@ def downloader(settings: Settings, host_limiter: HostLimiter | None = None) -> D
 
 
 def embedder(settings: Settings) -> Embedder:
-    """The configured embedding model (loaded lazily on first use)."""
-    return load_embedder(settings.memory)
+    """The configured embedding model (loaded lazily on first use) behind the on-disk vector cache.
+
+    A search reranks the same abstracts every time it is run (its arXiv answer comes from the
+    query cache); with the cache, a repeated search embeds only the topic, if that.
+    """
+    model = load_embedder(settings.memory)
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", model.name)
+    return CachingEmbedder(model, settings.path("cache", f"embeddings-{name}.sqlite"))
 
 
 def library(settings: Settings, embedding: Embedder | None = None):
