@@ -27,15 +27,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from agent import services
+from agent.ingest.pipeline import ingest_local_pdf
+from agent.settings import Settings
 from evals import pipeline_corpus
 from evals.long_pdf import long_paper
 from evals.mirror import Fault, MirrorServer
+from memory.chunking import chunk_paper
+from tools.paper import Paper
+from tools.pdf.parse import parse_pdf
 
 SPACING_S = 3.0
 """The default `arxiv.min_interval_s`: the benchmark never lowers it."""
@@ -155,15 +162,6 @@ def child(mode: str, pdf: Path, home: Path) -> dict:
 
 def run_child(mode: str, pdf: Path) -> None:
     """In the child: time an ingest (model loaded first) or a bare embedding of the same chunks."""
-    import resource
-
-    from agent import services
-    from agent.ingest.pipeline import ingest_local_pdf
-    from agent.settings import Settings
-    from memory.chunking import chunk_paper
-    from tools.paper import Paper
-    from tools.pdf.parse import parse_pdf
-
     settings = Settings()
     embedder = services.embedder(settings)
     embedder.embed(["load the model before timing"])

@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from memory.batching import length_batches
+from tools.errors import AutoresearchError
 
 REFERENCE = Path(__file__).with_name("minilm_reference.json")
 AGREEMENT = 0.99
@@ -25,7 +27,7 @@ MAX_TOKENS = 256
 """sentence-transformers' `max_seq_length` for all-MiniLM-L6-v2."""
 
 
-class OnnxModelMissing(RuntimeError):
+class OnnxModelMissing(AutoresearchError, RuntimeError):
     """The ONNX graph or the tokenizer is not installed."""
 
 
@@ -54,8 +56,8 @@ class OnnxEmbedder:
         self.name = name
         self.batch_size = batch_size
         self.threads = threads
-        self._session = None
-        self._tokenizer = None
+        self._session: Any = None  # an onnxruntime.InferenceSession, built on first use
+        self._tokenizer: Any = None  # a tokenizers.Tokenizer, loaded with it
         self._lock = threading.Lock()
 
     def _load(self):

@@ -19,6 +19,7 @@ from pathlib import Path
 from agent.ingest.resolve import Resolution
 from tools.http import FetchError
 from tools.paper import Paper
+from tools.pdf.parse import PdfError, peek_arxiv_id
 from tools.search.arxiv import ArxivClient
 
 log = logging.getLogger(__name__)
@@ -66,8 +67,6 @@ class MetadataLookup:
 
 def stamped_ids(resolutions: list[Resolution], password: str | None = None) -> list[str]:
     """Every arXiv id the items name: given ids and the ids stamped in local PDFs (page one only)."""
-    from tools.pdf.parse import PdfError, peek_arxiv_id
-
     ids = []
     for resolution in resolutions:
         if resolution.kind == "arxiv" and resolution.ok:

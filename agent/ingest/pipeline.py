@@ -19,7 +19,7 @@ import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -31,6 +31,7 @@ from tools.document import Figure, ParsedPaper
 from tools.download import Downloader
 from tools.http import FetchError
 from tools.paper import Paper
+from tools.pdf.parse import PdfError, parse_pdf, peek_arxiv_id
 from tools.search.arxiv import ArxivClient
 
 log = logging.getLogger(__name__)
@@ -70,16 +71,43 @@ def ingest_paper(paper: Paper, *, downloader: Downloader, library, store: PaperS
                  settings: Settings, item: str = "", describe: Describe | None = None) -> IngestResult:
     """Download, parse and store an arXiv paper; fall back to its abstract when that fails.
 
-    `describe` (a figure reader's pass over the parsed paper) runs before storing, so the
-    figures go into the library described, in the same write.
+    A paper with no arXiv version (an OpenAlex work, a collection entry) is read from its
+    open-access PDF when it has one, else kept from its metadata. `describe` (a figure reader's
+    pass over the parsed paper) runs before storing, so the figures go into the library
+    described, in the same write.
     """
     item = item or paper.versioned_id
+    if not paper.on_arxiv:
+        return _ingest_elsewhere(paper, downloader=downloader, library=library, store=store,
+                                 settings=settings, item=item, describe=describe)
     try:
         path = downloader.fetch_arxiv(paper.arxiv_id, paper.version)
     except FetchError as error:
         return _abstract_only(paper, library, item, f"download failed: {error}")
     return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
                             source=downloader.arxiv_url(paper.arxiv_id, paper.version), describe=describe)
+
+
+def _ingest_elsewhere(paper: Paper, *, downloader: Downloader, library, store: PaperStore,
+                      settings: Settings, item: str, describe: Describe | None = None) -> IngestResult:
+    """A paper not on arXiv: its open-access PDF (through the same polite downloader), else its metadata."""
+    if not paper.pdf_url:
+        return _metadata_only(paper, library, item, "no arXiv version and no open-access PDF: kept from its metadata")
+    try:
+        path = downloader.fetch_url(paper.pdf_url)
+    except FetchError as error:
+        return _metadata_only(paper, library, item, f"open-access PDF failed: {error}")
+    return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
+                            source=paper.pdf_url, describe=describe)
+
+
+def _metadata_only(paper: Paper, library, item: str, reason: str) -> IngestResult:
+    """Store a paper known only by its metadata (title, authors, abstract when there is one)."""
+    if paper.abstract or not paper.title:
+        return _abstract_only(paper, library, item, reason)
+    record = library.add(paper, None)
+    return IngestResult(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title,
+                        status="abstract_only", chunks=record.chunks, error=reason)
 
 
 def ingest_url(url: str, *, downloader: Downloader, library, store: PaperStore, settings: Settings,
@@ -101,8 +129,6 @@ def ingest_local_pdf(path: Path, *, library, store: PaperStore, settings: Settin
     With `metadata` (the command's batched look-up) the PDF is parsed at once and takes its
     record after parsing if it has come by then; otherwise it asks `arxiv_client` first.
     """
-    from tools.pdf.parse import PdfError, peek_arxiv_id
-
     path = Path(path)
     item = item or str(path)
     try:
@@ -167,8 +193,7 @@ def _stored_meanwhile(paper: Paper, library, item: str) -> IngestResult | None:
 def _read_in(paper: Paper, path: Path, *, library, store: PaperStore, settings: Settings,
              item: str, source: str, password: str | None, fill_from_pdf: bool,
              late: Callable[[], Paper | None] | None, describe: Describe | None) -> IngestResult:
-    from tools.pdf.parse import PdfError, parse_pdf
-
+    """Parse the PDF and store the paper (with its late record and described figures)."""
     figures_dir = store.figures_dir(paper_key(paper.arxiv_id))
     shutil.rmtree(figures_dir, ignore_errors=True)  # a new parse replaces the old figures
     try:
@@ -212,7 +237,8 @@ def _reconcile(paper: Paper, parsed: ParsedPaper, fill_from_pdf: bool) -> Paper:
 
 def _abstract_only(paper: Paper, library, item: str, reason: str) -> IngestResult:
     """Store what the metadata says when the full text cannot be had; `failed` without metadata."""
-    base = dict(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title, error=reason)
+    base: dict[str, Any] = dict(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title,
+                                error=reason)
     if not (paper.title and paper.abstract):
         return IngestResult(status="failed", **base)
     record = library.add(paper, None)

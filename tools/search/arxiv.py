@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
-from lxml import etree
+from lxml import etree  # pyright: ignore[reportAttributeAccessIssue]  # a compiled module, shipped without stubs
 
 from tools.files import write_atomic
 from tools.http import Breaker, FetchError, RetryPolicy, polite_call, raise_for_transient
@@ -127,17 +127,19 @@ class ArxivClient:
 
     def _fetch_page(self, url: str, first_page: bool) -> bytes:
         """GET one page; an empty later page (an arXiv hiccup) is retried a few times."""
+        content = b""
         for attempt in range(EMPTY_PAGE_TRIES):
             response = polite_call(self.limiter, url, lambda: raise_for_transient(self._send(url)),
                                    self.policy, service="arXiv", breaker=self.breaker)
             self.requests_made += 1
             check_answer(response, url)
-            feed = parse_feed(response.content, url)
+            content = response.content
+            feed = parse_feed(content, url)
             if feed.results or first_page:
-                return response.content
+                return content
             log.warning("arXiv sent an empty page (try %d of %d): %s", attempt + 1,
                         EMPTY_PAGE_TRIES, url)
-        return response.content
+        return content
 
     def _send(self, url: str) -> httpx.Response:
         """GET the URL, or POST its query as a form when the URL is too long for a GET."""

@@ -11,15 +11,16 @@ One paper that fails is recorded and skipped; the run goes on without it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.ingest.ahead import read_ahead
 from agent.review.context import ReviewContext, ReviewError, ReviewServices
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.state import IngestOutcome, State
 from tools.paper import Paper
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("ingest")
@@ -47,7 +48,8 @@ def ingest(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
             report.warn(f"{outcome.arxiv_id}: {outcome.message}")
         report.progress(len(outcomes), total, f"{outcome.arxiv_id}: {outcome.status}")
 
-    read_ahead(todo, fetch=(lambda p: stages.prefetch(p, services)) if stages.prefetch else None,
+    prefetch = stages.prefetch
+    read_ahead(todo, fetch=(lambda p: prefetch(p, services)) if prefetch is not None else None,
                read=lambda p: stages.ingest(p, services), workers=context.settings.review.concurrency,
                on_done=done)
     if total and not state.ingest and all(o.status == "failed" for o in outcomes.values()):
