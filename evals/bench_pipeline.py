@@ -254,6 +254,21 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _saver(out: Path, results: dict):
+    """`save(name, result)`: keep a measure, rewrite the JSON and print its table at once (a long
+    run cut short still leaves what it measured)."""
+
+    def save(name: str, result: dict, append: bool = False) -> None:
+        if append:
+            results.setdefault(name, []).append(result)
+        else:
+            results[name] = result
+        (out / "bench_pipeline.json").write_text(json.dumps(results, indent=1))
+        print(report({"repeats": results["repeats"], name: [result] if append else result}), flush=True)
+
+    return save
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen measures; print and save the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -271,20 +286,20 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
     results: dict = {"repeats": args.repeats, "spacing_s": SPACING_S}
+    save = _saver(args.out, results)
     with pipeline_corpus.mirror(args.out / "corpus") as mirror:
         if "review" in args.only:
-            results["review"] = [review(mirror, args.out / f"home-busy{busy}", busy) for busy in (0, args.busy)]
+            for busy in (0, args.busy):
+                save("review", review(mirror, args.out / f"home-busy{busy}", busy), append=True)
         if "cold" in args.only:
             home = args.out / "home-busy0"
             if not home.exists():
-                results.setdefault("review", []).append(review(mirror, home, 0))
-            results["cold"] = cold_starts(mirror, home, args.repeats)
+                save("review", review(mirror, home, 0), append=True)
+            save("cold", cold_starts(mirror, home, args.repeats))
         if "offline" in args.only:
-            results["offline"] = offline(mirror, args.out)
+            save("offline", offline(mirror, args.out))
     if "ingest" in args.only:
-        results["ingest"] = ingest_long(args.out, args.pages)
-    (args.out / "bench_pipeline.json").write_text(json.dumps(results, indent=1))
-    print(report(results))
+        save("ingest", ingest_long(args.out, args.pages))
     return 0
 
 
