@@ -49,7 +49,7 @@ class Services:
     Pass ready-made ones to share them (the TUI keeps one embedder for every run) or to use a
     test double; anything not passed is built by the factories below when first needed, once,
     even when two threads (the TUI's workers, the bot's jobs) ask for it at the same moment.
-    `cache_embeddings=False` embeds without the on-disk cache (the CLI's one-shot commands).
+    `cache_embeddings=False` embeds without the on-disk cache.
     """
 
     def __init__(self, settings: Settings, *, arxiv: ArxivClient | None = None,

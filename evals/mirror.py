@@ -2,7 +2,7 @@
 
 Tests, evals and offline demos point `arxiv.api_url` / `arxiv.pdf_url` here. It answers
 `/api/query` in arXiv's 2026 Atom serialization (search_query, id_list, start, max_results,
-sortBy, sortOrder), serves `/pdf/<id>` from a folder, can replay recorded arXiv responses, and can
+sortBy, sortOrder; by GET, or by POST with the parameters as a form, as arXiv does), serves `/pdf/<id>` from a folder, can replay recorded arXiv responses, and can
 inject 429/503/slow answers. It records every request it receives (with arrival time) so tests can
 measure the client's politeness at the server.
 """
@@ -57,6 +57,7 @@ class Hit:
     path: str
     params: dict[str, str]
     status: int = 200
+    method: str = "GET"
 
 
 @dataclass
@@ -342,9 +343,17 @@ class _Handler(BaseHTTPRequestHandler):
         """Stay quiet; requests are recorded in `server.hits`."""
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self._handle({})
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        """arXiv's API takes its parameters as a form body too (for queries too long for a URL)."""
+        length = int(self.headers.get("content-length") or 0)
+        self._handle(dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True)))
+
+    def _handle(self, form: dict[str, str]) -> None:
         parts = urlsplit(self.path)
-        params = dict(parse_qsl(parts.query, keep_blank_values=True))
-        hit = Hit(at=time.time(), path=parts.path, params=params)
+        params = {**dict(parse_qsl(parts.query, keep_blank_values=True)), **form}
+        hit = Hit(at=time.time(), path=parts.path, params=params, method=self.command)
         self.server.record(hit)
         status, ctype, body, headers = self._answer(parts.path, params)
         hit.status = status

@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from memory.batching import length_batches
 from tools.errors import AutoresearchError
 
 REFERENCE = Path(__file__).with_name("minilm_reference.json")
@@ -54,8 +56,8 @@ class OnnxEmbedder:
         self.name = name
         self.batch_size = batch_size
         self.threads = threads
-        self._session = None
-        self._tokenizer = None
+        self._session: Any = None  # an onnxruntime.InferenceSession, built on first use
+        self._tokenizer: Any = None  # a tokenizers.Tokenizer, loaded with it
         self._lock = threading.Lock()
 
     def _load(self):
@@ -65,10 +67,10 @@ class OnnxEmbedder:
                 from tokenizers import Tokenizer
 
                 tokenizer = Tokenizer.from_file(str(self.tokenizer_dir / "tokenizer.json"))
-                # The file pads every text to 128 tokens; pad to the batch's longest instead and
-                # truncate where sentence-transformers does.
+                # The file pads every text to 128 tokens; `embed` pads each batch to its longest
+                # instead, and texts are truncated where sentence-transformers truncates them.
                 tokenizer.enable_truncation(MAX_TOKENS)
-                tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+                tokenizer.no_padding()
                 options = onnxruntime.SessionOptions()
                 options.log_severity_level = 3
                 if self.threads:
@@ -79,25 +81,30 @@ class OnnxEmbedder:
         return self._session, self._tokenizer
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Embed a batch; texts are grouped by length so little time goes into padding."""
+        """Embed texts in batches of similar length, each within `memory.batching.TOKEN_BUDGET`.
+
+        Bounding padded tokens per pass keeps peak memory flat however long the chunks are.
+        """
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         session, tokenizer = self._load()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encodings = tokenizer.encode_batch(texts)
         out = np.zeros((len(texts), 0), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start:start + self.batch_size]
-            vectors = self._run(session, tokenizer, [texts[i] for i in batch])
+        for batch in length_batches([len(e.ids) for e in encodings], self.batch_size):
+            vectors = self._run(session, [encodings[i] for i in batch])
             if out.shape[1] == 0:
                 out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
             out[batch] = vectors
         return out
 
     @staticmethod
-    def _run(session, tokenizer, texts: list[str]) -> np.ndarray:
-        encodings = tokenizer.encode_batch(texts)
-        ids = np.asarray([e.ids for e in encodings], dtype=np.int64)
-        mask = np.asarray([e.attention_mask for e in encodings], dtype=np.int64)
+    def _run(session, encodings) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, :len(encoding.ids)] = encoding.ids
+            mask[row, :len(encoding.ids)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = session.run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)

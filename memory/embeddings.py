@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from memory.batching import CHARS_PER_TOKEN, length_batches
 from memory.embed_langchain import langchain_embedder
 from memory.embed_onnx import AGREEMENT, OnnxEmbedder, OnnxModelMissing, int8_model_path
 from memory.embedder import Embedder, EmbeddingModelMissing
@@ -77,9 +78,15 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         model = self._load()
-        vectors = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                               convert_to_numpy=True, show_progress_bar=False)
-        return vectors.astype(np.float32, copy=False)
+        out = np.zeros((len(texts), 0), dtype=np.float32)
+        # Bounded by (estimated) tokens as well as count: long chunks go a few at a time.
+        for batch in length_batches([len(t) // CHARS_PER_TOKEN for t in texts], self.batch_size):
+            vectors = model.encode([texts[i] for i in batch], batch_size=len(batch), normalize_embeddings=True,
+                                   convert_to_numpy=True, show_progress_bar=False).astype(np.float32, copy=False)
+            if out.shape[1] == 0:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[batch] = vectors
+        return out
 
 
 class MiniLM:

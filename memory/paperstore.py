@@ -9,10 +9,12 @@ or by `local-<sha256[:12]>` for a PDF without an id.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from memory.records import LibraryPaper
-from tools.files import write_atomic
+from tools.files import wait_lock, write_atomic
 
 RECORD = "record.json"
 
@@ -43,6 +45,13 @@ class PaperStore:
         path = self.folder(key) / "figures"
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    @contextmanager
+    def reading(self, key: str) -> Iterator[bool]:
+        """Hold the paper's lock while reading it in (parse and store); yields whether another
+        process (or thread) held it first, in which case the paper may be stored already."""
+        with wait_lock(self.root / ".locks" / f"{key}.lock") as waited:
+            yield waited
 
     def save(self, record: LibraryPaper) -> Path:
         """Write a record atomically (a killed process never leaves half a file)."""

@@ -60,6 +60,7 @@ HEAVY = {
     "psycopg_pool": "only the Postgres run store needs it",
     "llama_cpp": "a native library that may be absent; loaded with a local model",
     "pylatexenc": "~0.2 s of tables; only BibTeX escaping needs it",
+    "arxiv": "imports requests and feedparser (~0.25 s); only a query that goes out to arXiv needs it",
 }
 """Third-party packages that may be imported inside a function, and why (everything else: at the top)."""
 

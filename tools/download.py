@@ -11,7 +11,10 @@ or a truncated file is a typed error, never a file handed to the parser.
 Cache layout under `<home>/cache/pdf/`: `<sha256>.pdf` holds the bytes once however many URLs
 point at them; `urls/<hash of url>.json` maps a URL to its hash. A second request for a URL is
 answered from disk with no network; an unversioned arXiv id (the latest version) is re-checked
-after `arxiv.cache_ttl_s`.
+after `arxiv.cache_ttl_s`. A download holds a lock per URL (`locks/<hash of url>.lock`), so a
+second process wanting the same PDF waits for the first and takes it from the cache. A URL that
+failed for good is not asked again by this process for `arxiv.down_hold_s`, nor its host after a
+whole retry cycle failed (`tools.http.Breaker`).
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tools.files import write_atomic
-from tools.http import FetchError, RetryPolicy, polite_call, raise_for_transient
+from tools.files import wait_lock, write_atomic
+from tools.http import Breaker, FetchError, RetryPolicy, polite_call, raise_for_transient
 from tools.ratelimit import HostLimiter
 from tools.settings import ArxivSettings, PdfSettings
 
@@ -77,6 +80,9 @@ class Downloader:
             follow_redirects=True, headers={"user-agent": arxiv.user_agent})
         self.policy = RetryPolicy(arxiv.max_tries, arxiv.backoff_base_s, arxiv.backoff_max_s,
                                   arxiv.retry_budget_s)
+        self.breaker = Breaker(arxiv.down_hold_s)
+        self._failed: dict[str, tuple[float, FetchError]] = {}
+        """URLs that failed for good in this process (when, why): not asked again for a while."""
         self.downloads = 0
         """PDFs fetched over the network (cache hits excluded)."""
 
@@ -114,10 +120,23 @@ class Downloader:
         if hit is not None:
             log.info("PDF cache hit: %s", url)
             return hit
-        service = "arXiv" if urlsplit(url).netloc.endswith("arxiv.org") else urlsplit(url).netloc
-        deadline = time.monotonic() + self.pdf.download_deadline_s
-        policy = replace(self.policy, budget_s=min(self.policy.budget_s, self.pdf.download_deadline_s))
-        path = polite_call(self.limiter, url, lambda: self._stream(url, deadline), policy, service=service)
+        failed = self._failed.get(url)
+        if failed and time.monotonic() - failed[0] < self.arxiv.down_hold_s:
+            raise failed[1]
+        # Another process fetching the same URL: wait for it, then take its file from the cache.
+        with wait_lock(self.cache_dir / "locks" / f"{self._index_path(url).stem}.lock"):
+            hit = self.cached(url, ttl)
+            if hit is not None:
+                return hit
+            service = "arXiv" if urlsplit(url).netloc.endswith("arxiv.org") else urlsplit(url).netloc
+            deadline = time.monotonic() + self.pdf.download_deadline_s
+            policy = replace(self.policy, budget_s=min(self.policy.budget_s, self.pdf.download_deadline_s))
+            try:
+                path = polite_call(self.limiter, url, lambda: self._stream(url, deadline), policy,
+                                   service=service, breaker=self.breaker)
+            except FetchError as error:
+                self._failed[url] = (time.monotonic(), error)
+                raise
         self.downloads += 1
         return path
 

@@ -1,10 +1,18 @@
-"""Atomic file writes: a reader (or a process killed mid-write) sees the old file or the new one."""
+"""Atomic file writes and work locks: a reader (or a process killed mid-write) sees the old file or
+the new one, and two processes never do the same piece of work at once."""
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+log = logging.getLogger(__name__)
 
 
 def write_atomic(path: Path, data: str | bytes) -> Path:
@@ -24,3 +32,25 @@ def write_atomic(path: Path, data: str | bytes) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+@contextmanager
+def wait_lock(path: Path) -> Iterator[bool]:
+    """Hold an exclusive file lock (across processes and threads); yields whether it had to wait.
+
+    Waiting means someone else was doing the same work (downloading that PDF, reading that paper):
+    the caller should look for its result before doing it again.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+        waited = False
+    except Timeout:
+        log.info("waiting for another process: %s", path.name)
+        lock.acquire()
+        waited = True
+    try:
+        yield waited
+    finally:
+        lock.release()

@@ -3,17 +3,21 @@
 Shared by the arXiv API client and the PDF downloader so both honour the same limiter and the same
 retry rules: 429, 5xx, timeouts and connection errors are retried with exponential backoff and
 jitter (a `Retry-After` header wins when present), within a number of tries and a time budget;
-after that a `FetchError` says what happened ("429 on 4 tries over 95 s"), never a hang.
+after that a `FetchError` says what happened ("429 on 4 tries over 95 s"), never a hang. A
+`Breaker` remembers such a failure per host for a while, so a command that needs many requests
+to a host that is down spends one retry cycle in total, not one per request.
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import (
@@ -65,6 +69,36 @@ class RetryPolicy:
     backoff_base_s: float = 5.0
     backoff_max_s: float = 60.0
     budget_s: float = 180.0
+
+
+class HostDown(FetchError):
+    """A host failed a whole retry cycle a moment ago; nothing was sent this time."""
+
+
+class Breaker:
+    """Remember, per host, a retry cycle that failed, and refuse requests to it for `hold_s` seconds.
+
+    One per client and process: what one command learnt (arXiv is unreachable) saves its other
+    requests from learning it again, while a later command (or this one, `hold_s` later) tries anew.
+    """
+
+    def __init__(self, hold_s: float) -> None:
+        self.hold_s = hold_s
+        self._down: dict[str, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, url: str) -> None:
+        """Raise `HostDown` when the host failed within `hold_s` seconds."""
+        host = urlsplit(url).netloc
+        with self._lock:
+            since, why = self._down.get(host, (0.0, ""))
+        if why and time.monotonic() - since < self.hold_s:
+            raise HostDown(f"{why} — not asking again for {self.hold_s - (time.monotonic() - since):.0f} s")
+
+    def trip(self, url: str, error: FetchError) -> None:
+        """Mark the host as down, with the failure that says why."""
+        with self._lock:
+            self._down[urlsplit(url).netloc] = (time.monotonic(), str(error))
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -123,13 +157,17 @@ def polite_call(
     request: Callable[[], T],
     policy: RetryPolicy,
     service: str = "the server",
+    breaker: Breaker | None = None,
 ) -> T:
     """Run `request` inside the host's slot, retrying transient failures under `policy`.
 
     `request` must raise `TransientAnswer` (a 429/5xx from `raise_for_transient`, a body that does
     not parse) or an httpx transport error for anything worth retrying; other exceptions pass
-    straight through.
+    straight through. With a `breaker`, a host that failed a whole cycle lately is not asked again
+    (`HostDown`), and a new failure trips it.
     """
+    if breaker is not None:
+        breaker.check(url)
     started = time.monotonic()
     retrying = Retrying(
         stop=stop_after_attempt(policy.max_tries) | stop_before_delay(policy.budget_s),
@@ -154,5 +192,8 @@ def polite_call(
             lead = f"{service} is rate-limiting us"
         else:
             lead = f"{service} is unavailable"
-        raise FetchError(f"{lead}: {what} on {tries} tries over {elapsed:.0f} s ({url})") from error
+        failure = FetchError(f"{lead}: {what} on {tries} tries over {elapsed:.0f} s ({url})")
+        if breaker is not None:
+            breaker.trip(url, failure)
+        raise failure from error
     raise AssertionError("unreachable: tenacity either returns or raises")

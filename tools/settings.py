@@ -36,6 +36,9 @@ class ArxivSettings(Group):
     """Cap on one backoff delay (a server's Retry-After is honoured up to the retry budget)."""
     retry_budget_s: float = Field(default=180.0, gt=0)
     """Give up once retrying one request would take longer than this."""
+    down_hold_s: float = Field(default=600.0, ge=0)
+    """After a request to a host fails for good (every retry spent), further requests to that host
+    from the same process fail at once for this long: a command spends one retry cycle, not one per paper."""
     page_size: int = Field(default=100, ge=1, le=2000)
     """Results per API request (arXiv allows up to 2,000)."""
     cache_ttl_s: float = Field(default=86400.0, ge=0)

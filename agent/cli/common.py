@@ -44,8 +44,13 @@ def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
 
 
 def services_from(ctx: typer.Context, **overrides: Any) -> Services:
-    """The services of one command over the data dir the flags name (built as they are used)."""
-    return Services(settings_from(ctx, **overrides), cache_embeddings=False)
+    """The services of one command over the data dir the flags name (built as they are used).
+
+    Embeddings go through the on-disk vector cache, as in the TUI and the bot: a repeated search
+    reranks the same abstracts (its arXiv answer comes from the query cache), so it embeds only
+    what it has not seen.
+    """
+    return Services(settings_from(ctx, **overrides))
 
 
 def stdout() -> Console:

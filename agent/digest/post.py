@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from agent.digest.build import Digest
 from agent.digest.slack_message import overview, paper_messages
 from tools.errors import AutoresearchError
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    # annotations only: the digest builder (arXiv, translation) loads when a digest is built
+    from agent.digest.build import Digest
     from agent.settings import SlackSettings
 
 

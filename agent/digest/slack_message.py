@@ -8,9 +8,11 @@ turn into a mention or a broken link.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agent.digest.build import Digest, DigestPaper, KeywordDigest
+if TYPE_CHECKING:  # annotations only: the digest builder (arXiv, translation) loads with a digest
+    from agent.digest.build import Digest, DigestPaper, KeywordDigest
+
 
 MAX_BLOCKS = 40
 """Blocks per message (Slack allows 50; headroom for a context line)."""

@@ -6,6 +6,10 @@ fetch its PDF (cached), parse it with figures rendered into the paper's folder, 
 its abstract (`Library.add(paper, None)`) and the result says why — status `abstract_only`; with no
 metadata either, the status is `failed` and nothing is stored. Local PDFs and PDF URLs go through
 the same parse-and-store path, keyed by the arXiv id stamped in the PDF when there is one.
+
+A paper is read under its lock (`PaperStore.reading`): a second process (or thread) reading the
+same paper waits, then takes what the first stored instead of parsing and embedding it again —
+as the downloader does for a PDF another process is fetching.
 """
 
 from __future__ import annotations
@@ -13,15 +17,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.ingest.metadata import MetadataLookup
 from agent.ingest.resolve import Resolution, expand_items, resolve_items
 from agent.settings import Settings
 from memory.paperstore import PaperStore, paper_key
-from tools.document import ParsedPaper
+from tools.document import Figure, ParsedPaper
 from tools.download import Downloader
 from tools.http import FetchError
 from tools.paper import Paper
@@ -30,6 +36,8 @@ from tools.search.arxiv import ArxivClient
 
 log = logging.getLogger(__name__)
 Status = Literal["ingested", "abstract_only", "failed"]
+Describe = Callable[[str, ParsedPaper], list[Figure]]
+"""A figure reader's pass over a parsed paper: its figures, described (`tools.figures.describe_figures`)."""
 
 __all__ = ["IngestResult", "Resolution", "expand_items", "ingest_local_pdf", "ingest_paper", "ingest_url",
            "resolve_items", "report_counts"]
@@ -74,26 +82,28 @@ def report_counts(results: list[IngestResult]) -> dict[str, int]:
 
 
 def ingest_paper(paper: Paper, *, downloader: Downloader, library, store: PaperStore,
-                 settings: Settings, item: str = "") -> IngestResult:
+                 settings: Settings, item: str = "", describe: Describe | None = None) -> IngestResult:
     """Download, parse and store an arXiv paper; fall back to its abstract when that fails.
 
     A paper with no arXiv version (an OpenAlex work, a collection entry) is read from its
-    open-access PDF when it has one, else kept from its metadata.
+    open-access PDF when it has one, else kept from its metadata. `describe` (a figure reader's
+    pass over the parsed paper) runs before storing, so the figures go into the library
+    described, in the same write.
     """
     item = item or paper.versioned_id
     if not paper.on_arxiv:
         return _ingest_elsewhere(paper, downloader=downloader, library=library, store=store,
-                                 settings=settings, item=item)
+                                 settings=settings, item=item, describe=describe)
     try:
         path = downloader.fetch_arxiv(paper.arxiv_id, paper.version)
     except FetchError as error:
         return _abstract_only(paper, library, item, f"download failed: {error}")
     return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
-                            source=downloader.arxiv_url(paper.arxiv_id, paper.version))
+                            source=downloader.arxiv_url(paper.arxiv_id, paper.version), describe=describe)
 
 
 def _ingest_elsewhere(paper: Paper, *, downloader: Downloader, library, store: PaperStore,
-                      settings: Settings, item: str) -> IngestResult:
+                      settings: Settings, item: str, describe: Describe | None = None) -> IngestResult:
     """A paper not on arXiv: its open-access PDF (through the same polite downloader), else its metadata."""
     if not paper.pdf_url:
         return _metadata_only(paper, library, item, "no arXiv version and no open-access PDF: kept from its metadata")
@@ -102,7 +112,7 @@ def _ingest_elsewhere(paper: Paper, *, downloader: Downloader, library, store: P
     except FetchError as error:
         return _metadata_only(paper, library, item, f"open-access PDF failed: {error}")
     return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
-                            source=paper.pdf_url)
+                            source=paper.pdf_url, describe=describe)
 
 
 def _metadata_only(paper: Paper, library, item: str, reason: str) -> IngestResult:
@@ -127,8 +137,12 @@ def ingest_url(url: str, *, downloader: Downloader, library, store: PaperStore, 
 
 def ingest_local_pdf(path: Path, *, library, store: PaperStore, settings: Settings,
                      arxiv_client: ArxivClient | None = None, password: str | None = None,
-                     item: str = "", source: str = "") -> IngestResult:
-    """Parse and store a PDF on disk, with arXiv metadata when the PDF carries an arXiv id."""
+                     item: str = "", source: str = "", metadata: MetadataLookup | None = None) -> IngestResult:
+    """Parse and store a PDF on disk, with arXiv metadata when the PDF carries an arXiv id.
+
+    With `metadata` (the command's batched look-up) the PDF is parsed at once and takes its
+    record after parsing if it has come by then; otherwise it asks `arxiv_client` first.
+    """
     path = Path(path)
     item = item or str(path)
     try:
@@ -139,12 +153,13 @@ def ingest_local_pdf(path: Path, *, library, store: PaperStore, settings: Settin
         found = peek_arxiv_id(path, password)
     except PdfError as error:
         return IngestResult(item=item, status="failed", error=f"parse failed: {error}")
-    paper = _metadata(found, arxiv_client) if found else None
+    late = (lambda: metadata.get(found[0])) if metadata is not None and found else None
+    paper = _metadata(found, arxiv_client) if found and late is None else None
     if paper is None:
         key = found[0] if found else paper_key("", digest)
         paper = Paper(arxiv_id=key, version=found[1] if found else "", title="")
     return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
-                            source=source or str(path), password=password, fill_from_pdf=True)
+                            source=source or str(path), password=password, fill_from_pdf=True, late=late)
 
 
 def _metadata(found: tuple[str, str], client: ArxivClient | None) -> Paper | None:
@@ -161,7 +176,38 @@ def _metadata(found: tuple[str, str], client: ArxivClient | None) -> Paper | Non
 
 def _parse_and_store(paper: Paper, path: Path, *, library, store: PaperStore, settings: Settings,
                      item: str, source: str, password: str | None = None,
-                     fill_from_pdf: bool = False) -> IngestResult:
+                     fill_from_pdf: bool = False, late: Callable[[], Paper | None] | None = None,
+                     describe: Describe | None = None) -> IngestResult:
+    """Parse and store under the paper's lock; what another holder of it stored meanwhile is kept.
+
+    `late` gives the paper's arXiv record once parsed, when one has arrived by then.
+    """
+    with store.reading(paper_key(paper.arxiv_id)) as waited:
+        stored = _stored_meanwhile(paper, library, item) if waited else None
+        if stored is not None:
+            return stored
+        return _read_in(paper, path, library=library, store=store, settings=settings, item=item,
+                        source=source, password=password, fill_from_pdf=fill_from_pdf, late=late,
+                        describe=describe)
+
+
+def _stored_meanwhile(paper: Paper, library, item: str) -> IngestResult | None:
+    """The result for a paper someone else just stored in full (this version), else None."""
+    record = library.get(paper.arxiv_id)
+    if record is None or record.abstract_only or (paper.version and record.paper.version != paper.version):
+        return None
+    parsed = record.parsed
+    return IngestResult(
+        item=item, arxiv_id=record.paper.arxiv_id, version=record.paper.version, title=record.paper.title,
+        status="ingested", pages=parsed.pages if parsed else 0, figures=record.figures,
+        tables=len(parsed.tables) if parsed else 0, references=len(parsed.references) if parsed else 0,
+        chunks=record.chunks, warnings=["read by another process meanwhile; taken from the library"])
+
+
+def _read_in(paper: Paper, path: Path, *, library, store: PaperStore, settings: Settings,
+             item: str, source: str, password: str | None, fill_from_pdf: bool,
+             late: Callable[[], Paper | None] | None, describe: Describe | None) -> IngestResult:
+    """Parse the PDF and store the paper (with its late record and described figures)."""
     figures_dir = store.figures_dir(paper_key(paper.arxiv_id))
     shutil.rmtree(figures_dir, ignore_errors=True)  # a new parse replaces the old figures
     try:
@@ -173,6 +219,11 @@ def _parse_and_store(paper: Paper, path: Path, *, library, store: PaperStore, se
                                 error=f"parse failed: {error}")
         return _abstract_only(paper, library, item, f"parse failed: {error}")
     parsed.source = source
+    if describe is not None:
+        parsed.figures = describe(paper.arxiv_id, parsed)
+    record = late() if late is not None else None
+    if record is not None:
+        paper = record.model_copy(update={"version": paper.version or record.version})
     paper = _reconcile(paper, parsed, fill_from_pdf)
     record = library.add(paper, parsed)
     return IngestResult(

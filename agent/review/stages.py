@@ -17,10 +17,13 @@ from agent.review.outline import build_outline
 from agent.review.state import IngestOutcome
 from agent.review.verify import verify_draft
 from agent.review.writers import write_review
+from tools.figures import CPUReader, FigureModelMissing
+from tools.figures.base import describe_figures
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from agent.ingest.pipeline import Describe
     from agent.review.context import ReviewServices
     from agent.review.export import ExportFormat
     from agent.review.types import Draft, Outline, Verification
@@ -72,6 +75,12 @@ class ExportFn(Protocol):
                  out_dir: Path, run_meta: dict[str, Any], /, fmt: ExportFormat = ...) -> list[Path]: ...
 
 
+class PrefetchFn(Protocol):
+    """Download what `ingest` will read (into the download cache), ahead of reading it."""
+
+    def __call__(self, paper: Paper, services: ReviewServices, /) -> object: ...
+
+
 @dataclass(frozen=True)
 class Stages:
     """One callable per content stage, with the signatures of the real modules."""
@@ -81,21 +90,42 @@ class Stages:
     write_review: WriteFn
     verify_draft: VerifyFn
     export_review: ExportFn
+    prefetch: PrefetchFn | None = None
+    """None: `ingest` fetches what it needs itself."""
 
 
 def production_stages() -> Stages:
     """The real content modules."""
     return Stages(ingest=ingest_pdf, build_outline=build_outline, write_review=write_review,
-                  verify_draft=verify_draft, export_review=export_review)
+                  verify_draft=verify_draft, export_review=export_review, prefetch=download_pdf)
+
+
+def download_pdf(paper: Paper, services: ReviewServices) -> object:
+    """Put a paper's PDF in the download cache, where `ingest_pdf` will find it."""
+    return services.downloader.fetch_arxiv(paper.arxiv_id, paper.version)
 
 
 def ingest_pdf(paper: Paper, services: ReviewServices) -> IngestOutcome:
     """Download, parse and store a paper; its abstract when the PDF cannot be had or read."""
     result = ingest_paper(paper, downloader=services.downloader, library=services.library,
-                          store=services.library.papers, settings=services.settings)
+                          store=services.library.papers, settings=services.settings,
+                          describe=cpu_figures(services))
     return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status=result.status,
                          chunks=result.chunks, figures=result.figures,
                          message=result.error or "; ".join(result.warnings[:3]))
+
+
+def cpu_figures(services: ReviewServices) -> Describe | None:
+    """Describe figures while reading when the reader is the CPU one; None for a model, which the
+    figures stage runs later in its own batches (one model, one thread)."""
+    try:
+        reader = services.figure_reader
+    except FigureModelMissing:
+        return None
+    if not isinstance(reader, CPUReader):
+        return None
+    cache = services.settings.pdf_cache
+    return lambda arxiv_id, parsed: describe_figures(reader, arxiv_id, parsed, cache)
 
 
 def ingest_abstract(paper: Paper, services: ReviewServices) -> IngestOutcome:

@@ -1,9 +1,10 @@
 """Ingest: read papers in full and add them to the library (ids, URLs, PDF paths, titles).
 
 What `autoresearch ingest`, the TUI's `/ingest` and the review's reading stage share: resolve every
-item (a title becomes its best arXiv match), fetch the arXiv records in one request, then ingest
-one by one, so one bad paper never stops the others. The version a person asked for (`2501.12948v1`)
-is the version stored, and an encrypted local PDF opens with the password given.
+item (a title becomes its best arXiv match), fetch the arXiv records in one batched request beside
+the reading, then ingest one by one, so one bad paper never stops the others. The version a person
+asked for (`2501.12948v1`) is the version stored, and an encrypted local PDF opens with the password
+given.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from agent.ingest import metadata
 from agent.ingest.collection import ingest_collection
+from agent.ingest.metadata import MetadataLookup
 from agent.ingest.pipeline import IngestResult, ingest_local_pdf, ingest_paper, ingest_url, report_counts
 from agent.ingest.resolve import Resolution, expand_items, resolve_items
 from agent.services import Services
 from tools.collections.entry import CollectionError
 from tools.collections.match import Imported
 from tools.errors import AutoresearchError, BadUsage
-from tools.http import FetchError
 from tools.paper import Paper
 
 ProgressFn = Callable[[int, int, str], None]
@@ -83,37 +85,33 @@ def read_items(items: list[str], from_file: Path | None = None, recursive: bool 
 
 def ingest(services: Services, items: list[str], *, password: str | None = None,
            progress: ProgressFn | None = None, warn: WarnFn | None = None) -> IngestReport:
-    """Resolve and ingest `items` one by one; a report with one result per resolved item."""
+    """Resolve and ingest `items` one by one; a report with one result per resolved item.
+
+    The arXiv records come from one batched look-up on a background thread while the PDFs are
+    read (`agent.ingest.metadata`): with arXiv unreachable, local PDFs are stored at once from
+    what they say and enriched by a later ingest, after one retry cycle for the whole command.
+    """
     resolutions = resolve_items(items, services.arxiv, services.embedder)
-    records = _records(services, resolutions, warn)
+    library = services.library
+    lookup = metadata.start(services.arxiv, resolutions, library, password)
     report = IngestReport(resolutions=resolutions)
     for done, resolution in enumerate(resolutions):
         if progress:
             progress(done, len(resolutions), resolution.item)
-        result = _one(services, resolution, records, password)
+        result = _one(services, resolution, lookup, password)
         if result.status == "abstract_only" and warn:
             warn(f"{result.item}: stored from its abstract only ({result.error})")
         report.results.append(result)
     if progress:
         progress(len(resolutions), len(resolutions), "")
+    if lookup.error and warn:
+        warn(f"no arXiv metadata ({lookup.error}); papers were stored from their PDFs, "
+             "and a later ingest adds their records")
+    metadata.enrich(library, lookup)
     return report
 
 
-def _records(services: Services, resolutions: list[Resolution], warn: WarnFn | None) -> dict[str, Paper]:
-    """arXiv records for every id in the list, in one API request (missing ones stay unknown)."""
-    ids = sorted({r.arxiv_id + r.version for r in resolutions if r.kind == "arxiv" and r.ok})
-    if not ids:
-        return {}
-    try:
-        found = services.arxiv.fetch(ids)
-    except FetchError as error:
-        if warn:
-            warn(f"no arXiv metadata ({error}); ingesting from the PDFs")
-        return {}
-    return {p.arxiv_id: p for p in found}
-
-
-def _one(services: Services, resolution: Resolution, records: dict[str, Paper],
+def _one(services: Services, resolution: Resolution, lookup: MetadataLookup,
          password: str | None) -> IngestResult:
     """Ingest one resolved item."""
     library = services.library
@@ -121,13 +119,13 @@ def _one(services: Services, resolution: Resolution, records: dict[str, Paper],
         return IngestResult(item=resolution.item, arxiv_id=resolution.arxiv_id, title=resolution.title,
                             status="failed", error=_why(resolution))
     if resolution.kind == "pdf":
-        return ingest_local_pdf(Path(resolution.path), arxiv_client=services.arxiv, password=password,
+        return ingest_local_pdf(Path(resolution.path), metadata=lookup, password=password,
                                 item=resolution.item, library=library, store=library.papers,
                                 settings=services.settings)
     if resolution.kind == "url":
         return ingest_url(resolution.url, downloader=services.downloader, arxiv_client=services.arxiv,
                           library=library, store=library.papers, settings=services.settings)
-    paper = resolution.paper or records.get(resolution.arxiv_id) or Paper(
+    paper = resolution.paper or lookup.get(resolution.arxiv_id, wait=True) or Paper(
         arxiv_id=resolution.arxiv_id, version=resolution.version, title="")
     if resolution.version and paper.version != resolution.version:
         paper = paper.model_copy(update={"version": resolution.version})

@@ -42,6 +42,21 @@ def figure_inputs(arxiv_id: str, parsed: ParsedPaper, figures: list[Figure], pdf
                         pdf_path=pdf, page=f.page, bbox=f.bbox, text_inside=f.text_inside) for f in figures]
 
 
+def describe_figures(reader: FigureReader, arxiv_id: str, parsed: ParsedPaper, pdf_cache: Path) -> list[Figure]:
+    """The paper's figures, those with an image and no description yet described by `reader`."""
+    todo = [f for f in parsed.figures if f.image_path and not f.description]
+    if not todo:
+        return list(parsed.figures)
+    described = reader.describe(figure_inputs(arxiv_id, parsed, todo, pdf_cache))
+    by_number = {f.number: d for f, d in zip(todo, described, strict=True)}
+    out = []
+    for figure in parsed.figures:
+        found = by_number.get(figure.number) if figure.image_path and not figure.description else None
+        out.append(figure if found is None else
+                   figure.model_copy(update={"kind": found.kind, "description": found.text()}))
+    return out
+
+
 class FigureDescription(BaseModel):
     """What a reader says about one figure."""
 

@@ -1,9 +1,9 @@
 """Backward snowballing: the papers the approved papers cite become candidates.
 
 Every classic a field builds on is in its papers' reference lists. A reference that carries an
-arXiv id is fetched by id (up to a page of ids per request); one that only has a title is looked
-up with an arXiv title search (several titles per request, each as a phrase) and taken only on a
-strong match. Candidates rank by relevance to the topic and by how many approved papers cite
+arXiv id is fetched by id (100 ids per request, none for records already at hand); one that only
+has a title is looked up with an arXiv title search — as many titles per request as one query
+holds, each as a phrase, OR-ed — matched back by normalised title and taken only on a strong match. Candidates rank by relevance to the topic and by how many approved papers cite
 them, and say so: "cited by 2 approved papers: 2501.12948, 2302.07302". Forward snowballing (who
 cites a paper) is out of reach: arXiv has no citation API.
 """
@@ -21,7 +21,7 @@ from memory.embeddings import Embedder
 from tools.document import ParsedPaper, Reference
 from tools.http import FetchError
 from tools.paper import Candidate, Paper, split_arxiv_id
-from tools.search.arxiv import ArxivClient, ArxivError
+from tools.search.arxiv import MAX_PAGE, ArxivClient, ArxivError
 from tools.search.budget import BudgetSpent, RequestBudget
 from tools.search.explain import Vectors, rank_reason, score_pool
 
@@ -30,7 +30,10 @@ CITATION_WEIGHT = 0.3
 """Share of a candidate's score that comes from how many approved papers cite it."""
 STRONG_TITLE = 0.9
 """A title search result is taken only when its title matches the reference this well (0–1)."""
-TITLES_PER_REQUEST = 5
+TITLE_QUERY_CHARS = 8000
+"""Longest OR of title phrases sent as one query (it goes as a POST form: no URL limit applies)."""
+RESULTS_PER_TITLE = 3
+"""Results asked per title in a query, all in one page (at most `MAX_PAGE` per request)."""
 PHRASE_WORDS = 10
 """Words of a title searched as a phrase: enough to be unique, few enough to survive a parse
 glitch late in a long title."""
@@ -126,8 +129,8 @@ def _bare(arxiv_id: str) -> str:
 
 
 def _fetch_ids(client: ArxivClient, works: list[Cited]) -> None:
-    """Fetch the referenced ids, a page of ids per request, most cited first."""
-    size = max(1, min(client.settings.page_size, 100))
+    """Fetch the referenced ids, most cited first (the client batches them and skips known ones)."""
+    size = 100
     for start in range(0, len(works), size):
         batch = works[start:start + size]
         try:
@@ -140,17 +143,58 @@ def _fetch_ids(client: ArxivClient, works: list[Cited]) -> None:
                 work.paper, work.how = by_id[work.key], "arXiv id in the reference"
 
 
+def title_groups(works: list[Cited]) -> list[list[tuple[Cited, str]]]:
+    """Works with their title phrase, grouped into as few queries as `TITLE_QUERY_CHARS` allows."""
+    groups: list[list[tuple[Cited, str]]] = []
+    current: list[tuple[Cited, str]] = []
+    size = 0
+    for work in works:
+        clause = f'ti:"{" ".join(_words(work.reference.title)[:PHRASE_WORDS])}"'
+        full = size + len(clause) + 4 > TITLE_QUERY_CHARS or (len(current) + 1) * RESULTS_PER_TITLE > MAX_PAGE
+        if current and full:
+            groups.append(current)
+            current, size = [], 0
+        current.append((work, clause))
+        size += len(clause) + 4
+    return [*groups, current] if current else groups
+
+
 def _match_titles(client: ArxivClient, works: list[Cited]) -> None:
-    """Look titles up on arXiv, a few per request; keep only strong matches."""
-    for start in range(0, len(works), TITLES_PER_REQUEST):
-        batch = works[start:start + TITLES_PER_REQUEST]
-        phrases = [" ".join(_words(w.reference.title)[:PHRASE_WORDS]) for w in batch]
-        query = " OR ".join(f'ti:"{phrase}"' for phrase in phrases)
-        results = client.search(query, max_results=3 * len(batch))
-        for work in batch:
-            best, score = _best_title(work.reference, results)
+    """Look titles up on arXiv, as many per request as fit; keep only strong matches."""
+    for group in title_groups(works):
+        size = min(MAX_PAGE, RESULTS_PER_TITLE * len(group))
+        results = client.search(" OR ".join(clause for _, clause in group), max_results=size, page_size=size)
+        index = TitleIndex(results)
+        for work, _ in group:
+            best, score = _best_title(work.reference, index.near(work.reference.title))
             if best is not None and score >= STRONG_TITLE:
                 work.paper, work.how = best, f"title matched on arXiv ({score:.2f})"
+
+
+class TitleIndex:
+    """A query's results by normalised title, to match each looked-up title back to its own."""
+
+    def __init__(self, papers: list[Paper]) -> None:
+        self.exact: dict[str, list[Paper]] = {}
+        self.by_word: dict[str, set[int]] = {}
+        self.papers = papers
+        for number, paper in enumerate(papers):
+            words = _words(paper.title)
+            self.exact.setdefault(" ".join(words), []).append(paper)
+            for word in set(words):
+                self.by_word.setdefault(word, set()).add(number)
+
+    def near(self, title: str) -> list[Paper]:
+        """Results with exactly this normalised title, else those sharing half its words."""
+        words = _words(title)
+        exact = self.exact.get(" ".join(words))
+        if exact:
+            return exact
+        shared: dict[int, int] = {}
+        for word in set(words):
+            for number in self.by_word.get(word, ()):
+                shared[number] = shared.get(number, 0) + 1
+        return [self.papers[n] for n, count in shared.items() if 2 * count >= len(set(words))]
 
 
 def _best_title(reference: Reference, results: list[Paper]) -> tuple[Paper | None, float]:

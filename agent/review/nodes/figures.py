@@ -1,6 +1,8 @@
 """figures: have the figure reader describe the approved papers' figures, once.
 
-Descriptions are stored in the library, so a re-run (a resume, a later review of the same papers)
+With the CPU reader, the ingest stage already describes each paper's figures as it reads it
+(beside the downloads); this stage then only finds figures a model is to describe, or figures
+of papers stored before. Descriptions are stored in the library, so a re-run (a resume, a later review of the same papers)
 only describes figures that have none yet. The reader is `figures.reader`: the vision-language
 model on a GPU when one is configured, else the CPU reader; without a usable one, figures keep
 their captions and the run says so.
@@ -17,7 +19,7 @@ from agent.review.stages import library_papers
 from agent.review.state import State
 from memory.records import LibraryPaper
 from tools.document import Figure
-from tools.figures.base import FigureDescription, figure_inputs
+from tools.figures.base import describe_figures
 from tools.figures.models import FigureModelMissing
 
 if TYPE_CHECKING:
@@ -40,10 +42,7 @@ def figures(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> 
     for number, record in enumerate(pending, start=1):
         todo = _undescribed(record)
         assert record.parsed is not None
-        described = reader.describe(figure_inputs(record.paper.arxiv_id, record.parsed, todo, cache))
-        by_number = {f.number: d for f, d in zip(todo, described, strict=True)}
-        assert record.parsed is not None
-        updated = [_apply(f, by_number.get(f.number)) for f in record.parsed.figures]
+        updated = describe_figures(reader, record.paper.arxiv_id, record.parsed, cache)
         services.library.update_figures(record.paper.arxiv_id, updated)
         report.progress(number, len(pending), f"{record.paper.arxiv_id}: {len(todo)} figures by {reader.name}")
     return {}
@@ -54,8 +53,3 @@ def _undescribed(record: LibraryPaper) -> list[Figure]:
         return []
     return [f for f in record.parsed.figures if f.image_path and not f.description]
 
-
-def _apply(figure: Figure, description: FigureDescription | None) -> Figure:
-    if description is None:
-        return figure
-    return figure.model_copy(update={"kind": description.kind, "description": description.text()})

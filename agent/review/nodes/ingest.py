@@ -1,6 +1,8 @@
-"""ingest: download, parse and remember the approved papers, a few at a time.
+"""ingest: download, parse and remember the approved papers, downloads running ahead of reading.
 
-Idempotent, because a killed run re-executes this whole node on resume: a paper whose version is
+One thread downloads the papers back to back at the politeness limit while `review.concurrency`
+workers parse, chunk, embed and store what has arrived (`agent.ingest.ahead`), so downloads never
+wait for the CPU. Idempotent, because a killed run re-executes this whole node on resume: a paper whose version is
 already in the library (with its full text, or tried within the last `arxiv.cache_ttl_s`) is not
 fetched again, and the library's writes replace records in place, so chunk counts never double.
 One paper that fails is recorded and skipped; the run goes on without it.
@@ -8,14 +10,12 @@ One paper that fails is recorded and skipped; the run goes on without it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from agent.ingest.ahead import read_ahead
 from agent.review.context import ReviewContext, ReviewError, ReviewServices
 from agent.review.nodes.stage import Reporter, stage
-from agent.review.stages import IngestFn
 from agent.review.state import IngestOutcome, State
 from tools.paper import Paper
 
@@ -39,23 +39,19 @@ def ingest(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
             todo.append(paper)
     total = len(fresh)
     report.progress(len(outcomes), total, f"{len(outcomes)} already in the library")
-    workers = max(1, context.settings.review.concurrency)
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
-    queue, running = iter(todo), {}
-    try:
-        # Submit lazily, `workers` at a time, so a cancel (or a kill) never leaves a queue behind.
-        _top_up(pool, running, queue, workers, context.stages.ingest, services)
-        while running:
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                outcome = _outcome(future, running.pop(future))
-                outcomes[outcome.arxiv_id] = outcome
-                if outcome.status == "failed":
-                    report.warn(f"{outcome.arxiv_id}: {outcome.message}")
-                report.progress(len(outcomes), total, f"{outcome.arxiv_id}: {outcome.status}")
-            _top_up(pool, running, queue, workers, context.stages.ingest, services)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    stages = context.stages
+
+    def done(paper: Paper, outcome: IngestOutcome | None, error: Exception | None) -> None:
+        outcome = outcome if outcome is not None and error is None else _failed(paper, error)
+        outcomes[outcome.arxiv_id] = outcome
+        if outcome.status == "failed":
+            report.warn(f"{outcome.arxiv_id}: {outcome.message}")
+        report.progress(len(outcomes), total, f"{outcome.arxiv_id}: {outcome.status}")
+
+    prefetch = stages.prefetch
+    read_ahead(todo, fetch=(lambda p: prefetch(p, services)) if prefetch is not None else None,
+               read=lambda p: stages.ingest(p, services), workers=context.settings.review.concurrency,
+               on_done=done)
     if total and not state.ingest and all(o.status == "failed" for o in outcomes.values()):
         raise ReviewError(f"none of the {total} approved papers could be read; see the warnings")
     return {"ingest": outcomes}
@@ -73,24 +69,10 @@ def already_stored(paper: Paper, services: ReviewServices, fresh_s: float) -> In
                          message="abstract only" if record.abstract_only else "full text")
 
 
-def _top_up(pool: ThreadPoolExecutor, running: dict[Future[IngestOutcome], Paper], queue: Iterator[Paper],
-            workers: int, ingest_one: IngestFn, services: ReviewServices) -> None:
-    """Keep `workers` papers in flight while any are left."""
-    while len(running) < workers:
-        paper = next(queue, None)
-        if paper is None:
-            return
-        running[pool.submit(ingest_one, paper, services)] = paper
-
-
-def _outcome(future: Future[IngestOutcome], paper: Paper) -> IngestOutcome:
-    """The worker's outcome; any error becomes a failed outcome, so one paper never sinks a run."""
-    try:
-        return future.result()
-    except Exception as error:  # noqa: BLE001 - recorded per paper and reported as a warning
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status="failed",
-                             message=message)
+def _failed(paper: Paper, error: Exception | None) -> IngestOutcome:
+    """A reader's error as a failed outcome, so one paper never sinks a run."""
+    message = str(error).splitlines()[0] if str(error or "") else type(error).__name__
+    return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status="failed", message=message)
 
 
 def _age_s(iso: str) -> float:
