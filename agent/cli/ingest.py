@@ -130,7 +130,7 @@ def _summary(results) -> Table:
     for column in ("pages", "figs", "tables", "refs", "chunks"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("note", style="dim", overflow="fold", ratio=3)
-    colour = {"ingested": "green", "abstract_only": "yellow", "failed": "red"}
+    colour = {"ingested": "green", "abstract_only": "yellow", "title_only": "yellow", "failed": "red"}
     for r in results:
         numbers = [str(v) if r.ok else "" for v in (r.pages, r.figures, r.tables, r.references)]
         table.add_row(r.item, f"[{colour[r.status]}]{r.status}[/]", r.title[:60], *numbers,

@@ -28,7 +28,7 @@ from tools.paper import Paper
 from tools.search.arxiv import ArxivClient
 
 log = logging.getLogger(__name__)
-Status = Literal["ingested", "abstract_only", "failed"]
+Status = Literal["ingested", "abstract_only", "title_only", "failed"]
 
 __all__ = ["IngestResult", "Resolution", "ingest_local_pdf", "ingest_paper", "ingest_url", "resolve_items"]
 
@@ -161,7 +161,8 @@ def _reconcile(paper: Paper, parsed: ParsedPaper, fill_from_pdf: bool) -> Paper:
 def _abstract_only(paper: Paper, library, item: str, reason: str) -> IngestResult:
     """Store what the metadata says when the full text cannot be had; `failed` without metadata."""
     base = dict(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title, error=reason)
-    if not (paper.title and paper.abstract):
+    if not paper.title.strip():
         return IngestResult(status="failed", **base)
-    record = library.add(paper, None)
-    return IngestResult(status="abstract_only", chunks=record.chunks, **base)
+    record = library.add(paper, None)  # no abstract either: its title and metadata, marked so
+    status = "abstract_only" if paper.abstract.strip() else "title_only"
+    return IngestResult(status=status, chunks=record.chunks, **base)
