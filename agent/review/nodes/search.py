@@ -1,9 +1,13 @@
 """search: ask arXiv like a librarian (`tools.search.coverage`), within the request budget; rank, dedupe,
 and explain every candidate.
 
-The topic goes first, then the plan's queries and the topic's other names, then the thin themes
-of what came back, until a round adds less than `search.min_new_fraction` new relevant papers or
-`search.max_requests` is spent. A raw arXiv query (`ti:… AND cat:…`) is sent as written.
+The topic (as read from the request by the plan stage) goes first as any of its words, so the
+papers gate always has what a broad query finds; then its phrases as papers write them, the
+field's own vocabulary learned from the best results, the plan's queries and other names, and
+the thin themes of what came back, until a round adds less than `search.min_new_fraction` new
+relevant papers or `search.max_requests` is spent. The gate is offered up to `--max-papers`
+candidates: every one the search found close enough to the topic, the best first. A raw arXiv
+query (`ti:… AND cat:…`) is sent as written.
 """
 
 from __future__ import annotations
@@ -14,58 +18,33 @@ from langgraph.runtime import Runtime
 
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, stage
-from agent.review.state import SearchPlan, State
-from tools.paper import Candidate
-from tools.search.coverage import coverage_search
-from tools.search.query import is_raw_query
-from tools.search.topic import SearchRequest, search_topic
+from agent.review.state import State
+from tools.search.strategies import search_request
 
 
 @stage("search")
 def search(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> dict[str, Any]:
     """Find, dedupe and rank candidate papers for the papers gate."""
     assert state.plan is not None, "plan runs before search"
-    context, plan, topic = runtime.context, state.plan, state.request.topic
+    context, plan = runtime.context, state.plan
+    topic = plan.topic or state.request.topic
     limit = state.request.max_papers or context.settings.review.max_papers
-    if is_raw_query(topic):
-        candidates, summary = _one_query(topic, plan, limit, context, rerank=False)
-        report.progress(1, 1, f"{len(candidates)} papers for the query as written")
-    else:
-        outcome = coverage_search(
-            context.services.arxiv, context.services.embedder, topic,
-            budget=context.settings.search.max_requests, max_results=limit,
-            categories=plan.categories, since=plan.since, until=plan.until,
-            min_new_fraction=context.settings.search.min_new_fraction,
-            queries=[q for q in plan.queries if q.strip().lower() != topic.strip().lower()])
-        for number, stats in enumerate(outcome.rounds, start=1):
-            report.progress(number, len(outcome.rounds), f"round {stats.round} ({stats.kind}): "
-                            f"{len(stats.queries)} queries, {stats.new} new papers")
-        for warning in outcome.warnings:
-            report.warn(warning)
-        candidates = outcome.candidates
-        summary = {"requests": outcome.requests, "budget": outcome.budget, "pool": outcome.pool,
-                   "stopped": outcome.stopped, "queries": [q.phrase for q in outcome.queries]}
-    if not candidates and not is_raw_query(topic):
-        report.warn("no query of the topic's phrases found anything; searching any of its words instead")
-        candidates, broad = _one_query(topic, plan, limit, context, rerank=True)
-        summary = {**summary, "requests": summary["requests"] + broad["requests"],
-                   "queries": summary["queries"] + broad["queries"], "stopped": broad["stopped"]}
-    if not candidates:
+    found = search_request(
+        context.services.arxiv, context.services.embedder, topic, strategy="coverage",
+        max_results=limit, budget=context.settings.search.max_requests,
+        categories=plan.categories, since=plan.since, until=plan.until,
+        min_new_fraction=context.settings.search.min_new_fraction, acronyms=plan.acronyms,
+        queries=[q for q in plan.queries if q.strip().lower() != topic.strip().lower()])
+    outcome = found.outcome
+    for number, stats in enumerate(outcome.rounds, start=1):
+        report.progress(number, len(outcome.rounds), f"round {stats.round} ({stats.kind}): "
+                        f"{len(stats.queries)} queries, {stats.new} new papers")
+    for warning in outcome.warnings:
+        report.warn(warning)
+    if not outcome.candidates:
         raise ReviewError(f"arXiv found no papers for {topic!r}; "
                           "try broader words, fewer categories or a wider date range")
-    return {"candidates": candidates, "search": summary}
-
-
-def _one_query(topic: str, plan: SearchPlan, limit: int, context: ReviewContext,
-               rerank: bool) -> tuple[list[Candidate], dict[str, Any]]:
-    """One request: a raw arXiv query as written (arXiv's order), or any of the topic's words
-    (reranked by meaning)."""
-    request = SearchRequest(topic=topic, max_results=limit, categories=plan.categories,
-                            since=plan.since, until=plan.until)
-    outcome = search_topic(context.services.arxiv, context.services.embedder if rerank else None, request)
-    how = "any of the topic's words" if rerank else "the query as written"
-    candidates = [Candidate(paper=p, score=p.score or 0.0, reasons=[
-        f"found by {how}", f"rank {rank}" + (f", relevance {p.score:.2f} to the topic" if rerank else "")])
-        for rank, p in enumerate(outcome.results, start=1)]
-    return candidates, {"requests": outcome.requests, "queries": [outcome.query],
-                        "stopped": f"one query of {how}"}
+    summary = {"requests": outcome.requests, "budget": outcome.budget, "pool": outcome.pool,
+               "stopped": outcome.stopped, "queries": [q.phrase for q in outcome.queries],
+               "vocabulary": outcome.vocabulary}
+    return {"candidates": outcome.candidates, "search": summary}
