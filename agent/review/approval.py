@@ -15,12 +15,13 @@ from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_valid
 
 from agent.review.types import GateName, Outline, Theme
 from agent.settings import GatePolicy, ReviewSettings
-from tools.paper import Candidate, split_arxiv_id
+from tools.errors import AutoresearchError
+from tools.paper import Candidate, key_of
 
 GATES: tuple[GateName, ...] = ("papers", "outline", "draft")
 
 
-class InvalidDecision(ValueError):
+class InvalidDecision(AutoresearchError, ValueError):
     """A decision that does not fit the gate it answers (the run is not resumed)."""
 
 
@@ -117,8 +118,9 @@ class Decision(BaseModel):
     @field_validator("keep", "drop", "add")
     @classmethod
     def _arxiv_ids(cls, ids: list[str]) -> list[str]:
-        """Versionless ids, whatever form they were typed in (`arXiv:2501.12948v2`, a URL)."""
-        return list(dict.fromkeys(split_arxiv_id(i)[0] for i in ids if i.strip()))
+        """Versionless ids, whatever form they were typed in (`arXiv:2501.12948v2`, a URL), or the key
+        of a paper not on arXiv (`W2741809807`, `ref-…`)."""
+        return list(dict.fromkeys(key_of(i) for i in ids if i.strip()))
 
     @model_validator(mode="after")
     def _payload_fits_action(self) -> Decision:

@@ -43,7 +43,9 @@ def choose_k(vectors: np.ndarray, max_themes: int) -> tuple[int, np.ndarray]:
     k_min = min(max(2, math.ceil(n / 10)), k_max)
     scored: list[tuple[float, int, np.ndarray]] = []
     for k in range(k_min, k_max + 1):
-        labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(vectors)
+        # sklearn is unannotated: pyright guesses `n_init: str` from its "auto" default.
+        kmeans = KMeans(n_clusters=k, n_init=10, random_state=0)  # pyright: ignore[reportArgumentType]
+        labels = kmeans.fit_predict(vectors)
         if len(set(labels)) > 1:
             scored.append((float(silhouette_score(vectors, labels, metric="cosine")), k, labels))
     if not scored:

@@ -159,7 +159,8 @@ def _support(text: str, arxiv_id: str, store: _Papers) -> tuple[float, str, bool
     paper_text = store.normalized(arxiv_id)
     quotes, residue = quotations(text)
     if quotes and all(f" {normalize(q)} " in paper_text for q in quotes):
-        title = content_words(store.record(arxiv_id).paper.title)
+        record = store.record(arxiv_id)
+        title = content_words(record.paper.title) if record else set()
         if len(content_words(residue) - title) <= MAX_FRAMING_WORDS:
             return 1.0, "verbatim quotation", False
     if any(f" {normalize(q)} " not in paper_text for q in quotes):

@@ -8,6 +8,7 @@ back, and at the end ranks the pool (with the field's vocabulary learned from it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from pydantic import BaseModel, Field
@@ -120,7 +121,7 @@ class SearchPool:
         return [p for p, s in zip(papers, self.vectors.similarity(papers), strict=True)
                 if s >= RELEVANT_SIMILARITY]
 
-    def ranked(self, known: list[str] = ()) -> tuple[list[Scored], Feedback]:
+    def ranked(self, known: Sequence[str] = ()) -> tuple[list[Scored], Feedback]:
         """The pool ranked with the field's vocabulary learned from it."""
         return rank_with_feedback(self.topic, list(self.pool.values()), self.vectors, known)
 

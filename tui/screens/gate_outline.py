@@ -19,7 +19,8 @@ from textual.widgets import Footer, Input, Static, Tree
 
 from agent.review.approval import OutlineRequest
 from tui.outline_edit import OutlineEdit
-from tui.screens.gates import GateScreen, LineEditor
+from tui.screens.gate_base import GateScreen, LineEditor
+from tui.screens.pick import PickScreen
 
 Target = tuple[str, Any]
 """What a tree line is: ("title", -1), ("theme", index), ("paper", id) or ("left", -1)."""
@@ -58,15 +59,15 @@ class OutlineGate(GateScreen):
     def on_mount(self) -> None:
         self.query_one("#outline-editor", LineEditor).display = False
         self.redraw(("title", -1))
-        self.tree.focus()
+        self.outline_tree.focus()
 
     @property
-    def tree(self) -> Tree[Target]:
+    def outline_tree(self) -> Tree[Target]:
         return self.query_one(Tree)
 
     def redraw(self, keep: Target = ("title", -1)) -> None:
         """Rebuild the tree from the edit model; put the cursor back on `keep`."""
-        tree = self.tree
+        tree = self.outline_tree
         tree.clear()
         tree.root.set_label(f"[b]{escape(self.edit.title)}[/b]")
         lines: list[Target] = [("title", -1)]
@@ -95,17 +96,17 @@ class OutlineGate(GateScreen):
         return f"[cyan]{pid}[/]  {escape(self.titles.get(pid, ''))}"
 
     def _target(self) -> Target:
-        node = self.tree.cursor_node
+        node = self.outline_tree.cursor_node
         return node.data if node is not None and node.data is not None else ("title", -1)
 
     @on(Tree.NodeHighlighted)
-    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+    def _highlighted(self, event: Tree.NodeHighlighted[Target]) -> None:
         kind, value = event.node.data or ("title", -1)
         info = ""
         if kind == "theme" and value < len(self.edit.themes) and self.edit.themes[value].key_phrases:
             info = "key phrases: " + ", ".join(self.edit.themes[value].key_phrases)
         elif kind == "paper":
-            info = self.titles.get(value, "")
+            info = self.titles.get(str(value), "")
         self.query_one("#outline-info", Static).update(escape(info))
 
     # -- edits ----------------------------------------------------------------------------------
@@ -135,12 +136,12 @@ class OutlineGate(GateScreen):
             keep = (kind, value)
         self._editing = None
         self.redraw(keep)
-        self.tree.focus()
+        self.outline_tree.focus()
 
     @on(LineEditor.Cancelled)
     def _cancelled(self) -> None:
         self._editing = None
-        self.tree.focus()
+        self.outline_tree.focus()
 
     def action_move(self, step: int) -> None:
         kind, value = self._target()
@@ -151,8 +152,6 @@ class OutlineGate(GateScreen):
             self.redraw(("paper", value))
 
     def action_assign(self) -> None:
-        from tui.screens.pick import PickScreen
-
         kind, pid = self._target()
         if kind != "paper" or not self.edit.themes:
             self.notify("Put the cursor on a paper to move it to a section.")

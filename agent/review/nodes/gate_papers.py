@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.approval import Decision, PapersRequest
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, ask, record, stage
 from agent.review.state import State
-from tools.paper import Paper
+from tools.paper import ARXIV_ID_RE, Paper
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("gate_papers")
@@ -36,6 +37,11 @@ def apply(decision: Decision, candidates: list[Paper], runtime: Runtime[ReviewCo
     unknown = keep - {p.arxiv_id for p in candidates}
     wanted = [i for i in [*unknown, *decision.add]
               if i not in {p.arxiv_id for p in chosen}]
+    elsewhere = [i for i in wanted if not ARXIV_ID_RE.fullmatch(i)]
+    if elsewhere:
+        report.warn(f"{', '.join(sorted(elsewhere))}: not among the candidates, and only arXiv papers can be "
+                    "added by id; skipped")
+        wanted = [i for i in wanted if i not in elsewhere]
     if wanted:
         fetched = runtime.context.services.arxiv.fetch(sorted(set(wanted)))
         missing = set(wanted) - {p.arxiv_id for p in fetched}

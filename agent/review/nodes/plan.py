@@ -11,9 +11,8 @@ to the topic.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field
 
 from agent.llm.errors import LLMError
@@ -23,6 +22,9 @@ from agent.review.context import ReviewContext
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.state import ReviewRequest, SearchPlan, State
 from tools.search.request import parse_request
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 MAX_QUERIES = 4
 _CATEGORY = re.compile(r"^[a-z\-]+(\.[A-Za-z\-]+)?$")

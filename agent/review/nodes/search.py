@@ -1,25 +1,30 @@
-"""search: ask arXiv like a librarian (`tools.search.coverage`), within the request budget; rank, dedupe,
-and explain every candidate.
+"""search: ask arXiv like a librarian (`tools.search.strategies`), within the request budget; rank,
+dedupe, and explain every candidate.
 
-The topic (as read from the request by the plan stage) goes first as any of its words, so the
-papers gate always has what a broad query finds; then its phrases as papers write them, the
-field's own vocabulary learned from the best results, the plan's queries and other names, and
-the thin themes of what came back, until a round adds less than `search.min_new_fraction` new
-relevant papers or `search.max_requests` is spent. The gate is offered up to `--max-papers`
-candidates: every one the search found close enough to the topic, the best first. A raw arXiv
-query (`ti:… AND cat:…`) is sent as written.
+A review started from a collection (`review --from-bib`) reads it instead
+(`agent.review.collection`). Otherwise the topic (as read from the request by the plan stage) goes
+first as any of its words, so the papers gate always has what a broad query finds; then its phrases
+as papers write them, the field's own vocabulary learned from the best results, the plan's queries
+and other names, and the thin themes of what came back, until a round adds less than
+`search.min_new_fraction` new relevant papers or `search.max_requests` is spent. The gate is offered
+up to `--max-papers` candidates: every one the search found close enough to the topic, the best
+first. A raw arXiv query (`ti:… AND cat:…`) is sent as written. Candidates get OpenAlex's citation
+counts as a reason line.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langgraph.runtime import Runtime
-
+from agent.review.collection import import_collection
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.state import State
 from tools.search.strategies import search_request
+from tools.sources.counts import with_citation_counts
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("search")
@@ -29,6 +34,27 @@ def search(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
     context, plan = runtime.context, state.plan
     topic = plan.topic or state.request.topic
     limit = state.request.max_papers or context.settings.review.max_papers
+    if state.request.collection is not None:
+        candidates, summary, warnings = import_collection(state.request.collection, topic, limit,
+                                                          context.services, context.settings)
+        for warning in warnings:
+            report.warn(warning)
+        report.progress(1, 1, f"{summary['matched']} of {summary['entries']} entries of {summary['collection']} "
+                        f"matched on {summary['matched_by']}")
+        return {"candidates": candidates, "search": summary}
+    candidates, summary = _searched(topic, state, limit, context, report)
+    if context.services.openalex is not None:
+        candidates, warning = with_citation_counts(candidates, context.services.openalex)
+        if warning:
+            report.warn(warning)
+    return {"candidates": candidates, "search": summary}
+
+
+def _searched(topic: str, state: State, limit: int, context: ReviewContext,
+              report: Reporter) -> tuple[list, dict[str, Any]]:
+    """`tools.search.strategies.search_request` (coverage), its rounds reported; none found fails."""
+    plan = state.plan
+    assert plan is not None
     found = search_request(
         context.services.arxiv, context.services.embedder, topic, strategy="coverage",
         max_results=limit, budget=context.settings.search.max_requests,
@@ -47,4 +73,4 @@ def search(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
     summary = {"requests": outcome.requests, "budget": outcome.budget, "pool": outcome.pool,
                "stopped": outcome.stopped, "queries": [q.phrase for q in outcome.queries],
                "vocabulary": outcome.vocabulary}
-    return {"candidates": outcome.candidates, "search": summary}
+    return outcome.candidates, summary

@@ -132,7 +132,8 @@ def _paper_paragraph(ctx: Context, pid: str, sentences: list[Sentence],
             picked.append((role, sentence))
     if not picked:
         # Nothing matched a role: fall back to the paper's first sentences, still verbatim.
-        picked = [("contribution", s) for s in sentences if s.text not in used][:2]
+        unused: list[tuple[Role, Sentence]] = [("contribution", s) for s in sentences if s.text not in used]
+        picked = unused[:2]
         used.update(s.text for _, s in picked)
     if not picked:
         return f"{opening}, no quotable sentence was found in the stored text {cite(key)}."
