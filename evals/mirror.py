@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 from xml.sax.saxutils import escape
 
 from evals.mirror_query import (
+    TEXT_FIELDS,
     Document,
     QuerySyntaxError,
     inverse_document_frequency,
@@ -67,6 +68,10 @@ class Corpus:
     records: list[dict]
     docs: list[Document] = field(default_factory=list)
     idf: dict[str, float] = field(default_factory=dict)
+    index: dict[str, set[int]] = field(default_factory=dict)
+    """Token → the records whose text fields hold it (to skip records that cannot match)."""
+    phrase_mode: str = "sequence"
+    """How a quoted phrase matches (`evals.mirror_query.PHRASE_MODES`)."""
 
     @classmethod
     def load(cls, path: Path, default_category: str = DEFAULT_CATEGORY) -> Corpus:
@@ -77,13 +82,21 @@ class Corpus:
     def from_records(cls, rows: list[dict], default_category: str = DEFAULT_CATEGORY) -> Corpus:
         records = [_normalise(row, default_category) for row in rows]
         docs = [_index(r) for r in records]
-        return cls(records=records, docs=docs, idf=inverse_document_frequency(docs))
+        corpus = cls(records=records, docs=docs, idf=inverse_document_frequency(docs))
+        for number, doc in enumerate(docs):
+            corpus._post(number, doc)
+        return corpus
+
+    def _post(self, number: int, doc: Document) -> None:
+        for token in {t for name in TEXT_FIELDS for t in doc.fields.get(name, [])}:
+            self.index.setdefault(token, set()).add(number)
 
     def add(self, row: dict, default_category: str = DEFAULT_CATEGORY) -> None:
         """Add a record (a paper appearing on 'arXiv' during a test)."""
         record = _normalise(row, default_category)
         self.records.append(record)
         self.docs.append(_index(record))
+        self._post(len(self.docs) - 1, self.docs[-1])
         self.idf = inverse_document_frequency(self.docs)
 
     def query(self, params: dict[str, str]) -> tuple[list[dict], int]:
@@ -95,9 +108,13 @@ class Corpus:
         if ids:
             chosen = self._by_ids(ids)
         if search:
-            tree = parse(search)
-            chosen = [i for i in chosen if tree.matches(self.docs[i])]
-            scores = {i: tree.score(self.docs[i], self.idf) for i in chosen}
+            tree = parse(search, self.phrase_mode)
+            possible = tree.postings(self.index)
+            if possible is not None:
+                chosen = [i for i in chosen if i in possible]
+            evaluated = {i: tree.evaluate(self.docs[i], self.idf) for i in chosen}
+            scores = {i: s for i, s in evaluated.items() if s is not None}
+            chosen = [i for i in chosen if i in scores]
         if search or not ids:
             chosen = self._sort(chosen, scores, params)
         start = int(params.get("start", 0) or 0)

@@ -44,6 +44,12 @@ class Document:
     """`YYYYMMDDHHMM`, for `submittedDate:[… TO …]`."""
 
 
+PHRASE_MODES = ("sequence", "words")
+"""How a quoted phrase matches: `sequence` (its words consecutive, in order) or `words` (all of
+its words anywhere in the field, in any order). Observers of the live API disagree on which arXiv
+does (see `romazu/arxivql`'s notes on quoted queries), so an eval can run under both."""
+
+
 @dataclass
 class Term:
     """A leaf: one field with a word, a phrase, a prefix or a date range."""
@@ -53,25 +59,32 @@ class Term:
     prefix: bool = False
     raw: str = ""
     date_range: tuple[str, str] | None = None
+    ordered: bool = True
+    """A phrase's words must be consecutive and in order (`sequence`), else only all present."""
 
     def matches(self, doc: Document) -> bool:
+        return self.evaluate(doc, {}) is not None
+
+    def evaluate(self, doc: Document, idf: dict[str, float]) -> float | None:
+        """The term's score in `doc`, or None when it does not match."""
         if self.field == "submitteddate" and self.date_range:
             low, high = self.date_range
-            return low <= doc.submitted[: len(low)] and doc.submitted[: len(high)] <= high
+            hit = low <= doc.submitted[: len(low)] and doc.submitted[: len(high)] <= high
+            return 0.0 if hit else None
         if self.field == "cat":
             pattern = self.raw.lower()
             if pattern.endswith("*"):
-                return any(c.lower().startswith(pattern[:-1]) for c in doc.categories)
-            return any(c.lower() == pattern for c in doc.categories)
+                hit = any(c.lower().startswith(pattern[:-1]) for c in doc.categories)
+            else:
+                hit = any(c.lower() == pattern for c in doc.categories)
+            return 0.0 if hit else None
         if self.field == "id":
-            return self.raw.lower() in doc.ids
-        return any(self._in(doc.fields.get(f, [])) for f in self._fields())
+            return 0.0 if self.raw.lower() in doc.ids else None
+        score = self.score(doc, idf)
+        return score if score is not None else None
 
     def _fields(self) -> tuple[str, ...]:
         return TEXT_FIELDS if self.field == "all" else (self.field,)
-
-    def _in(self, tokens: list[str]) -> bool:
-        return self.count(tokens) > 0
 
     def count(self, tokens: list[str]) -> int:
         """Occurrences of this term (word, prefix or phrase) in a token list."""
@@ -82,49 +95,75 @@ class Term:
             if self.prefix:
                 return sum(1 for t in tokens if t.startswith(word))
             return tokens.count(word)
+        if not self.ordered:
+            return min(tokens.count(t) for t in self.tokens)
         n = len(self.tokens)
         return sum(1 for i in range(len(tokens) - n + 1) if tokens[i:i + n] == self.tokens)
 
-    def score(self, doc: Document, idf: dict[str, float]) -> float:
-        """A BM25-flavoured score: saturating term frequency, weighted by field and rarity."""
-        if self.field in ("cat", "id", "submitteddate"):
-            return 0.0
+    def score(self, doc: Document, idf: dict[str, float]) -> float | None:
+        """A BM25-flavoured score: saturating term frequency, weighted by field and rarity
+        (None when the term occurs in none of its fields)."""
         rarity = sum(idf.get(t, 1.0) for t in self.tokens) / max(1, len(self.tokens))
-        total = 0.0
+        total, hit = 0.0, False
         for name in self._fields():
             tokens = doc.fields.get(name, [])
             tf = self.count(tokens)
             if tf:
+                hit = True
                 total += FIELD_WEIGHT[name] * rarity * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len(tokens) / 120))
-        return total * (1.5 if len(self.tokens) > 1 else 1.0)
+        return total * (1.5 if len(self.tokens) > 1 else 1.0) if hit else None
+
+    def postings(self, index: dict[str, set[int]]) -> set[int] | None:
+        """Documents that may match (a superset), or None when the index cannot tell."""
+        if self.field in ("cat", "id", "submitteddate") or self.prefix or not self.tokens:
+            return None
+        rows = [index.get(t, set()) for t in self.tokens]
+        return set.intersection(*rows) if rows else set()
 
 
 @dataclass
 class Node:
-    """An operator over two sub-queries."""
+    """An operator over sub-queries: `OR` and `AND` over any number, `ANDNOT` over two."""
 
     op: str
-    left: Node | Term
-    right: Node | Term
+    children: list[Node | Term]
 
     def matches(self, doc: Document) -> bool:
-        if self.op == "OR":
-            return self.left.matches(doc) or self.right.matches(doc)
-        if self.op == "AND":
-            return self.left.matches(doc) and self.right.matches(doc)
-        return self.left.matches(doc) and not self.right.matches(doc)
+        return self.evaluate(doc, {}) is not None
 
-    def score(self, doc: Document, idf: dict[str, float]) -> float:
-        left = self.left.score(doc, idf) if self.left.matches(doc) else 0.0
+    def evaluate(self, doc: Document, idf: dict[str, float]) -> float | None:
+        """The summed score of the matching parts, or None when the node does not match."""
         if self.op == "ANDNOT":
-            return left
-        right = self.right.score(doc, idf) if self.right.matches(doc) else 0.0
-        return left + right
+            left = self.children[0].evaluate(doc, idf)
+            return left if left is not None and self.children[1].evaluate(doc, idf) is None else None
+        scores = [child.evaluate(doc, idf) for child in self.children]
+        hits = [s for s in scores if s is not None]
+        if self.op == "AND" and len(hits) < len(scores):
+            return None
+        return sum(hits) if hits else None
+
+    def postings(self, index: dict[str, set[int]]) -> set[int] | None:
+        """Documents that may match (a superset), or None when the index cannot tell."""
+        if self.op == "ANDNOT":
+            return self.children[0].postings(index)
+        rows = [child.postings(index) for child in self.children]
+        if self.op == "OR":
+            return None if any(r is None for r in rows) else set().union(*rows)
+        known = [r for r in rows if r is not None]
+        return set.intersection(*known) if known else None
 
 
-def parse(query: str) -> Node | Term:
+def _join(op: str, left: Node | Term, right: Node | Term) -> Node:
+    """Chain `a OR b OR c` into one node of three children (not a tree as deep as the query)."""
+    if isinstance(left, Node) and left.op == op and op != "ANDNOT":
+        left.children.append(right)
+        return left
+    return Node(op, [left, right])
+
+
+def parse(query: str, phrases: str = "sequence") -> Node | Term:
     """Parse a `search_query` into a tree; raises `QuerySyntaxError`."""
-    tokens = _lex(query)
+    tokens = _lex(query, phrases == "sequence")
     if not tokens:
         raise QuerySyntaxError("empty query")
     tree, rest = _parse_or(tokens)
@@ -133,7 +172,7 @@ def parse(query: str) -> Node | Term:
     return tree
 
 
-def _lex(query: str) -> list[tuple[str, object]]:
+def _lex(query: str, ordered: bool = True) -> list[tuple[str, object]]:
     out: list[tuple[str, object]] = []
     pos = 0
     query = query.strip()
@@ -149,13 +188,13 @@ def _lex(query: str) -> list[tuple[str, object]]:
         elif match.group("op"):
             out.append(("op", match.group("op")))
         else:
-            out.append(("term", _term(match)))
+            out.append(("term", _term(match, ordered)))
         while pos < len(query) and query[pos].isspace():
             pos += 1
     return out
 
 
-def _term(match: re.Match[str]) -> Term:
+def _term(match: re.Match[str], ordered: bool = True) -> Term:
     name = (match.group("field") or "all").lower()
     if match.group("range") is not None:
         bounds = re.split(r"\s+TO\s+", match.group("range").strip())
@@ -164,14 +203,15 @@ def _term(match: re.Match[str]) -> Term:
         return Term(field=name, date_range=(bounds[0].strip(), bounds[1].strip()))
     raw = match.group("phrase") if match.group("phrase") is not None else match.group("word")
     prefix = raw.endswith("*")
-    return Term(field=name, tokens=tokenize(raw.rstrip("*")), prefix=prefix, raw=raw)
+    return Term(field=name, tokens=tokenize(raw.rstrip("*")), prefix=prefix, raw=raw,
+                ordered=ordered)
 
 
 def _parse_or(tokens: list) -> tuple[Node | Term, list]:
     left, rest = _parse_and(tokens)
     while rest and rest[0] == ("op", "OR"):
         right, rest = _parse_and(rest[1:])
-        left = Node("OR", left, right)
+        left = _join("OR", left, right)
     return left, rest
 
 
@@ -183,7 +223,7 @@ def _parse_and(tokens: list) -> tuple[Node | Term, list]:
             op = str(rest[0][1])
             rest = rest[1:]
         right, rest = _parse_atom(rest)
-        left = Node(op, left, right)
+        left = _join(op, left, right)
     return left, rest
 
 

@@ -4,9 +4,9 @@ For each topic of `evals/datasets/seed_papers.jsonl`, through the arXiv mirror, 
 
 - (a) literal: one query, the topic as a phrase in title or abstract (`ti:"…" OR abs:"…"`), in
   arXiv's own relevance order;
-- (b) expansion: (a) plus the topic's expansions (`tools.search.expansion`), ranked by meaning;
-- (c) coverage: (b) plus the coverage loop over thin themes (`tools.search.coverage`);
-- (d) broad: what `autoresearch search` runs (any of the topic's words, reranked), for context.
+- (b) expansion: `search --strategy expand` (`tools.search.coverage`), ranked by meaning;
+- (c) coverage: `search --strategy coverage`, which adds the loop over thin themes;
+- (d) broad: one query of any of the topic's words, reranked, for context.
 
 Reports recall@20, recall@50 and precision@20 (relevant papers in the first 20, over 20) per topic
 against the papers labelled with that topic, and the API requests each strategy sent, counted at
@@ -43,18 +43,20 @@ def literal(client: ArxivClient, embedder: Embedder, topic: str, budget: int) ->
 
 def expansion(client: ArxivClient, embedder: Embedder, topic: str, budget: int) -> list[str]:
     """(b) The topic and its expansions, ranked by meaning."""
-    outcome = coverage_search(client, embedder, topic, budget=budget, max_results=50, max_rounds=1)
+    outcome = coverage_search(client, embedder, topic, budget=budget, max_results=50,
+                              strategy="expand")
     return [c.paper.arxiv_id for c in outcome.candidates]
 
 
 def coverage(client: ArxivClient, embedder: Embedder, topic: str, budget: int) -> list[str]:
     """(c) Expansions plus the coverage loop."""
-    outcome = coverage_search(client, embedder, topic, budget=budget, max_results=50)
+    outcome = coverage_search(client, embedder, topic, budget=budget, max_results=50,
+                              strategy="coverage")
     return [c.paper.arxiv_id for c in outcome.candidates]
 
 
 def broad(client: ArxivClient, embedder: Embedder, topic: str, budget: int) -> list[str]:
-    """(d) `autoresearch search`: any of the topic's words, reranked by meaning."""
+    """(d) One query of any of the topic's words, reranked by meaning."""
     outcome = search_topic(client, embedder, SearchRequest(topic, max_results=50))
     return [p.arxiv_id for p in outcome.results]
 

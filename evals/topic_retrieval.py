@@ -1,8 +1,9 @@
 """Topic retrieval on the seed corpus: does searching a topic's name find that topic's papers?
 
 For each topic in `evals/datasets/seed_papers.jsonl`, start the mirror, search it exactly the way
-`autoresearch search "<topic>"` does, and report precision@10 and recall@20 against the papers
-labelled with that topic. Run: `python -m evals.topic_retrieval [--json]`.
+`autoresearch search "<topic>"` does (the default strategy), and report precision@10 (labelled
+papers in the first ten over min(10, labelled papers)) and recall@20 against the papers labelled
+with that topic. Run: `python -m evals.topic_retrieval [--json]`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 from memory.embeddings import Embedder, load_embedder
 from tools.ratelimit import HostLimiter
 from tools.search.arxiv import ArxivClient
-from tools.search.topic import SearchRequest, search_topic
+from tools.search.strategies import search_request
 
 
 def topics_of(corpus_path: Path) -> dict[str, set[str]]:
@@ -41,11 +42,12 @@ def evaluate(corpus_path: Path = SEED_CORPUS, embedder: Embedder | None = None) 
                              HostLimiter(settings.path("locks", "x").parent, 0.0))
         embedder = embedder or load_embedder(settings.memory)
         for topic, relevant in sorted(truth.items()):
-            outcome = search_topic(client, embedder, SearchRequest(topic=topic, max_results=20))
-            found = [p.arxiv_id for p in outcome.results]
+            outcome = search_request(client, embedder, topic, max_results=20).outcome
+            found = [c.paper.arxiv_id for c in outcome.candidates]
             rows.append({
                 "topic": topic, "relevant": len(relevant),
-                "precision@10": sum(1 for i in found[:10] if i in relevant) / 10,
+                "precision@10": round(sum(1 for i in found[:10] if i in relevant)
+                                      / min(10, len(relevant)), 4),
                 "recall@20": sum(1 for i in found[:20] if i in relevant) / len(relevant),
                 "requests": outcome.requests,
             })

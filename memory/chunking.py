@@ -9,6 +9,21 @@ from pydantic import BaseModel
 from tools.document import ParsedPaper
 from tools.paper import Paper
 
+TITLE_ONLY = "Title and metadata"
+"""The section of the one chunk of a paper known by its title and metadata alone (no PDF, no
+abstract): it can still be found, grouped and cited, and says what it is."""
+
+
+def title_and_metadata(paper: Paper) -> str:
+    """"Title. By A, B and C (2021). cs.CV. Comment." — what a paper with no text says of itself."""
+    authors = paper.authors[:3] + (["others"] if len(paper.authors) > 3 else [])
+    by = (", ".join(authors[:-1]) + " and " + authors[-1]) if len(authors) > 1 else "".join(authors)
+    year = f" ({paper.published[:4]})" if paper.published else ""
+    parts = [paper.title.strip().rstrip(".") + ".", f"By {by}{year}." if by else year.strip(),
+             " ".join(paper.categories) + "." if paper.categories else "",
+             paper.comment.strip(), paper.journal_ref.strip()]
+    return " ".join(p for p in parts if p)
+
 
 class Chunk(BaseModel):
     """One piece of a paper's text with where it came from."""
@@ -29,6 +44,8 @@ def chunk_paper(paper: Paper, parsed: ParsedPaper | None, size: int = 1200, over
     abstract = (parsed.abstract if parsed and parsed.abstract else paper.abstract).strip()
     if abstract:
         pieces.extend(("Abstract", page, text) for page, text in _pack([(1, abstract)], size, overlap))
+    elif parsed is None and paper.title.strip():
+        pieces.append((TITLE_ONLY, 1, title_and_metadata(paper)))
     if parsed:
         for path, section in parsed.section_paths():
             paragraphs = [(p.page, p.text) for p in section.paragraphs if p.text.strip()]

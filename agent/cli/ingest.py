@@ -58,7 +58,9 @@ def ingest(
 
 def _summary(results: list[IngestResult]) -> Table:
     counts = report_counts(results)
-    partly = f" ({counts['abstract_only']} from the abstract only)" if counts["abstract_only"] else ""
+    partial = [f"{counts[kind]} from the {what} only" for kind, what in
+               (("abstract_only", "abstract"), ("title_only", "title and metadata")) if counts[kind]]
+    partly = f" ({', '.join(partial)})" if partial else ""
     table = Table(title=f"{counts['stored']} of {len(results)} stored{partly}", title_justify="left")
     for column, style in (("item", "cyan"), ("status", ""), ("title", "bold")):
         table.add_column(column, style=style, overflow="fold", ratio=2 if column != "status" else None,
@@ -66,7 +68,7 @@ def _summary(results: list[IngestResult]) -> Table:
     for column in ("pages", "figs", "tables", "refs", "chunks"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("note", style="dim", overflow="fold", ratio=3)
-    colour = {"ingested": "green", "abstract_only": "yellow", "failed": "red"}
+    colour = {"ingested": "green", "abstract_only": "yellow", "title_only": "yellow", "failed": "red"}
     for r in results:
         numbers = [str(v) if r.ok else "" for v in (r.pages, r.figures, r.tables, r.references)]
         table.add_row(r.item, f"[{colour[r.status]}]{r.status}[/]", r.title[:60], *numbers,

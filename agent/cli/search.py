@@ -20,21 +20,21 @@ def register(app: typer.Typer) -> None:
 
 def search(
     ctx: typer.Context,
-    topic: Annotated[str, typer.Argument(help="A topic in plain words, or a raw arXiv query (ti:… AND cat:…).")],
-    since: Annotated[str | None, typer.Option(help="Submitted on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Submitted on or before (YYYY-MM-DD).")] = None,
+    topic: Annotated[str, typer.Argument(help="A topic or a request in plain words (date limits such as 'before April 2025' are read from it), or a raw arXiv query (ti:… AND cat:…).")],
+    since: Annotated[str | None, typer.Option(help="Submitted on or after (YYYY-MM-DD); wins over a date in the request.")] = None,
+    until: Annotated[str | None, typer.Option(help="Submitted on or before (YYYY-MM-DD); wins over a date in the request.")] = None,
     category: Annotated[list[str] | None, typer.Option("--category", "-c", callback=check_categories, help="arXiv category (repeatable): cs.CV.")] = None,
     max_results: Annotated[int, typer.Option("--max", min=1, max=2000, help="How many papers to return.")] = 50,
     sort: Annotated[str, typer.Option(help="relevance or date (newest first among the most relevant).")] = "relevance",
     refresh: Annotated[bool, typer.Option(help="Bypass the 24 h query cache.")] = False,
-    rerank: Annotated[bool, typer.Option(help="Rerank candidates by meaning with the offline embedding model.")] = True,
-    strategy: Annotated[str, typer.Option(help="broad: one query of the topic's words, reranked; expand: the topic and its other names and sub-topics, one query each; coverage: expand, then query the thin themes until a round adds little.")] = "broad",
-    budget: Annotated[int | None, typer.Option(min=1, help="arXiv requests expand/coverage may send (default search.max_requests).")] = None,
-    explain: Annotated[bool, typer.Option(help="Say why each paper is there: the query that found it, its relevance and rank.")] = False,
+    rerank: Annotated[bool, typer.Option(help="Rerank candidates by meaning with the offline embedding model (--no-rerank: one query of the topic's words, in arXiv's order).")] = True,
+    strategy: Annotated[str, typer.Option(help="broad: the topic's words, its phrases as papers write them and the field's own vocabulary learned from the best results; expand: broad, then its other names and sub-topics; coverage: expand, then the thin themes until a round adds little.")] = "broad",
+    budget: Annotated[int | None, typer.Option(min=1, help="arXiv requests one search may send (default search.max_requests).")] = None,
+    explain: Annotated[bool, typer.Option(help="Say which queries ran, why the search stopped and why each paper is there.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
-    """Search arXiv for a topic, newest versions only: a broad query reranked by meaning, or
-    (--strategy) the topic's other names, sub-topics and thin themes, one query each."""
+    """Search arXiv for a topic, newest versions only: the topic's words and phrases and the
+    field's own vocabulary, reranked by meaning (--strategy: also other names and thin themes)."""
     if sort not in ("relevance", "date"):
         raise typer.BadParameter("--sort must be relevance or date")
     if strategy not in usecase.STRATEGIES:
@@ -43,14 +43,29 @@ def search(
                             since=parse_date(since), until=parse_date(until), sort=sort,
                             refresh=refresh)
     result = usecase.search(services_from(ctx, search={"max_requests": budget}), request, strategy=strategy,
-                        rerank=rerank, explain=explain)
+                            rerank=rerank, explain=explain)
     for warning in result.warnings:
         stderr().print(f"[yellow]warning:[/] {warning}")
     if as_json:
         print_json({**result.document(), "results": [
             {**_record(c.paper), **({"reasons": c.reasons} if explain else {})} for c in result.candidates]})
         return
-    _table(topic, result.candidates, explain)
+    if result.request.get("taken"):
+        stderr().print("read from the request: " + "; ".join(result.request["taken"]))
+    if explain:
+        _queries(result)
+    _table(result.topic or topic, result.candidates, explain)
+
+
+def _queries(result: usecase.SearchResult) -> None:
+    """The queries sent, round by round, and why the search stopped."""
+    console = stderr()
+    for query in result.queries or []:
+        brought = f"{query['returned']} results, {query['new']} new" + (
+            f", error: {query['error']}" if query["error"] else "")
+        console.print(f"round {query['round']} ({query['source']}): {query['why']} — {brought}",
+                      highlight=False)
+    console.print(f"stopped: {result.stopped} ({result.requests} requests)", highlight=False)
 
 
 def _table(topic: str, candidates: list[Candidate], explain: bool) -> None:

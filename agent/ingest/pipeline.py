@@ -35,7 +35,7 @@ from tools.pdf.parse import PdfError, parse_pdf, peek_arxiv_id
 from tools.search.arxiv import ArxivClient
 
 log = logging.getLogger(__name__)
-Status = Literal["ingested", "abstract_only", "failed"]
+Status = Literal["ingested", "abstract_only", "title_only", "failed"]
 Describe = Callable[[str, ParsedPaper], list[Figure]]
 """A figure reader's pass over a parsed paper: its figures, described (`tools.figures.describe_figures`)."""
 
@@ -70,15 +70,18 @@ class IngestResult(BaseModel):
     @property
     def stored(self) -> bool:
         """Whether the paper is in the library now, in full or by its abstract."""
-        return self.status in ("ingested", "abstract_only")
+        return self.status in ("ingested", "abstract_only", "title_only")
 
 
 def report_counts(results: list[IngestResult]) -> dict[str, int]:
-    """What a batch stored: in full (`ingested`), by the abstract only, at all (`stored`), not at
-    all (`failed`). Summary lines and exit codes follow `stored`."""
+    """What a batch stored: in full (`ingested`), by the abstract only, by the title and metadata
+    only (`title_only`), at all (`stored`), not at all (`failed`). Summary lines and exit codes
+    follow `stored`."""
     full = sum(r.ok for r in results)
     stored = sum(r.stored for r in results)
-    return {"ingested": full, "abstract_only": stored - full, "stored": stored, "failed": len(results) - stored}
+    titles = sum(r.status == "title_only" for r in results)
+    return {"ingested": full, "abstract_only": stored - full - titles, "title_only": titles, "stored": stored,
+            "failed": len(results) - stored}
 
 
 def ingest_paper(paper: Paper, *, downloader: Downloader, library, store: PaperStore,
@@ -253,7 +256,8 @@ def _abstract_only(paper: Paper, library, item: str, reason: str) -> IngestResul
     """Store what the metadata says when the full text cannot be had; `failed` without metadata."""
     base: dict[str, Any] = dict(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title,
                                 error=reason)
-    if not (paper.title and paper.abstract):
+    if not paper.title.strip():
         return IngestResult(status="failed", **base)
-    record = library.add(paper, None)
-    return IngestResult(status="abstract_only", chunks=record.chunks, **base)
+    record = library.add(paper, None)  # no abstract either: its title and metadata, marked so
+    status = "abstract_only" if paper.abstract.strip() else "title_only"
+    return IngestResult(status=status, chunks=record.chunks, **base)

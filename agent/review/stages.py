@@ -131,6 +131,9 @@ def cpu_figures(services: ReviewServices) -> Describe | None:
 def ingest_abstract(paper: Paper, services: ReviewServices) -> IngestOutcome:
     """Store a paper by its abstract only (never downloads: for offline tools and tests)."""
     record = services.library.add(paper, None)
+    if not paper.abstract.strip():
+        return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status="title_only",
+                             chunks=record.chunks, message="title and metadata only")
     return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status="abstract_only",
                          chunks=record.chunks, message="abstract only")
 

@@ -23,7 +23,7 @@ from agent.settings import Settings
 from tools.paper import Candidate, Paper
 from tools.search.categories import check_categories
 
-IngestStatus = Literal["ingested", "abstract_only", "stored", "failed"]
+IngestStatus = Literal["ingested", "abstract_only", "title_only", "stored", "failed"]
 
 
 class CollectionSpec(BaseModel):
@@ -84,6 +84,12 @@ class SearchPlan(BaseModel):
     until: date | None = None
     planner: str = "heuristic"
     """`heuristic`, or the model string that planned."""
+    topic: str = ""
+    """The topic phrase read from the request (`tools.search.request`); the request itself when empty."""
+    acronyms: dict[str, str] = Field(default_factory=dict)
+    """Acronyms the request defines, with the words they stand for."""
+    taken: list[str] = Field(default_factory=list)
+    """What was read from the request, in words (topic, date limits, acronyms)."""
 
 
 class IngestOutcome(BaseModel):
@@ -92,8 +98,9 @@ class IngestOutcome(BaseModel):
     arxiv_id: str
     version: str = ""
     status: IngestStatus
-    """ingested (full text), abstract_only (no PDF to be had), stored (already in the library),
-    failed (recorded and skipped)."""
+    """ingested (full text), abstract_only (no PDF to be had), title_only (no PDF and no abstract:
+    read from its title and metadata), stored (already in the library), failed (recorded and
+    skipped)."""
     chunks: int = 0
     figures: int = 0
     message: str = ""
@@ -220,6 +227,7 @@ def run_counts(state: State) -> dict[str, int]:
     found = state.verification or Verification()
     return {"papers": len(state.papers), "llm_calls": sum(u.get("calls", 0) for u in state.llm_usage.values()), "ingested": statuses.count("ingested"),
             "stored": statuses.count("stored"), "abstract_only": statuses.count("abstract_only"),
+            "title_only": statuses.count("title_only"),
             "failed": statuses.count("failed"), "themes": len(state.outline.themes) if state.outline else 0,
             "citations": found.total, "unresolved": len(found.unresolved),
             "unsupported": len(found.unsupported), "revisions": state.revision}

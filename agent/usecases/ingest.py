@@ -99,8 +99,9 @@ def ingest(services: Services, items: list[str], *, password: str | None = None,
         if progress:
             progress(done, len(resolutions), resolution.item)
         result = _one(services, resolution, lookup, password)
-        if result.status == "abstract_only" and warn:
-            warn(f"{result.item}: stored from its abstract only ({result.error})")
+        if result.status in ("abstract_only", "title_only") and warn:
+            kept = "its abstract" if result.status == "abstract_only" else "its title and metadata"
+            warn(f"{result.item}: stored from {kept} only ({result.error})")
         report.results.append(result)
     if progress:
         progress(len(resolutions), len(resolutions), "")

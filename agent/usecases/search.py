@@ -1,13 +1,16 @@
 """Search: find papers on arXiv for a topic (CLI `search`, the TUI's `/search` and its assistant).
 
-`broad` sends one query of the topic's words and reranks by meaning; `expand` and `coverage` are
-the librarian's strategies: the topic's other names and sub-topics one query each, and for
-`coverage` more rounds on the thin themes until a round adds little (with `llm.planner`, the model
-proposes the expansions).
+The topic may be a request in plain words: its topic phrase, date limits and acronyms are read
+first (`tools.search.request`) and what was read is reported. `broad` sends the topic's words, its
+phrases as papers write them and the field's own vocabulary learned from the best results, and
+reranks by meaning; `expand` adds the topic's other names and sub-topics, `coverage` then the thin
+themes until a round adds little (with `llm.planner`, the model proposes the expansions). Every
+strategy starts from what a broad query finds, so none ends empty when that has results.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -20,40 +23,50 @@ from tools.errors import BadUsage
 from tools.inputs import nonblank
 from tools.paper import Candidate, Paper
 from tools.search.categories import check_categories
-from tools.search.coverage import coverage_search
-from tools.search.explain import Vectors, as_ranked, rank_reason
 from tools.search.query import is_raw_query
+from tools.search.request import parse_request
+from tools.search.strategies import STRATEGIES, search_request
 from tools.search.topic import SearchRequest, search_topic
 from tools.sources.counts import with_citation_counts
 
-STRATEGIES = ("broad", "expand", "coverage")
+__all__ = ["STRATEGIES", "SearchResult", "search"]
 
 
 class SearchResult(BaseModel):
     """The ranked candidates and how they were found."""
 
     query: str
-    """The query sent (the queries, joined by ` | `, for the librarian's strategies)."""
+    """The queries sent, joined by ` | `."""
     strategy: str = "broad"
+    request: dict[str, Any] = Field(default_factory=dict)
+    """What was read from the request: `topic`, `since`, `until`, `acronyms`, `taken` (in words)."""
     requests: int = 0
     """API requests sent (0 when the cache answered)."""
     candidates: list[Candidate] = Field(default_factory=list)
     budget: int | None = None
     stopped: str | None = None
+    """Why the search stopped, in words."""
+    vocabulary: list[str] = Field(default_factory=list)
+    """The field's own words and phrases learned from the first results and searched for."""
     rounds: list[dict[str, Any]] | None = None
     queries: list[dict[str, Any]] | None = None
     warnings: list[str] = Field(default_factory=list)
-    """What the search could not do (a failed query, a planner that did not answer)."""
+    """What the search could not do (a failed query, a planner that did not answer, no results)."""
 
     @property
     def results(self) -> list[Paper]:
         """The papers, best first."""
         return [c.paper for c in self.candidates]
 
+    @property
+    def topic(self) -> str:
+        """The topic searched (read from the request)."""
+        return self.request.get("topic", "")
+
     def document(self) -> dict[str, Any]:
         """How it was found, as `search --json` prints it beside the results."""
-        fields = ("query", "strategy", "requests") if self.strategy == "broad" else (
-            "query", "strategy", "requests", "budget", "stopped", "rounds", "queries")
+        fields = ("query", "strategy", "request", "requests", "budget", "stopped", "vocabulary",
+                  "rounds", "queries")
         return {name: getattr(self, name) for name in fields}
 
 
@@ -69,8 +82,12 @@ def search(services: Services, request: SearchRequest, *, strategy: str = "broad
         raise BadUsage(f"--strategy must be one of {', '.join(STRATEGIES)}")
     if strategy != "broad" and is_raw_query(request.topic):
         raise BadUsage(f"--strategy {strategy} expands a topic in plain words, not a raw arXiv query")
-    result = (_broad(services, request, rerank, explain) if strategy == "broad"
-              else _librarian(services, request, strategy))
+    result = _searched(services, request, strategy) if rerank else _unranked(services, request)
+    if request.sort == "date":
+        result.candidates.sort(key=lambda c: (c.paper.published, c.paper.arxiv_id), reverse=True)
+    if not result.candidates:
+        result.warnings.append(f"arXiv found nothing for {result.topic!r}; try broader words, fewer "
+                               "categories or a wider date range")
     if explain:
         _add_citation_counts(services, result)
     return result
@@ -85,38 +102,37 @@ def _add_citation_counts(services: Services, result: SearchResult) -> None:
         result.warnings.append(warning)
 
 
-def _broad(services: Services, request: SearchRequest, rerank: bool, explain: bool) -> SearchResult:
-    """`tools.search.topic.search_topic`, its results explained when asked."""
-    embedder = services.embedder if rerank or explain else None
-    outcome = search_topic(services.arxiv, embedder if rerank else None, request)
-    candidates = [Candidate(paper=p, score=p.score or 0.0) for p in outcome.results]
-    if explain and embedder is not None:
-        why = f"found by query {outcome.query!r} (any of the topic's words)"
-        scored = as_ranked(request.topic, outcome.results, Vectors(embedder, request.topic))
-        for rank, (candidate, parts) in enumerate(zip(candidates, scored, strict=True), start=1):
-            candidate.reasons = [why, rank_reason(parts, rank) if rerank
-                                 else f"rank {rank} in arXiv's own order"]
-    return SearchResult(query=outcome.query, requests=outcome.requests, candidates=candidates)
-
-
-def _librarian(services: Services, request: SearchRequest, strategy: str) -> SearchResult:
-    """`tools.search.coverage.coverage_search`: expansions, and for `coverage` the thin-theme rounds."""
+def _searched(services: Services, request: SearchRequest, strategy: str) -> SearchResult:
+    """`tools.search.strategies.search_request`, with the planner model beyond `broad`."""
     settings = services.settings
-    try:
-        model = factories.chat_model(settings, "planner")
-    except LLMError as error:
-        raise LLMError(f"llm.planner: {error}", hint=error.hint) from error
-    outcome = coverage_search(
-        services.arxiv, services.embedder, request.topic,
-        budget=settings.search.max_requests, max_results=request.max_results,
-        categories=request.categories, since=request.since, until=request.until,
-        min_new_fraction=settings.search.min_new_fraction,
-        planner=model_planner(model) if model is not None else None,
-        max_rounds=1 if strategy == "expand" else None, refresh=request.refresh)
-    candidates = outcome.candidates
-    if request.sort == "date":
-        candidates = sorted(candidates, key=lambda c: (c.paper.published, c.paper.arxiv_id), reverse=True)
+    planner = None
+    if strategy != "broad":
+        try:
+            model = factories.chat_model(settings, "planner")
+        except LLMError as error:
+            raise LLMError(f"llm.planner: {error}", hint=error.hint) from error
+        planner = model_planner(model) if model is not None else None
+    found = search_request(
+        services.arxiv, services.embedder, request.topic, strategy=strategy,
+        max_results=request.max_results, budget=settings.search.max_requests, planner=planner,
+        min_new_fraction=settings.search.min_new_fraction, refresh=request.refresh,
+        categories=request.categories, since=request.since, until=request.until)
+    outcome = found.outcome
     return SearchResult(query=" | ".join(q.query for q in outcome.queries), strategy=strategy,
-                        requests=outcome.requests, candidates=candidates, budget=outcome.budget,
-                        stopped=outcome.stopped, rounds=[r.model_dump() for r in outcome.rounds],
+                        request=found.request.as_dict(), requests=outcome.requests,
+                        candidates=outcome.candidates, budget=outcome.budget, stopped=outcome.stopped,
+                        vocabulary=outcome.vocabulary, rounds=[r.model_dump() for r in outcome.rounds],
                         queries=[q.model_dump() for q in outcome.queries], warnings=list(outcome.warnings))
+
+
+def _unranked(services: Services, request: SearchRequest) -> SearchResult:
+    """One query of the topic's words (or a raw query as written), in arXiv's own order."""
+    read = parse_request(request.topic)
+    read.since, read.until = request.since or read.since, request.until or read.until
+    outcome = search_topic(services.arxiv, None, replace(request, topic=read.topic, since=read.since,
+                                                          until=read.until))
+    candidates = [Candidate(paper=p, score=0.0, reasons=[
+        f"found by query {outcome.query!r}", f"rank {rank} in arXiv's own order"])
+        for rank, p in enumerate(outcome.results, start=1)]
+    return SearchResult(query=outcome.query, request=read.as_dict(), requests=outcome.requests,
+                        candidates=candidates, stopped="one query, in arXiv's order (--no-rerank)")

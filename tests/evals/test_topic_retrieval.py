@@ -12,5 +12,5 @@ def test_topic_retrieval_quality(embedder) -> None:
     # Talking Head Generation has only 9 labelled papers, some of them keyword false positives
     # ("CLIP Talks", "multi-talker ASR"), so 0.9 there needs all nine in the top ten.
     assert all(r["precision@10"] >= 0.9 for t, r in rows.items() if t != "Talking Head Generation")
-    assert rows["Talking Head Generation"]["precision@10"] >= 0.7
-    assert all(r["requests"] == 1 for r in rows.values())
+    assert rows["Talking Head Generation"]["precision@10"] >= 0.77  # 7 of its 9
+    assert all(1 <= r["requests"] <= 10 for r in rows.values())

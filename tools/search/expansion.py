@@ -24,7 +24,7 @@ from tools.search.ranking import paper_text
 from tools.text.keyphrases import Phrase, acronyms, candidate_phrases, contains, mmr, normalise, stems
 
 Source = Literal["topic", "plan", "all words", "acronym", "sub-phrase", "key phrase", "sub-topic",
-                 "planner"]
+                 "planner", "words", "phrasings", "feedback", "authors"]
 MIN_SIMILARITY = 0.5
 """A sub-topic ("<modifier> <topic>") must stay this close to the topic (cosine, MiniLM)."""
 PHRASING_SIMILARITY = 0.6
@@ -55,9 +55,15 @@ class Expansion(BaseModel):
     """Similarity of the phrase to the topic (0 when not measured)."""
     within: str = ""
     """For a sub-topic: words of which any one must appear too (the topic's), to stay on topic."""
+    raw: str = ""
+    """The query as built elsewhere (`tools.search.variants.any_of`), when it is not one phrase."""
+    size: int = 0
+    """Results to ask for (0: one page); more than a page costs one request per page."""
 
     def query(self) -> str:
         """The arXiv `search_query` (without category and date filters)."""
+        if self.raw:
+            return self.raw
         if self.source == "all words":
             words = self.phrase.split()
             return "(" + " AND ".join(f"(ti:{w} OR abs:{w})" for w in words) + ")"
@@ -69,6 +75,8 @@ class Expansion(BaseModel):
     def narrower_than(self, other: Expansion) -> bool:
         """Whether every paper this query can find, `other` finds too (so when `other` came back
         complete, asking this one is a wasted request)."""
+        if self.raw or other.raw:
+            return False
         mine = set(stems(self.phrase))
         if other.within:
             words = set(stems(other.within))
@@ -232,4 +240,6 @@ def merge(expansions: Iterable[Expansion], asked: Iterable[Expansion] = ()) -> l
 
 
 def _key(expansion: Expansion) -> tuple[bool, tuple[str, ...], str]:
+    if expansion.raw:
+        return False, (expansion.raw,), ""
     return expansion.source == "all words", stems(expansion.phrase), expansion.within

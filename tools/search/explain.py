@@ -11,14 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from memory.embeddings import Embedder
 from tools.paper import Paper
+from tools.search.feedback import CENTRE as READ_CENTRE
+from tools.search.feedback import Feedback, learn
 from tools.search.query import topic_terms
 from tools.search.ranking import DENSE_WEIGHT, bm25_scores, paper_text, words
 from tools.text.words import stem
+
+FEEDBACK_WEIGHT = 0.6
+"""The field's own words (`tools.search.feedback`) count this much beside the topic's words."""
+ROCCHIO = 0.5
+"""Weight of the best papers' centre added to the topic's vector (Rocchio's beta)."""
 
 
 class CachedEmbedder:
@@ -73,37 +81,75 @@ class Scored:
     """The hybrid relevance, 0–1 relative to the pool."""
     meaning: float
     """Cosine similarity of title + abstract to the topic."""
-    title_words: list[str]
-    abstract_words: list[str]
-    """The topic's words found in the title / only in the abstract."""
+    terms: Sequence[str] = ()
+    """The topic's words."""
+    learned: Sequence[str] = ()
+    """The field's own words the ranking counted (`tools.search.feedback`)."""
+
+    @cached_property
+    def title_words(self) -> list[str]:
+        """The topic's words found in the title (worked out only for papers shown)."""
+        return _present(self.terms, self.paper.title)
+
+    @cached_property
+    def abstract_words(self) -> list[str]:
+        """The topic's words found only in the abstract."""
+        return [t for t in _present(self.terms, self.paper.abstract) if t not in self.title_words]
+
+    @cached_property
+    def field_words(self) -> list[str]:
+        """The field's own words that the paper uses."""
+        return _present(self.learned, paper_text(self.paper))
 
 
-def score_pool(topic: str, papers: Sequence[Paper], vectors: Vectors) -> list[Scored]:
-    """Score every paper for the topic, most relevant first (ties by id, for stable output)."""
+def score_pool(topic: str, papers: Sequence[Paper], vectors: Vectors,
+               feedback: Feedback | None = None) -> list[Scored]:
+    """Score every paper for the topic, most relevant first (ties by id, for stable output).
+
+    With `feedback`, meaning is measured against the topic moved towards the best papers'
+    centre, and the field's words count beside the topic's.
+    """
     if not papers:
         return []
     papers = list(papers)
-    dense = vectors.similarity(papers)
-    mixed = DENSE_WEIGHT * _minmax(dense) + (1 - DENSE_WEIGHT) * _minmax(bm25_scores(topic, papers))
-    out = [_scored(topic, paper, float(score), float(meaning))
+    matrix = vectors.of(papers)
+    dense = matrix @ vectors.topic
+    direction = vectors.topic
+    lexical = _minmax(bm25_scores(topic, papers))
+    learned = feedback.words if feedback else []
+    if feedback is not None and feedback.centre is not None:
+        direction = vectors.topic + ROCCHIO * feedback.centre
+        direction = direction / (np.linalg.norm(direction) or 1.0)
+    if learned:
+        lexical = lexical + FEEDBACK_WEIGHT * _minmax(bm25_scores(" ".join(learned), papers))
+    mixed = DENSE_WEIGHT * _minmax(matrix @ direction) + (1 - DENSE_WEIGHT) * _minmax(lexical)
+    terms = topic_terms(topic)
+    out = [_scored(terms, paper, float(score), float(meaning), learned)
            for paper, score, meaning in zip(papers, mixed, dense, strict=True)]
     out.sort(key=lambda s: (-s.score, s.paper.arxiv_id))
     return out
 
 
+def rank_with_feedback(topic: str, papers: Sequence[Paper], vectors: Vectors,
+                       known: Sequence[str] = ()) -> tuple[list[Scored], Feedback]:
+    """Rank once, learn the field's vocabulary from the best, rank again with it."""
+    first = score_pool(topic, papers, vectors)
+    ranked = [s.paper for s in first]
+    feedback = learn(topic, ranked, vectors.of(ranked[:READ_CENTRE]) if ranked else None, known)
+    return score_pool(topic, papers, vectors, feedback), feedback
+
+
 def as_ranked(topic: str, papers: Sequence[Paper], vectors: Vectors) -> list[Scored]:
     """The parts of papers already ranked elsewhere, keeping their order and scores."""
     dense = vectors.similarity(papers) if papers else []
-    return [_scored(topic, paper, paper.score or 0.0, float(meaning))
+    terms = topic_terms(topic)
+    return [_scored(terms, paper, paper.score or 0.0, float(meaning))
             for paper, meaning in zip(papers, dense, strict=True)]
 
 
-def _scored(topic: str, paper: Paper, score: float, meaning: float) -> Scored:
-    terms = topic_terms(topic)
-    in_title = _present(terms, paper.title)
-    in_abstract = [t for t in _present(terms, paper.abstract) if t not in in_title]
-    return Scored(paper.model_copy(update={"score": round(score, 4)}), round(score, 4),
-                  round(meaning, 4), in_title, in_abstract)
+def _scored(terms: Sequence[str], paper: Paper, score: float, meaning: float,
+            learned: Sequence[str] = ()) -> Scored:
+    return Scored(paper, round(score, 4), round(meaning, 4), terms, learned)
 
 
 def rank_reason(scored: Scored, rank: int, total: int | None = None) -> str:
@@ -114,13 +160,15 @@ def rank_reason(scored: Scored, rank: int, total: int | None = None) -> str:
         parts.append("topic words in the title: " + ", ".join(scored.title_words))
     if scored.abstract_words:
         parts.append("in the abstract: " + ", ".join(scored.abstract_words))
-    if not scored.title_words and not scored.abstract_words:
+    if scored.field_words:
+        parts.append("the field's words: " + ", ".join(scored.field_words))
+    if not scored.title_words and not scored.abstract_words and not scored.field_words:
         parts.append("none of the topic's words, so ranked by meaning alone")
     of = f" of {total}" if total else ""
     return f"relevance {scored.score:.2f}, rank {rank}{of}: " + "; ".join(parts)
 
 
-def _present(terms: list[str], text: str) -> list[str]:
+def _present(terms: Sequence[str], text: str) -> list[str]:
     tokens = words(text)
     return [t for t in terms if any(token.startswith(stem(t)) for token in tokens)]
 

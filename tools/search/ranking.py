@@ -20,7 +20,7 @@ from tools.paper import Paper
 from tools.search.query import topic_terms
 from tools.text.words import stem
 
-DENSE_WEIGHT = 0.4
+DENSE_WEIGHT = 0.7
 TITLE_BOOST = 2.0
 
 

@@ -3,7 +3,8 @@
 Three tiers, because a search query, a key phrase and a section name need different silences:
 `FUNCTION_WORDS` carry no meaning anywhere; `DOCUMENT_WORDS` are about writing papers, not about their
 subject; `GENERIC_WORDS` are the filler of scientific prose (verbs of claiming, adjectives of praise)
-that never name a method or a problem. `STOPWORDS` is all three. `stem` is the one stemmer.
+that never name a method or a problem. `STOPWORDS` is all three. `REQUEST_WORDS` frame a request for
+literature. `stem` is the one stemmer.
 """
 
 from __future__ import annotations
@@ -57,6 +58,16 @@ way ways widely
 
 STOPWORDS = FUNCTION_WORDS | DOCUMENT_WORDS | GENERIC_WORDS
 """Every word that names nothing by itself."""
+
+REQUEST_WORDS = frozenset("""
+academic advancement advancements advances application applications assist assistance body
+complete completing compile conduct conducting currently deep-dive detailed domain examine
+help i'm in-depth investigation issue latest literature me my need overview please progress provide
+report require research researching scholarly state status studying summary systematic technical
+technique techniques technology thorough topic understand usage want wish
+""".split())
+"""Words that frame a request for literature ("please help me research the academic field of …")
+rather than name its subject; with the other lists, what a topic phrase is cut out of."""
 
 _SUFFIXES = ("ings", "ing", "ers", "er", "ies", "es", "s", "ed")
 

@@ -10,7 +10,7 @@ from textual.widgets import ProgressBar, Static
 
 from tui.widgets.chat_log import search_table
 
-STATUS_STYLE = {"ingested": "green", "abstract_only": "yellow", "failed": "red"}
+STATUS_STYLE = {"ingested": "green", "abstract_only": "yellow", "title_only": "yellow", "failed": "red"}
 
 
 class SearchResults(Static):

@@ -66,7 +66,14 @@ def already_stored(paper: Paper, services: ReviewServices, fresh_s: float) -> In
         return None  # the PDF could not be had last time; try again
     return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status="stored",
                          chunks=record.chunks, figures=record.figures,
-                         message="abstract only" if record.abstract_only else "full text")
+                         message=_how_read(record))
+
+
+def _how_read(record) -> str:
+    """"full text", "abstract only" or "title and metadata only" (no PDF, no abstract)."""
+    if not record.abstract_only:
+        return "full text"
+    return "abstract only" if record.paper.abstract.strip() else "title and metadata only"
 
 
 def _failed(paper: Paper, error: Exception | None) -> IngestOutcome:

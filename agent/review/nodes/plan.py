@@ -1,8 +1,11 @@
 """plan: turn the topic into search queries, categories and a date range.
 
-Without a planner model the plan is the topic itself (the search stage already broadens it and
-reranks by meaning). With one, the model proposes a few sub-area queries and categories; the
-person's own categories and dates always win, and a planner failure falls back to the topic.
+The request may be written in plain words ("please help me research …, only papers before April
+2025"): its topic phrase, date limits and acronyms are read first (`tools.search.request`), and
+what was read is reported. Without a planner model the plan is that topic (the search stage
+broadens it and reranks by meaning). With one, the model proposes a few sub-area queries and
+categories; the person's own categories and dates always win, and a planner failure falls back
+to the topic.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from agent.llm.structured import structured
 from agent.review.context import ReviewContext
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.state import ReviewRequest, SearchPlan, State
+from tools.search.request import parse_request
 
 if TYPE_CHECKING:
     from langgraph.runtime import Runtime
@@ -37,17 +41,22 @@ class _Proposal(BaseModel):
 def plan(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> dict[str, Any]:
     """Plan the search: the planner model's queries when one is configured, else the topic."""
     request = state.request
-    heuristic = SearchPlan(queries=[request.topic], categories=request.categories,
-                           since=request.since, until=request.until)
+    read = parse_request(request.topic)
+    heuristic = SearchPlan(queries=[read.topic], categories=request.categories,
+                           since=request.since or read.since, until=request.until or read.until,
+                           topic=read.topic, acronyms=read.acronyms, taken=read.taken)
+    if read.taken:
+        report.progress(0, 1, "read from the request: " + "; ".join(read.taken))
     model = runtime.context.chat_model("planner")
     if model is None:
         return {"plan": heuristic}
     try:
-        proposal = propose(model, request, PromptBook(runtime.context.settings.llm.prompts))
+        proposal = propose(model, request.model_copy(update={"topic": read.topic}),
+                           PromptBook(runtime.context.settings.llm.prompts))
     except LLMError as error:  # a planner never sinks a run: the topic as typed is a fine plan
         report.warn(f"the planner model failed ({error}); searching the topic as typed")
         return {"plan": heuristic}
-    queries = _unique([request.topic, *proposal.queries])[:MAX_QUERIES]
+    queries = _unique([read.topic, *proposal.queries])[:MAX_QUERIES]
     categories = request.categories or [c for c in proposal.categories if _CATEGORY.match(c)]
     return {"plan": heuristic.model_copy(update={
         "queries": queries, "categories": categories, "planner": _model_name(model)})}

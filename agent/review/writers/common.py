@@ -76,6 +76,11 @@ def prepare(topic: str, outline: Outline, papers: list[LibraryPaper], feedback: 
                    keys={k: v for k, v in keys.items() if k in in_use}, plan=plan, notes=notes)
 
 
+def title_only(record) -> bool:
+    """Whether a paper was stored with neither its full text nor an abstract."""
+    return record.abstract_only and not record.paper.abstract.strip()
+
+
 def scope_paragraph(ctx: Context) -> str:
     """What the survey covers: how many papers, which years, how many read in full."""
     ids = ctx.paper_ids()
@@ -84,12 +89,16 @@ def scope_paragraph(ctx: Context) -> str:
     if years and years[0] != years[-1]:
         span = f", published between {years[0]} and {years[-1]}"
     partial = sum(1 for i in ids if ctx.records[i].abstract_only)
+    titles = sum(1 for i in ids if title_only(ctx.records[i]))
     if not partial:
         read = " All of them were read in full."
-    elif partial == len(ids):
+    elif partial == len(ids) and not titles:
         read = " All of them were read from their abstract only (no full text was available)."
     else:
-        read = f" {len(ids) - partial} were read in full and {partial} from their abstract only."
+        read = f" {len(ids) - partial} were read in full and {partial - titles} from their abstract only."
+    if titles:
+        read += (f" {titles} had neither full text nor abstract and are described by their title "
+                 "and metadata only (‡).")
     themes = ctx.themes()
     listing = "; ".join(f"{escape(t.title)} ({len(t.paper_ids)})" for t in themes)
     grouped = f"{len(themes)} themes" if len(themes) != 1 else "one theme"
@@ -122,13 +131,15 @@ def comparison_section(ctx: Context, rows: list[ComparisonRow]) -> str:
     header = ["Paper", "Year", "Task", "Method", "Datasets", "Metrics", "Code"]
     body = []
     for row in rows:
-        mark = "†" if ctx.records[row.arxiv_id].abstract_only else ""
+        record = ctx.records[row.arxiv_id]
+        mark = "‡" if title_only(record) else "†" if record.abstract_only else ""
         code = f"<{row.code}>" if row.code else ""
         body.append([f"{escape(ctx.name(row.arxiv_id))}{mark} {cite(row.key)}", row.year,
                      escape(row.task), escape(row.method), escape(", ".join(row.datasets)),
                      escape(", ".join(row.metrics)), code])
     intro = ("Each cell is taken from the paper's own text; an empty cell means the paper does not "
-             "state it in the text that was read. † marks papers read from their abstract only.")
+             "state it in the text that was read. † marks papers read from their abstract only, ‡ "
+             "papers known by their title and metadata only.")
     table = pipe_table(header, body)
     return f"# {COMPARISON_TITLE}\n\n{intro}\n\n{table}\n\n: Comparison of the reviewed papers."
 

@@ -19,6 +19,7 @@ from agent.review.writers.common import (
     prepare,
     scope_paragraph,
     taxonomy_section,
+    title_only,
 )
 from agent.review.writers.markdown import cite, escape, quote
 from agent.review.writers.sentences import Role, Sentence, best, paper_sentences
@@ -120,7 +121,8 @@ def _paper_paragraph(ctx: Context, pid: str, sentences: list[Sentence],
     """One paper: its name and year, then its own sentences by role, each quoted and cited."""
     record = ctx.records[pid]
     key = ctx.keys[pid]
-    marks = [ctx.year(pid), "abstract only" if record.abstract_only else ""]
+    read = "title and metadata only" if title_only(record) else "abstract only"
+    marks = [ctx.year(pid), read if record.abstract_only else ""]
     when = ", ".join(x for x in marks if x)
     opening = f"{connective} *{escape(record.paper.title)}*" + (f" ({when})" if when else "")
     picked: list[tuple[Role, Sentence]] = []

@@ -15,6 +15,7 @@ from agent.ingest.pipeline import ingest_local_pdf, ingest_paper, resolve_items
 from agent.settings import Settings, load_settings
 from evals.mirror import MirrorServer, PdfFolder
 from evals.sample_pdfs import paper
+from memory.chunking import TITLE_ONLY
 from tools.paper import Paper
 
 REPO = Path(__file__).resolve().parents[3]
@@ -90,6 +91,13 @@ def test_library_holds_full_text_and_abstracts(pdf_mirror: MirrorServer, mirror_
     fallback = ingest_paper(missing, downloader=downloader, library=library, store=library.papers,
                             settings=mirror_settings)
     assert fallback.status == "abstract_only" and library.get("2110.05086").abstract_only
+    bare = Paper(arxiv_id="2104.06653", version="v1", title="Bird's-Eye View Perception",
+                 authors=["A. Author", "B. Author"], published="2021-04-14", categories=["cs.CV"])
+    titled = ingest_paper(bare, downloader=downloader, library=library, store=library.papers,
+                          settings=mirror_settings)
+    assert titled.status == "title_only" and library.get("2104.06653").abstract_only
+    [hit] = library.search("bird's-eye view perception", k=1, arxiv_ids=["2104.06653"])
+    assert hit.section == TITLE_ONLY and "By A. Author and B. Author (2021)" in hit.text
     unknown = ingest_paper(Paper(arxiv_id="2401.99999", title=""), downloader=downloader, library=library,
                            store=library.papers, settings=mirror_settings)
     assert unknown.status == "failed" and library.get("2401.99999") is None
