@@ -44,6 +44,25 @@ class ComparisonRow(BaseModel):
     code: str = ""
 
 
+class ReportedResult(BaseModel):
+    """A number a paper reports for itself on a benchmark, copied with where it stands."""
+
+    arxiv_id: str
+    key: str = ""
+    """The paper's BibTeX key."""
+    benchmark: str
+    """As the paper writes it (`UCF-Crime`)."""
+    metric: str
+    value: str
+    """Verbatim from the paper (`87.4%`), never computed."""
+    page: int = 0
+    """0 when the paper was read from its abstract only."""
+    source: str
+    """`Table 2`, `text` or `abstract`."""
+    evidence: str = ""
+    """The sentence, or the table's caption, the number was copied from."""
+
+
 class DraftFigure(BaseModel):
     """A figure embedded in the review."""
 
