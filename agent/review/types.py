@@ -79,6 +79,17 @@ class DraftFigure(BaseModel):
     """The figure reader's kind (plot / diagram / …), when one has run."""
 
 
+class PairSupport(BaseModel):
+    """How well one cited paper supports its part of a sentence."""
+
+    key: str
+    part: str = ""
+    """What this paper is cited for (the sentence's clause, framing removed)."""
+    support: float = 0.0
+    supported: bool = False
+    reason: str = ""
+
+
 class Statement(BaseModel):
     """A cited sentence of the draft, as the verifier saw it."""
 
@@ -86,10 +97,27 @@ class Statement(BaseModel):
     text: str
     keys: list[str] = Field(default_factory=list)
     support: float = 0.0
-    """Best similarity between the sentence and the cited papers' chunks."""
+    """The weakest support among the cited papers' (each paper scored on its own part)."""
     supported: bool = False
+    """Whether every cited paper supports its part."""
     reason: str = ""
     """Why it is (un)supported: `verbatim`, `similar`, `numbers not in the paper`, …"""
+    pairs: list[PairSupport] = Field(default_factory=list)
+    """One verdict per cited paper."""
+
+
+class PairCheck(BaseModel):
+    """A (statement, cited paper) pair that failed, and what verify did about it."""
+
+    section: str
+    text: str
+    key: str
+    support: float = 0.0
+    reason: str = ""
+    action: Literal["citation removed", "kept"] = "kept"
+    """`citation removed`: the other cited papers support the statement, so this citation left it
+    (and a count of papers in it was corrected); `kept`: no cited paper supports it (see
+    `unsupported`)."""
 
 
 class Draft(BaseModel):
@@ -109,6 +137,8 @@ class Draft(BaseModel):
     usage: dict[str, Any] = Field(default_factory=dict)
     """What an LLM writer spent: `calls`, `input_tokens`, `output_tokens`, `cost_usd` (None when
     the model has no known price)."""
+    results: list[ReportedResult] = Field(default_factory=list)
+    """The numbers in the "Reported results" tables, each with its source in the paper."""
     removed_citations: list[str] = Field(default_factory=list)
     """Citation markers an LLM writer produced for papers outside the review (invented or
     injected); removed before the draft was assembled, and reported by `verify` as unresolved."""
@@ -124,6 +154,10 @@ class Verification(BaseModel):
     unsupported: list[Statement] = Field(default_factory=list)
     statements: int = 0
     """Cited sentences checked."""
+    pairs: int = 0
+    """(statement, cited paper) pairs checked."""
+    unsupported_pairs: list[PairCheck] = Field(default_factory=list)
+    """Pairs whose paper does not support its part of the statement."""
 
 
 GateName = Literal["papers", "outline", "draft"]
