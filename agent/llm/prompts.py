@@ -100,6 +100,16 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
              "(ids: {allowed_keys}).",
     ),
     Prompt(
+        name="review_synthesis",
+        system=_GROUNDED_SYSTEM,
+        user="{passages}\n\nThe <text> block below holds checked statements for the section "
+             "\"{section}\" of a survey on \"{topic}\", each built from what the papers above state:\n"
+             "{statements}\n\nRewrite them as connected survey prose in paragraphs: compare the papers, "
+             "say what they share and how they differ. Keep every fact with the [@ID] citations that "
+             "follow it; a sentence about several papers cites all of them. Add no fact, number, "
+             "dataset or paper that the statements do not hold. {guidance} (ids: {allowed_keys}).",
+    ),
+    Prompt(
         name="review_introduction",
         system=_GROUNDED_SYSTEM,
         user="{passages}\n\nWrite two short paragraphs that open a survey on \"{topic}\", whose "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agent.review.facts.extract import PaperFacts
 from agent.review.types import ComparisonRow, DraftFigure, Outline, Theme
 from agent.review.writers.comparison import comparison_row, short_name
 from agent.review.writers.feedback import FeedbackPlan, parse_feedback
@@ -112,13 +113,14 @@ def taxonomy_section(ctx: Context) -> str:
     return "\n".join(lines)
 
 
-def comparison_rows(ctx: Context) -> list[ComparisonRow]:
-    """One row per paper, in section order."""
-    return [comparison_row(ctx.records[pid], ctx.keys[pid]) for pid in ctx.paper_ids()]
+def comparison_rows(ctx: Context, facts: dict[str, PaperFacts] | None = None) -> list[ComparisonRow]:
+    """One row per paper, in section order (datasets, metrics and code from `facts` when given)."""
+    return [comparison_row(ctx.records[pid], ctx.keys[pid], (facts or {}).get(pid)) for pid in ctx.paper_ids()]
 
 
-def comparison_section(ctx: Context, rows: list[ComparisonRow]) -> str:
-    """The comparison table as a pipe table, with how to read it."""
+def comparison_section(ctx: Context, rows: list[ComparisonRow], across: list[str] | None = None) -> str:
+    """The comparison table as a pipe table, with how to read it (after `across`: what all the
+    reviewed papers share, as cited sentences)."""
     header = ["Paper", "Year", "Task", "Method", "Datasets", "Metrics", "Code"]
     body = []
     for row in rows:
@@ -130,7 +132,8 @@ def comparison_section(ctx: Context, rows: list[ComparisonRow]) -> str:
     intro = ("Each cell is taken from the paper's own text; an empty cell means the paper does not "
              "state it in the text that was read. † marks papers read from their abstract only.")
     table = pipe_table(header, body)
-    return f"# {COMPARISON_TITLE}\n\n{intro}\n\n{table}\n\n: Comparison of the reviewed papers."
+    shared = f"Across the review: {' '.join(across)}\n\n" if across else ""
+    return f"# {COMPARISON_TITLE}\n\n{shared}{intro}\n\n{table}\n\n: Comparison of the reviewed papers."
 
 
 def figures_section(ctx: Context, figures: list[DraftFigure]) -> str:

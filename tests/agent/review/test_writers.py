@@ -51,31 +51,77 @@ def test_extractive_draft_has_the_shape_of_a_survey(corpus, outline) -> None:
     settings, library, records = corpus
     draft = write_review(outline.topic, outline, records, library, settings)
     text = draft.markdown
-    for heading in ("# Introduction", "# Taxonomy", "# Comparison of Approaches", "# Key Figures",
-                    "# Open Problems", "# References", "::: {#refs}"):
+    for heading in ("# Introduction", "# Taxonomy", "# Comparison of Approaches", "# Reported Results",
+                    "# Key Figures", "# Open Problems", "# References", "::: {#refs}"):
         assert f"\n{heading}" in f"\n{text}", heading
     assert len(outline.themes) >= 2
+    keys = {v: k for k, v in draft.keys.items()}
     for theme in outline.themes:
         section = text.split(f"## {theme.title}\n", 1)[1].split("\n#", 1)[0]
-        paragraphs = [p for p in section.strip().split("\n\n")[1:] if p.strip()]
-        assert len(paragraphs) == len(theme.paper_ids)
-        assert all("[@" in p for p in paragraphs)  # every paper paragraph is cited
+        paragraphs = [p for p in section.strip().split("\n\n") if p.strip()]
+        assert all(f"@{keys[pid]}" in section for pid in theme.paper_ids)  # every paper discussed
+        if len(theme.paper_ids) >= 2:  # the section opens with what its papers share, or says none
+            opening = paragraphs[0]
+            assert len(set(re.findall(r"@([\w-]+)", opening))) >= 2 or "They share no" in opening
     assert draft.writer == "extractive" and set(draft.keys.values()) == {r.paper.arxiv_id for r in records}
 
 
-def test_every_quotation_is_verbatim_from_the_paper_it_cites(corpus, outline) -> None:
+def test_statements_are_in_the_reviewers_voice_and_in_the_papers_terms(corpus, outline) -> None:
     settings, library, records = corpus
     draft = write_review(outline.topic, outline, records, library, settings)
     by_key = {key: next(r for r in records if r.paper.arxiv_id == arxiv_id) for key, arxiv_id in draft.keys.items()}
-    quotes = QUOTED.findall(draft.markdown)
-    assert len(quotes) >= 2 * len(records)
-    for quote, key in quotes:
-        assert f" {normalize(quote)} " in f" {stored_text(by_key[key])} ", (key, quote)
-    assert normalize(DECOY) not in normalize(draft.markdown)  # related work is never quoted
-    for record in records:
-        if record.abstract_only:
-            name = record.paper.title
-            assert re.search(re.escape(name) + r"\* \(\d{4}, abstract only\)", draft.markdown.replace("\\", ""))
+    body = draft.markdown.split("# Comparison of Approaches")[0]
+    prose = [p for p in body.split("\n\n") if not p.lstrip().startswith(("#", "-", "|"))]
+    cited = [s for p in prose for s in split_sentences(p) if "[@" in s]
+    assert not [s for s in cited if re.search(r"\b(?:we|our|us)\b|\bIn this paper\b", s, re.I)]
+    assert sum("“" in s for s in cited) <= 0.2 * len(cited)
+    checked = 0
+    for sentence in cited:  # "X [@k] propose …": what follows the verb is the paper's own wording
+        found = re.match(r".*?\[@([^\];]+)\] (?:propose|proposes|introduce|introduces|contribute|note that) (.+?)(?:;|\.$)",
+                         sentence)
+        if found:
+            words = normalize(found.group(2).replace("their", "our").replace("they", "we"))
+            assert f" {words} " in f" {stored_text(by_key[found.group(1)])} ", sentence
+            checked += 1
+    assert checked >= len(records) // 2
+    assert normalize(DECOY) not in normalize(draft.markdown)  # related work is never attributed
+
+
+def test_comparative_statements_count_and_cite_exactly_the_papers_they_speak_about(corpus, outline) -> None:
+    settings, library, records = corpus
+    draft = write_review(outline.topic, outline, records, library, settings)
+    from agent.review.facts.extract import paper_facts
+
+    facts = {r.paper.arxiv_id: paper_facts(r) for r in records}
+    counted = re.findall(r"(\w+) of the (\w+) papers (evaluate on|report|are|address) (.+?) \[([^\]]+)\]",
+                         draft.markdown)
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    assert counted
+    for count, _, verb, value, group in counted:
+        cited = [draft.keys[k.strip().lstrip("@")] for k in group.split(";")]
+        assert words.index(count.lower()) == len(cited)
+        for arxiv_id in cited:  # the fact holds for every paper cited
+            assert facts[arxiv_id].says(value.replace("\\", "")), (value, arxiv_id)
+    multi = [s for s in split_sentences(draft.markdown.split("# References")[0])
+             if len(set(re.findall(r"@([\w-]+)", s))) >= 2 and not s.lstrip().startswith("|")]
+    assert len(multi) >= len(outline.themes)
+
+
+def test_reported_results_set_shared_benchmarks_side_by_side_with_sources(corpus, outline) -> None:
+    settings, library, records = corpus
+    draft = write_review(outline.topic, outline, records, library, settings)
+    section = draft.markdown.split("# Reported Results", 1)[1].split("\n# ", 1)[0]
+    parsed = [r for r in records if r.parsed]
+    assert {r.arxiv_id for r in draft.results} == {r.paper.arxiv_id for r in parsed}
+    for result in draft.results:
+        assert (result.benchmark, result.metric, result.value, result.page) == ("UCF-Crime", "AUC", "87.4%", 5)
+        assert result.value in stored_text_raw(next(r for r in records if r.paper.arxiv_id == result.arxiv_id))
+        assert f"| {result.value} | p. 5, text |" in section
+    assert "On UCF-Crime, two papers report AUC" in section and "not a controlled comparison" in section
+
+
+def stored_text_raw(record) -> str:
+    return " ".join(p.text for s in record.parsed.sections for p in s.paragraphs)
 
 
 def test_comparison_table_holds_only_what_the_papers_state(corpus, outline) -> None:
@@ -93,7 +139,7 @@ def test_comparison_table_holds_only_what_the_papers_state(corpus, outline) -> N
         for value in [*row.datasets, *row.metrics, row.code, row.task, row.method.split(": ")[-1]]:
             assert value.rstrip("…") in source, value  # never invented
         assert "ImageNet" not in row.datasets and "Kinetics-700" not in row.datasets
-    table = draft.markdown.split("# Comparison of Approaches", 1)[1]
+    table = draft.markdown.split("# Comparison of Approaches", 1)[1].split("# Reported Results")[0]
     assert table.count("\n| ") == len(records) + 1 and "†" in table
 
 
@@ -123,7 +169,7 @@ def test_feedback_drops_and_expands_what_it_names_and_reports_the_rest(corpus, o
     assert f"@{key}]" in base.markdown and f"@{key}]" not in revised.markdown
     assert dropped not in revised.keys.values() and dropped not in {r.arxiv_id for r in revised.comparison}
     section = lambda d: d.markdown.split(f"## {theme.title}", 1)[1].split("\n## ", 1)[0]  # noqa: E731
-    assert section(revised).count("“") > section(base).count("“")
+    assert len(section(revised).split()) > len(section(base).split())
     assert revised.revision == 1
     assert any("applied: dropped paper" in n for n in revised.notes)
     assert any("not applied" in n and "prettier" in n for n in revised.notes)
@@ -220,11 +266,15 @@ def test_llm_writer_inventing_a_citation_key_gets_it_removed_and_reported(corpus
     assert f"[@{key}]" in checked.markdown  # the real key of the same group survives
 
 
-def test_llm_writer_falls_back_to_extracted_sentences_when_the_model_fails(corpus, outline) -> None:
+def test_llm_writer_falls_back_to_the_grounded_statements_when_the_fake_model_fails(corpus, outline) -> None:
     settings, library, records = corpus
     draft = write_review(outline.topic, outline, records, library, settings, chat_model=FakeFailingChatModel())
     assert sum("the model failed" in n for n in draft.notes) == len(outline.themes) + 2
-    assert draft.markdown.count("“") >= len(records) and draft.usage["calls"] == 0
+    extractive = write_review(outline.topic, outline, records, library, settings)
+    for theme in outline.themes:  # each section is the extractive writer's, word for word
+        section = lambda d: d.markdown.split(f"## {theme.title}", 1)[1].split("\n#", 1)[0]  # noqa: E731
+        assert section(draft) == section(extractive)
+    assert draft.usage["calls"] == 0
 
 
 def test_model_prose_loses_headings_and_code_fences() -> None:
