@@ -13,7 +13,8 @@ library), then measures each review.md:
 - the share of citing sentences that are quotations (a quoted span of four words or more);
 - the share of (sentence, cited paper) pairs supported according to `verify` (run.json), and
   according to an independent checker (`evals/support_check.py`); the checker's acceptance of
-  pairs whose key was swapped for another paper of the review is reported as its false-accept rate;
+  parts checked against a paper of another review (another topic) is reported as its false-accept
+  rate (papers of one review share facts, so a swap within it is no test);
 - fabricated or unresolved citations (keys missing from references.bib, or reported by verify);
 - cells of the "Reported results" tables whose number does not occur in the cited paper.
 
@@ -52,7 +53,7 @@ RESULTS_TITLE = "Reported Results"
 _SKIP_LINE = ("|", "![", ":::", ": ", "<")
 _QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 _KEYS = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
-_KEY = re.compile(r"@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*[A-Za-z0-9_])")
+_KEY = re.compile(r"@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?)")
 
 
 def body_blocks(markdown: str) -> list[tuple[str, str]]:
@@ -67,7 +68,7 @@ def body_blocks(markdown: str) -> list[tuple[str, str]]:
         if section in ("References", "Unverified Statements"):
             continue
         if lines and not lines[0].lstrip().startswith(_SKIP_LINE):
-            out.append((section, " ".join(line.strip().lstrip("-*+ ") for line in lines)))
+            out.append((section, " ".join(re.sub(r"^[-*+]\s+", "", line.strip()) for line in lines)))
     return out
 
 
@@ -80,11 +81,20 @@ def is_quotation(sentence: str) -> bool:
     return any(len((a or b).split()) >= 4 for a, b in _QUOTE.findall(sentence))
 
 
-def measure(review_dir: Path, home: Path, embedder) -> dict:
-    """Every measure of one review (see the module docstring)."""
+def stored_records(review_dir: Path, home: Path, embedder) -> dict:
+    """The stored papers a review cites, by arXiv id (None where the library lost one)."""
     from agent import services
-    from agent.review.writers.sentences import split_sentences
     from agent.settings import load_settings
+
+    report = json.loads((review_dir / "run.json").read_text())
+    library = services.library(load_settings(config_file=home / "none.toml", home=home), embedder)
+    return {p["arxiv_id"]: library.get(p["arxiv_id"]) for p in report["papers"] if p.get("key")}
+
+
+def measure(review_dir: Path, records: dict, foreign: dict, embedder) -> dict:
+    """Every measure of one review (see the module docstring); `foreign`: papers of another
+    review, to see whether the checker refuses parts checked against a paper they do not cite."""
+    from agent.review.writers.sentences import split_sentences
 
     markdown = (review_dir / "review.md").read_text()
     report = json.loads((review_dir / "run.json").read_text())
@@ -97,13 +107,12 @@ def measure(review_dir: Path, home: Path, embedder) -> dict:
         if cited:
             paragraphs.append(len(keys_of(paragraph)) >= 2)
             sentences += cited
-    library = services.library(load_settings(config_file=home / "none.toml", home=home), embedder)
-    records = {i: library.get(i) for i in set(key_to_id.values())}
-    checker = SupportChecker(embedder, {i: r for i, r in records.items() if r is not None})
+    usable = {i: r for i, r in {**foreign, **records}.items() if r is not None}
+    checker = SupportChecker(embedder, usable)
     pairs = [(part, key) for s in sentences for key, part in sentence_parts(s).items()]
     checked = [checker.check(part, key_to_id[key], key) for part, key in pairs
                if records.get(key_to_id.get(key, ""))]
-    swapped = _swapped(checker, pairs, key_to_id, records)
+    swapped = _swapped(checker, pairs, [i for i in foreign if i in usable and i not in records])
     used = {k for s in sentences for k in keys_of(s)} | set(_KEY.findall(" ".join(_KEYS.findall(markdown))))
     verification = report.get("verification", {})
     return {
@@ -123,16 +132,12 @@ def measure(review_dir: Path, home: Path, embedder) -> dict:
     }
 
 
-def _swapped(checker, pairs, key_to_id, records) -> list:
-    """The same parts checked against another paper of the review (the checker should refuse them)."""
+def _swapped(checker, pairs, others: list[str]) -> list:
+    """The same parts checked against papers of another review (the checker should refuse them)."""
     rng = random.Random(0)
-    ids = sorted(i for i, r in records.items() if r is not None)
-    out = []
-    for part, key in rng.sample(pairs, min(60, len(pairs))):
-        others = [i for i in ids if i != key_to_id.get(key)]
-        if others:
-            out.append(checker.check(part, rng.choice(others)))
-    return out
+    if not others:
+        return []
+    return [checker.check(part, rng.choice(sorted(others))) for part, _ in rng.sample(pairs, min(60, len(pairs)))]
 
 
 def _verify_share(verification: dict) -> float | None:
@@ -263,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True)
         reviews = run_reviews(args.out, args.max_papers, not args.skip_pdfs)
     embedder = load_embedder(MemorySettings())
-    rows = [measure(review, home, embedder) for review, home in reviews]
+    stored = [stored_records(review, home, embedder) for review, home in reviews]
+    rows = [measure(review, stored[n], stored[(n + 1) % len(stored)] if len(stored) > 1 else {}, embedder)
+            for n, (review, _) in enumerate(reviews)]
     total = pooled(rows)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "review_quality.json").write_text(json.dumps({"reviews": rows, "all": total}, indent=1))

@@ -26,7 +26,7 @@ BAR = 0.55
 """The blend of similarity and word overlap at or above which a pair counts as supported."""
 
 _GROUP = re.compile(r"\[(?P<body>[^\[\]]*@[^\[\]]*)\]")
-_KEY = re.compile(r"@([A-Za-z0-9_][\w:.#$%&+?<>~/-]*[A-Za-z0-9_])")
+_KEY = re.compile(r"@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?)")
 _CLAUSE = re.compile(r";\s+|,\s+(?=(?:while|whereas|but|and)\s)|\s+(?=(?:while|whereas)\s)")
 _MENTION = re.compile(r"((?:(?:[A-Z][\w'’+.-]*|and|&|et al\.?)\s+){1,6})$")
 _SPEAKER = re.compile(r"\b(?:et al\.?|the authors?|their|they)\b", re.I)
@@ -38,7 +38,9 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 _NAMED = re.compile(r"\b(?:[A-Za-z]*[a-z][A-Z][\w-]*|[A-Z]{2,}[\w-]*|[A-Za-z]+-?\d[\w-]*)\b")
 _FRAMING = frozenset("""paper papers work works study studies method methods approach approaches
 reviewed review evaluate evaluates evaluated report reports reported also since later earlier
-year years among theme section""".split())
+year years among theme section address addresses build builds note notes state states explain
+explains describe describes known here only title titled differ""".split())
+"""The reviewer's own words around a claim (who says what), not part of what the paper must hold."""
 
 
 @dataclass
@@ -54,7 +56,10 @@ class PairResult:
 
 def sentence_parts(sentence: str) -> dict[str, str]:
     """Each cited key → the text of the clause(s) it is responsible for."""
-    clauses = [c for c in _CLAUSE.split(sentence) if c.strip()]
+    groups = _GROUP.findall(sentence) and [g.group(0) for g in _GROUP.finditer(sentence)]
+    masked = _GROUP.sub(lambda m: "\x02" * (1 + groups.index(m.group(0))), sentence)
+    pieces = [re.sub("\x02+", lambda m: groups[len(m.group(0)) - 1], c) for c in _CLAUSE.split(masked)]
+    clauses = [c for c in pieces if c.strip()]
     owners: list[list[str]] = []
     for clause in clauses:
         keys = [k for g in _GROUP.finditer(clause) for k in _KEY.findall(g.group("body"))]
@@ -74,8 +79,8 @@ def _for_key(clause: str, key: str) -> str:
     out, last = [], 0
     for group in _GROUP.finditer(clause):
         before = clause[last:group.start()]
-        out.append(_MENTION.sub("", before + " ").rstrip() if _KEY.search(group.group("body"))
-                   else before)
+        single = len(_KEY.findall(group.group("body"))) == 1  # else the words before are the claim
+        out.append(_MENTION.sub("", before + " ").rstrip() if single else before)
         last = group.end()
     out.append(clause[last:])
     text = " ".join(out)
@@ -87,6 +92,18 @@ def words(text: str) -> set[str]:
     """Content words, stemmed (function words and the review's own framing words dropped)."""
     return {stem(w.lower()) for w in _WORD.findall(text)
             if w.lower() not in FUNCTION_WORDS and w.lower() not in _FRAMING and not w.isdigit()}
+
+
+def _prefixed(found: set[str]) -> tuple[set[str], set[str]]:
+    """A passage's words, and every prefix of four letters or more of them."""
+    return found, {w[:i] for w in found for i in range(4, len(w) + 1)}
+
+
+def _matches(word: str, have: tuple[set[str], set[str]]) -> bool:
+    """The passage has the word, a longer word it begins, or a shorter word that begins it
+    (convolution / convolutional; anomaly / anomal)."""
+    found, prefixes = have
+    return word in found or word in prefixes or any(word[:i] in found for i in range(4, len(word)))
 
 
 def _flat(text: str) -> str:
@@ -140,7 +157,7 @@ class SupportChecker:
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
             tables = " ".join(t.markdown for t in record.parsed.tables) if record.parsed else ""
             flat = _flat(" ".join(passages) + " " + tables)
-            self._cache[arxiv_id] = (passages, vectors, [words(p) for p in passages], flat)
+            self._cache[arxiv_id] = (passages, vectors, [_prefixed(words(p)) for p in passages], flat)
         return self._cache[arxiv_id]
 
     def check(self, part: str, arxiv_id: str, key: str = "") -> PairResult:
@@ -150,7 +167,8 @@ class SupportChecker:
         vector = np.asarray(self.embedder.embed([part]), dtype=np.float32)[0]
         vector /= np.linalg.norm(vector) + 1e-9
         cosines = vectors @ vector
-        overlaps = np.asarray([len(wanted & w) / len(wanted) if wanted else 0.0 for w in passage_words])
+        overlaps = np.asarray([sum(_matches(w, have) for w in wanted) / len(wanted) if wanted else 0.0
+                               for have in passage_words])
         blend = 0.5 * cosines + 0.5 * overlaps
         best = int(np.argmax(blend))
         score = float(blend[best])
