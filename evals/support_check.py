@@ -28,7 +28,10 @@ BAR = 0.55
 _GROUP = re.compile(r"\[(?P<body>[^\[\]]*@[^\[\]]*)\]")
 _KEY = re.compile(r"@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[A-Za-z0-9_])?)")
 _CLAUSE = re.compile(r";\s+|,\s+(?=(?:while|whereas|but|and)\s)|\s+(?=(?:while|whereas)\s)")
-_MENTION = re.compile(r"((?:(?:[A-Z][\w'’+.-]*|and|&|et al\.?)\s+){1,6})$")
+_MENTION = re.compile(r"((?:the authors of\s+)?\*[^*]+\*\s+|(?:(?:[A-Z][\w'’+.-]*|and|&|et al\.?)\s+){1,6})$")
+_SLOT = (r"\s*(?:(?:,|;|:|and|while|whereas|but|compares? against|builds? on|extends|cites|than)\s*)*"
+         r"(?:(?:the|their)\s+[\w\s-]{0,40}?\s*of\s*)?")
+"""Where a name stands as the subject or object of a clause (not inside its claim)."""
 _SPEAKER = re.compile(r"\b(?:et al\.?|the authors?|their|they)\b", re.I)
 _COUNT = re.compile(r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"\d+|all|both|most|several|many|half)\s+(?:of\s+(?:the|these)\s+)?"
@@ -80,7 +83,9 @@ def _for_key(clause: str, key: str) -> str:
     for group in _GROUP.finditer(clause):
         before = clause[last:group.start()]
         single = len(_KEY.findall(group.group("body"))) == 1  # else the words before are the claim
-        out.append(_MENTION.sub("", before + " ").rstrip() if single else before)
+        found = _MENTION.search(before + " ") if single else None
+        named = found and re.fullmatch(_SLOT, before[:found.start()], re.I)
+        out.append(before[:found.start()] if named else before)
         last = group.end()
     out.append(clause[last:])
     text = " ".join(out)

@@ -19,6 +19,9 @@ from agent.review.writers.markdown import CITATION, CITATION_GROUP, unescape
 _CLAUSE = re.compile(r";\s+|,\s+(?=(?:while|whereas|but|and)\s)")
 _MENTION = re.compile(r"(?:(?:the authors of\s+)?\*[^*]+\*|(?:[A-Z][\w'’+.\\-]*\s+){0,4}?(?:et al\.|"
                       r"and\s+[A-Z][\w'’+.\\-]*|[A-Z][\w'’+.\\-]*))\s*$")
+_SUBJECT_SLOT = re.compile(r"\s*(?:(?:,|;|:|and|while|whereas|but)\s*)*(?:(?:the|their)\s+[\w\s-]{0,40}?\s*of\s*)?", re.I)
+"""What may stand before a paper's name in a subject position: nothing, a list separator, or
+"the experimental results of"."""
 _RELATION = re.compile(r"\b(?:compares? against|builds? on|extends|cites|than|against|with|over)\s+$", re.I)
 _COUNT = re.compile(r"\b(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+|all|both)"
                     r"\s+(?:of\s+(?:the|them|these)\s+)?(?:\w+\s+)?(?:(?:reviewed\s+)?papers?|of them)|"
@@ -83,6 +86,9 @@ def _strip(clause: str) -> tuple[str, dict[str, list[str]], set[str]]:
         # A name right before a one-paper citation names that paper; before a group of several it
         # is the claim itself ("… report AUC [@a; @b]").
         mention = _MENTION.search(before) if len(keys) == 1 else None
+        if mention and not (_SUBJECT_SLOT.fullmatch(before[:mention.start()])
+                            or _RELATION.search(before[:mention.start()])):
+            mention = None  # a capitalized word inside a claim ("reports AP [@c]") is no name
         if mention and mention.group(0).strip():
             for key in keys:
                 names.setdefault(key, []).append(unescape(mention.group(0)).strip("* "))

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import re
 
-from agent.review.claims import FRAMING, Part, drop_citations, metadata_years, parts
-from agent.review.types import Draft, PairCheck, PairSupport, Statement, Verification
+from agent.review.appendix import APPENDIX_TITLE, appendix, drop_unsupported_pairs, strip_appendix  # noqa: F401 (re-exported)
+from agent.review.claims import FRAMING, Part, metadata_years, parts
+from agent.review.types import Draft, PairSupport, Statement, Verification
 from agent.review.writers.markdown import (
     CITATION,
     CITATION_GROUP,
     citation_keys,
-    escape,
     heading_text,
     unescape,
 )
@@ -38,7 +38,6 @@ from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS, stem
 
 SUPPORT_THRESHOLD = 0.55
 """Below this blend of similarity and word overlap a sentence counts as unsupported."""
-APPENDIX_TITLE = "Unverified Statements"
 FACT_WORDS = 6
 """A part with at most this many content words is a fact: supported when one sentence of the paper
 holds all of them (`weakly supervised`, `evaluate on UCF-Crime`)."""
@@ -70,6 +69,14 @@ class _Papers:
         self._records: dict[str, LibraryPaper | None] = {}
         self._texts: dict[str, str] = {}
         self._sentences: dict[str, list[set[str]]] = {}
+        self.vectors: dict[str, object] = {}
+
+    def prefetch(self, texts: list[str]) -> None:
+        """Embed the texts that will be searched, in one batch (one call is far cheaper than many)."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        # An embedder with its own query form (`embed_query`) is asked one query at a time, as search does.
+        if todo and not hasattr(self.library.embedder, "embed_query"):
+            self.vectors.update(zip(todo, self.library.embedder.embed(todo), strict=True))
 
     def record(self, arxiv_id: str) -> LibraryPaper | None:
         if arxiv_id not in self._records:
@@ -115,11 +122,13 @@ def verify_draft(draft: Draft, library: Library, papers: list[LibraryPaper],
         return key in key_to_id and store.record(key_to_id[key]) is not None
 
     total = len(citation_keys(body))
+    found = cited_sentences(body)
+    store.prefetch([p.text for _, sentence, _ in found for p in parts(sentence) if p.text])
     checked = [(_score(section, sentence, keys, key_to_id, resolves, store, threshold), sentence)
-               for section, sentence, keys in cited_sentences(body)]
+               for section, sentence, keys in found]
     statements = [statement for statement, _ in checked]
     unresolved = sorted({k for k in citation_keys(body) if not resolves(k)})
-    body, failed = _drop_unsupported_pairs(body, checked)
+    body, failed = drop_unsupported_pairs(body, checked)
     body = remove_keys(body, set(unresolved))
     # The LLM writer already cut citations of papers outside the review; they count here too.
     earlier = [m.lstrip("@") for m in draft.removed_citations]
@@ -132,24 +141,6 @@ def verify_draft(draft: Draft, library: Library, papers: list[LibraryPaper],
                                 statements=len(statements), pairs=sum(len(s.pairs) for s in statements),
                                 unsupported_pairs=failed)
     return draft.model_copy(update={"markdown": body}), verification
-
-
-def _drop_unsupported_pairs(body: str, checked: list[tuple[Statement, str]]) -> tuple[str, list[PairCheck]]:
-    """Cut the citations whose paper does not support its part from sentences other papers support."""
-    failed: list[PairCheck] = []
-    for statement, source in checked:
-        bad = [p for p in statement.pairs if not p.supported]
-        if not bad:
-            continue
-        partly = len(bad) < len(statement.pairs)
-        rewritten = drop_citations(source, {p.key for p in bad}) if partly and source in body else ""
-        if rewritten:
-            body = body.replace(source, rewritten, 1)
-        for pair in bad:
-            failed.append(PairCheck(section=statement.section, text=statement.text, key=pair.key,
-                                    support=pair.support, reason=pair.reason,
-                                    action="citation removed" if rewritten else "kept"))
-    return body, failed
 
 
 def cited_sentences(markdown: str) -> list[tuple[str, str, list[str]]]:
@@ -238,7 +229,7 @@ def _support(text: str, arxiv_id: str, store: _Papers) -> tuple[float, str, bool
     if not numbers and 0 < len(words) <= FACT_WORDS and any(
             all(_holds(w, sentence) for w in words) for sentence in store.sentences(arxiv_id)):
         return 1.0, "stated in one sentence of the paper", False
-    passages = store.library.search(text, k=4, arxiv_ids=[arxiv_id])
+    passages = store.library.search(text, k=4, arxiv_ids=[arxiv_id], vector=store.vectors.get(text))
     similarity = max((p.score for p in passages), default=0.0)
     found = content_words(" ".join([p.text for p in passages] + [record.paper.title if record else ""]))
     overlap = len(words & found) / len(words) if words else 0.0
@@ -292,27 +283,3 @@ def remove_keys(markdown: str, bad: set[str]) -> str:
     return re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", markdown))
 
 
-def appendix(unsupported: list[Statement], threshold: float, removed: list[PairCheck] | None = None) -> str:
-    """The "Unverified statements" appendix: each flagged sentence, what it cites, and why; then
-    the citations removed from sentences that other cited papers support."""
-    lines = [f"# {APPENDIX_TITLE}", ""]
-    if unsupported:
-        lines += ["These cited statements could not be matched to the stored text of the papers they "
-                  f"cite (support below {threshold:.2f}); check them before relying on them.", ""]
-    for n, s in enumerate(unsupported, 1):
-        cited = ", ".join(f"`{k}`" for k in s.keys)
-        lines.append(f"{n}. “{escape(s.text)}” (section “{escape(s.section)}”; cites {cited}; "
-                     f"support {s.support:.2f}; {escape(s.reason)})")
-    cut = [p for p in removed or [] if p.action == "citation removed"]
-    if cut:
-        lines += [""] * bool(unsupported) + ["These citations were removed from statements the other "
-                  "cited papers support, because the paper did not support its part:", ""]
-        lines += [f"{n}. `{p.key}` from “{escape(p.text)}” (support {p.support:.2f}; {escape(p.reason)})"
-                  for n, p in enumerate(cut, 1)]
-    return "\n".join(lines) + "\n"
-
-
-def strip_appendix(markdown: str) -> str:
-    """The draft without a previous verification's appendix (verification is repeatable)."""
-    head, _, _ = markdown.partition(f"\n# {APPENDIX_TITLE}\n")
-    return head.rstrip("\n") + "\n"

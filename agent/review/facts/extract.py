@@ -59,7 +59,9 @@ FAMILIES: dict[str, str] = {
     "multiple instance learning": r"\bmultiple instance learning\b",
     "knowledge distillation": r"\bknowledge distillation\b",
     "retrieval augmentation": r"\bretrieval[- ]augment(?:ed|ation)\b",
-    "prompts": r"\bprompt(?:s|ing)?\b",
+    "prompt tuning": r"\bprompt[- ]tuning\b",
+    "prompt learning": r"\bprompt learning\b",
+    "in-context learning": r"\bin-context learning\b",
     "instruction tuning": r"\binstruction[- ]tuning\b",
     "mixture of experts": r"\bmixture[- ]of[- ]experts\b",
     "state-space models": r"\bstate[- ]space models?\b",
@@ -79,6 +81,11 @@ counting reconstruction completion matching registration planning navigation man
 compression restoration enhancement transfer verification identification analysis modeling
 modelling learning
 """.split())
+_KINDS: list[tuple[FactKind, str, re.Pattern[str], bool]] = [
+    ("supervision" if label in SUPERVISION else "family", label,
+     re.compile(pattern, re.I if pattern == pattern.lower() else 0), pattern != pattern.lower())
+    for label, pattern in (*SUPERVISION.items(), *FAMILIES.items())]
+"""(kind, name, pattern, whether it is an acronym kept as written), compiled once."""
 _OWN = re.compile(r"\b(?:we|our|ours|the proposed|this (?:paper|work|study|method|approach|model|framework))\b",
                   re.I)
 _CONTRAST = re.compile(r"\b(?:existing|previous|prior|conventional|traditional|unlike|most|recent|current|"
@@ -153,32 +160,47 @@ def paper_facts(record: LibraryPaper) -> PaperFacts:
     name = short_name(paper.title)
     facts = PaperFacts(arxiv_id=paper.arxiv_id, year=paper_year(paper), name=name,
                        text=" " + _flat(" ".join(s for s, _, _ in found)) + " ")
-    defined = acronyms([s for s, _, _ in found[:40]])
-    title = set(_flat(paper.title).split())
-    proposed = [m.group("name") for s, _, _ in found[:60] for m in _PROPOSED.finditer(s)]
-    facts.aliases = list(dict.fromkeys(a for a in [name, *proposed, *(
-        acr for acr, long in defined.items() if len(set(long.split()) & title) >= 0.7 * len(long.split()))] if a))
-    not_data = frozenset({key(name)} | {key(a) for a, long in defined.items()
-                                        if not re.search(r"data|bench|corpus", long)})
+    defined = acronyms([s for s, _, _ in found])
+    facts.aliases = _aliases(name, found, defined, set(_flat(paper.title).split()))
+    not_data = frozenset({key(a) for a in facts.aliases} | {key(a) for a, long in defined.items()
+                                                            if not re.search(r"data|bench|corpus", long)})
     for sentence, section, page in found:
         own = section == "Title" or _OWN.search(sentence) is not None or (
             bool(name) and name in sentence) or section_kind(section) in ("method", "results")
-        caption = section.startswith("Table ")
-        for value in dataset_names(sentence, not_data, caption=caption):
-            _add(facts, "dataset", value, key(value), sentence, section, page)
+        for value in dataset_names(sentence, not_data, caption=section.startswith("Table ")):
+            if not _not_data(value, facts.aliases):
+                _add(facts, "dataset", value, key(value), sentence, section, page)
         for value in metric_names(sentence):
             _add(facts, "metric", value, key(value), sentence, section, page)
-        for label, pattern in (*SUPERVISION.items(), *FAMILIES.items()):
-            kind: FactKind = "supervision" if label in SUPERVISION else "family"
-            match = re.search(pattern, sentence, re.I if pattern == pattern.lower() else 0)
-            if match and own and not _CONTRAST.search(sentence[:match.start()]):
-                _add(facts, kind, label, key(label), sentence, section, page)
+        for kind, label, pattern, acronym in _KINDS if own else ():
+            match = pattern.search(sentence)
+            if match and not _CONTRAST.search(sentence[:match.start()]):
+                # An acronym is kept as the paper writes it (LLM / LLMs), matched under its family.
+                _add(facts, kind, match.group(0) if acronym else label, key(label), sentence, section, page)
         code = CODE.search(sentence)
         if code:
             _add(facts, "code", code.group(0).rstrip("."), "code", sentence, section, page)
     for phrase, (sentence, section, page) in _tasks(found, defined).items():
         _add(facts, "task", phrase, key(phrase), sentence, section, page)
     return facts
+
+
+def _aliases(name: str, found: list[tuple[str, str, int]], defined: dict[str, str], title: set[str]) -> list[str]:
+    """The names the paper gives its own method: the title's, the one it proposes (not a dataset
+    it introduces), and acronyms of three letters or more whose long form is in its title."""
+    proposed = [m.group("name") for s, _, _ in found[:60] for m in _PROPOSED.finditer(s)
+                if not re.match(r"\W*(?:\w+\W+){0,2}(?:data\s?set|benchmark|corpus)", s[m.end():], re.I)]
+    acronym = [a for a, long in defined.items()
+               if len(a) >= 3 and len(set(long.split()) & title) >= 0.7 * len(long.split())]
+    return list(dict.fromkeys(a for a in [name, *proposed, *acronym] if a))
+
+
+def _not_data(name: str, aliases: list[str]) -> bool:
+    """A variant of the paper's own method (`DeepSeek-R1-Zero`), a quantity (`800k`), or a
+    footnote mark glued to a word (`4In SQA`)."""
+    return (any(name.startswith(f"{a}-") for a in aliases)
+            or re.fullmatch(r"\d+(?:\.\d+)?[kKmMbB]", name) is not None
+            or re.match(r"\d+[A-Z][a-z]", name) is not None)
 
 
 def _add(facts: PaperFacts, kind: FactKind, value: str, fact_key: str, evidence: str, section: str,

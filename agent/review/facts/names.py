@@ -35,7 +35,7 @@ synthetic video image text benchmark benchmarks dataset datasets in on for with 
 table tab figure fig section sec eq equation appendix algorithm step stage part phase experiments
 experiment results result evaluation however moreover furthermore finally additionally specifically
 gpu gpus cpu api sota llm llms mllm mllms vlm vlms lmm lmms ai ml nlp cv cnn cnns rnn gan gans rl sft
-dpo ppo moe top average mean overall ours baseline baselines state art it they
+dpo ppo moe top average mean overall ours baseline baselines state art it they like unlike such
 """.split())
 """Words that start or make up a capitalized run but never name data."""
 
@@ -50,6 +50,13 @@ KNOWN_METRICS = (
 """Evaluation measures common across machine learning (not data: these name no field's corpus)."""
 _CASE_FREE = frozenset({"accuracy", "precision", "recall", "perplexity", "win rate", "exact match",
                         "success rate", "latency", "top-1 accuracy", "top-5 accuracy"})
+_METRIC_ORDER = {m: n for n, m in enumerate(KNOWN_METRICS)}
+_KNOWN_CASED = re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in sorted(
+    (m for m in KNOWN_METRICS if m not in _CASE_FREE), key=len, reverse=True)) + r")(?![\w-]|\+)")
+_KNOWN_FREE = re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in sorted(_CASE_FREE, key=len, reverse=True))
+                         + r")(?![\w-]|\+)", re.IGNORECASE)
+_METRIC_KEYS = frozenset(re.sub(r"[^a-z0-9+]", "", m.lower()) for m in KNOWN_METRICS)
+_DATA_HINT = re.compile(r"data|bench|corp|test\s?set|suite|split", re.I)
 _DEFINED_METRIC = re.compile(
     r"\b(?:error|accuracy|score|rate|precision|recall|distance|similarity|index|ratio|curve|"
     r"metric|divergence|coefficient|correlation|gain)\s*\((?P<acr>[A-Za-z][A-Za-z0-9@-]{1,9})\)", re.I)
@@ -91,7 +98,7 @@ def dataset_names(sentence: str, exclude: frozenset[str] = frozenset(), caption:
     `caption`: the sentence is a table caption, which names its data without an evaluation verb.
     """
     found = [m.group("names") for m in DEFINED_NAME.finditer(sentence)]
-    for pattern in (BEFORE_NOUN, AFTER_NOUN):
+    for pattern in (BEFORE_NOUN, AFTER_NOUN) if _DATA_HINT.search(sentence) else ():
         for match in pattern.finditer(sentence):
             names = _names(match.group("names"))
             if pattern is BEFORE_NOUN and names and not is_name_like(names[-1]):
@@ -105,7 +112,7 @@ def dataset_names(sentence: str, exclude: frozenset[str] = frozenset(), caption:
         for match in ON_NAMES.finditer(sentence):
             if not _NOT_AFTER.search(sentence[:match.start()] + match.group(0).split()[0]):
                 found += [n for n in _names(match.group("names")) if is_name_like(n)]
-    metrics = {key(m) for m in [*metric_names(sentence), *KNOWN_METRICS]}
+    metrics = _METRIC_KEYS | {key(m) for m in metric_names(sentence)}
     found = [re.sub(r"-(?:based|style|like|level|only)$", "", n) for n in found]
     return _unique([n for n in found if key(n) not in exclude and not _AT_K.search(n)
                     and not any(key(n) == m or re.fullmatch(rf"{m}\d", key(n)) for m in metrics)])
@@ -113,7 +120,10 @@ def dataset_names(sentence: str, exclude: frozenset[str] = frozenset(), caption:
 
 def metric_names(sentence: str) -> list[str]:
     """Evaluation measures the sentence names."""
-    found = [m for m in KNOWN_METRICS if mentions(sentence, m, case=m not in _CASE_FREE)]
+    spelled = {m.lower(): m for m in _CASE_FREE}
+    known = {m.group(1) for m in _KNOWN_CASED.finditer(sentence)}
+    known |= {spelled[m.group(1).lower()] for m in _KNOWN_FREE.finditer(sentence)}
+    found = sorted(known, key=_METRIC_ORDER.__getitem__)
     if not {"precision", "recall"} <= set(found):  # alone, either is usually just an English word
         found = [m for m in found if m not in ("precision", "recall")]
     found += [m.group("acr") for m in _DEFINED_METRIC.finditer(sentence)]

@@ -31,8 +31,8 @@ from agent.review.writers.knowledge import Knowledge, gather
 from agent.review.writers.markdown import cite, escape
 from agent.review.writers.results import results_section, shared_results
 from agent.review.writers.sentences import Role, best
-from agent.review.writers.synthesis import group_opening, groups, overview, relation_sentence
-from agent.review.writers.voice import THEY, merge, render, statement
+from agent.review.writers.synthesis import Shared, group_opening, groups, number, overview, relation_sentence
+from agent.review.writers.voice import THEY, join, merge, render, statement
 from memory.records import LibraryPaper
 
 ROLES: list[Role] = ["contribution", "method", "result", "limitation"]
@@ -72,7 +72,7 @@ def introduction(ctx: Context, know: Knowledge, used: set[str]) -> str:
             framing.append(statement(found[0].text, know.subjects[pid], ctx.keys[pid], "background"))
     parts = ["# Introduction", "", scope_paragraph(ctx)]
     if framing:
-        parts += ["", "The papers motivate the problem in similar terms. " + " ".join(framing)]
+        parts += ["", "The papers motivate the problem in similar terms. " + " ".join(join(framing))]
     return "\n".join(parts)
 
 
@@ -89,24 +89,35 @@ def theme_section(ctx: Context, know: Knowledge, theme: Theme, used: set[str]) -
     span = f" from {min(shown)} to {max(shown)}" if shown and min(shown) != max(shown) else ""
     count = len(ids)
     lead = f"This section discusses {count} paper{'s' if count != 1 else ''}{span}."
-    shared = overview(know.facts, ids, ctx.keys)
-    if count > 1 and not shared:
-        shared = ["They share no task phrase, dataset, metric, kind of supervision or method family in "
+    opening = overview(know.facts, ids, ctx.keys)
+    if count > 1 and not opening:
+        opening = ["They share no task phrase, dataset, metric, kind of supervision or method family in "
                   "the text that was read."]
-    paragraphs = [f"## {escape(theme.title)}", "", " ".join([lead, *shared])]
+    paragraphs = [f"## {escape(theme.title)}", "", " ".join([lead, *opening])]
     discussed: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for shared, members in groups(know.facts, ids):
-        again = (shared.kind, shared.value) in seen
-        seen.add((shared.kind, shared.value))
-        lines = [group_opening(shared, members, know.label, ctx.keys, again)] if len(members) > 1 else []
-        for pid in members:
-            lines.append(paper_statement(ctx, know, pid, _length(ctx, theme, pid), used))
-            lines += [relation_sentence(link, know.label, ctx.keys, know.facts)
-                      for link in know.links_from(pid) if link.target in discussed][:1]
-            discussed.append(pid)
-        paragraphs += ["", " ".join(lines)]
+    grouped = groups(know.facts, ids)
+    for common, members in grouped:
+        paragraphs += ["", _group_paragraph(ctx, know, theme, common, members, used, discussed, seen,
+                                            alone=len(grouped) == 1)]
     return "\n".join(paragraphs)
+
+
+def _group_paragraph(ctx: Context, know: Knowledge, theme: Theme, common: Shared, members: list[str],
+                     used: set[str], discussed: list[str], seen: set[tuple[str, str]], alone: bool) -> str:
+    """Papers that share `common`: a sentence saying so, then each paper and its links to those before."""
+    if common.value:
+        lines = [group_opening(common, members, know.label, ctx.keys, (common.kind, common.value) in seen)]
+        seen.add((common.kind, common.value))
+    else:  # the papers that share nothing extracted with another of the section
+        which = "" if alone else " remaining"
+        lines = [f"The{which} {number(len(members))} papers take different routes."] if len(members) > 1 else []
+    for pid in members:
+        lines.append(paper_statement(ctx, know, pid, _length(ctx, theme, pid), used))
+        lines += [relation_sentence(link, know.label, ctx.keys, know.facts)
+                  for link in know.links_from(pid) if link.target in discussed][:1]
+        discussed.append(pid)
+    return " ".join(lines)
 
 
 def _length(ctx: Context, theme: Theme, pid: str) -> int:
@@ -122,7 +133,8 @@ def paper_statement(ctx: Context, know: Knowledge, pid: str, limit: int, used: s
     if know.title_only(pid):
         year = f" ({ctx.year(pid)})" if ctx.year(pid) else ""
         title = escape(ctx.records[pid].paper.title)
-        return f"The work of {subject.who} {cite(key)}{year} is known here by its title only: “{title}”."
+        who = "One paper" if subject.who.startswith("the authors of") else f"The work of {subject.who}"
+        return f"{who} {cite(key)}{year} is known here by its title only: “{title}”."
     picked: list[tuple[Role, str]] = []
     for role in ROLES[:3 if limit < 4 else 4]:
         found = best(know.sentences[pid], role, exclude=used)
@@ -156,7 +168,7 @@ def open_problems(ctx: Context, know: Knowledge, used: set[str]) -> str:
                 said.append(statement(sentence.text, know.subjects[pid], ctx.keys[pid], "limitation"))
         if said:
             found_any = True
-            parts += [f"**{escape(theme.title)}.** " + " ".join(said[:3]), ""]
+            parts += [f"**{escape(theme.title)}.** " + " ".join(join(said[:3])), ""]
     if not found_any:
         parts.append("None of the papers states a limitation or an open problem in the text that "
                      "was read.")

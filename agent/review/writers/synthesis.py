@@ -58,8 +58,11 @@ def shared_facts(facts: dict[str, PaperFacts], ids: list[str], kinds: tuple[Fact
         for fact in facts[pid].facts:
             if fact.kind in kinds:
                 value = spellings.get(fact.key, fact.value) if fact.kind == "dataset" else fact.value
-                entry = groups.setdefault((fact.kind, key(value)), Shared(fact.kind, value))
+                entry = groups.setdefault((fact.kind, key(value) if fact.kind == "dataset" else fact.key),
+                                          Shared(fact.kind, value))
                 entry.papers.setdefault(pid, fact)
+                if len(value) < len(entry.value):  # the spelling every paper of the group contains
+                    entry.value = value
     found = [g for g in groups.values() if len(g.papers) >= 2]
     if "task" in kinds:
         found = _best_tasks(found)
@@ -147,20 +150,21 @@ def _cite(group: Shared, order: list[str], keys: dict[str, str]) -> str:
 
 def groups(facts: dict[str, PaperFacts], ids: list[str], cap: int = 4) -> list[tuple[Shared, list[str]]]:
     """Split `ids` into groups of two to `cap` papers that share a method family, a kind of
-    supervision, a dataset or (for the rest) a task; papers sharing nothing stay alone."""
+    supervision, a dataset or (for the rest) a task no other paper of `ids` lacks; the papers that
+    share nothing with another come last, together (a `Shared` with no value)."""
     left = list(ids)
     out: list[tuple[Shared, list[str]]] = []
     for kinds in (("family", "supervision"), ("dataset",), ("task",)):
+        everywhere = {(g.kind, key(g.value)) for g in shared_facts(facts, ids, kinds) if len(g.papers) == len(ids)}
         while len(left) >= 2:
-            options = [o for o in shared_facts(facts, left, kinds)
-                       if kinds != ("task",) or len(o.papers) < len(ids)]
+            options = [o for o in shared_facts(facts, left, kinds) if (o.kind, key(o.value)) not in everywhere]
             if not options:
                 break
             best = options[0]
             members = best.ids(left)[:cap]
             out.append((best, members))
             left = [p for p in left if p not in members]
-    return out + [(Shared("task", ""), [p]) for p in left]
+    return out + ([(Shared("task", ""), left)] if left else [])
 
 
 def group_opening(group: Shared, members: list[str], label: Callable[[str], str], keys: dict[str, str],

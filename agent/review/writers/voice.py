@@ -173,3 +173,16 @@ def merge(first: str, second: str) -> str:
     if re.match(r"(?:They|Their|[A-Z][a-z]+)\b(?!-)", second) and not re.match(r"I\b", second):
         second = second[:1].lower() + second[1:]
     return f"{first.rstrip('.')}; {second}"
+
+
+def join(statements: list[str], max_words: int = 70) -> list[str]:
+    """Statements about different papers joined into sentences of clauses (`A [@a] note X; B [@b]
+    note Y.`) while a sentence stays under `max_words`; each clause keeps its own citation."""
+    out: list[str] = []
+    for text in statements:
+        if out and len((out[-1] + text).split()) <= max_words:
+            follow = text[:1].lower() + text[1:] if re.match(r"(?:The|They|Their)\b", text) else text
+            out[-1] = f"{out[-1].rstrip('.')}; {follow}"
+        else:
+            out.append(text)
+    return out

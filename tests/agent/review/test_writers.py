@@ -24,7 +24,9 @@ from agent.review.writers import write_review
 from agent.review.writers.comparison import paper_text
 from agent.review.writers.llm import _prose
 from agent.review.writers.sentences import split_sentences
+from memory.records import LibraryPaper
 from tools.citations import assign_keys
+from tools.paper import Paper
 
 QUOTED = re.compile(r"“([^”]+)” \[@([^\]]+)\]")
 
@@ -118,6 +120,21 @@ def test_reported_results_set_shared_benchmarks_side_by_side_with_sources(corpus
         assert result.value in stored_text_raw(next(r for r in records if r.paper.arxiv_id == result.arxiv_id))
         assert f"| {result.value} | p. 5, text |" in section
     assert "On UCF-Crime, two papers report AUC" in section and "not a controlled comparison" in section
+
+
+def test_a_paper_known_by_its_title_only_is_said_to_be_so_and_nothing_more(corpus, outline) -> None:
+    settings, library, records = corpus
+    bare = LibraryPaper(paper=Paper(arxiv_id="2402.00077", version="v1", published="2024-02-01",
+                                    title="Frame Gating for Video Anomaly Detection"), abstract_only=True)
+    themed = outline.model_copy(deep=True)
+    themed.themes[0].paper_ids.append(bare.paper.arxiv_id)
+    draft = write_review(outline.topic, themed, [*records, bare], library, settings)
+    key = {v: k for k, v in draft.keys.items()}[bare.paper.arxiv_id]
+    prose = [p for p in draft.markdown.split("# Comparison")[0].split("\n\n") if not p.startswith(("#", "-"))]
+    said = [s for p in prose for s in split_sentences(p) if f"@{key}" in s]
+    assert f"One paper [@{key}] (2024) is known here by its title only: “Frame Gating for Video Anomaly Detection”." in said
+    for sentence in said:  # in statements about several papers, only what its title says
+        assert re.search(r"address (?:video )?anomaly detection|known here by its title only", sentence), sentence
 
 
 def stored_text_raw(record) -> str:
