@@ -94,11 +94,19 @@ def outline_message(ref: GateRef, request: OutlineRequest) -> tuple[str, list[Bl
     blocks = [mrkdwn(f":raised_hand: *Outline gate*: “{escape(outline.title)}”, {len(outline.themes)} themes "
                      f"over {len(request.papers)} papers.")]
     for number, theme in enumerate(outline.themes[:MAX_LISTED], start=1):
-        lines = [f"*{number}. {escape(theme.title)}*"]
+        kind = f"  ({theme.kind})" if theme.kind != "topic" else ""
+        lines = [f"*{number}. {escape(theme.title)}*{kind}"]
         if theme.key_phrases:
             lines.append("_" + escape(", ".join(theme.key_phrases))[:300] + "_")
-        lines += [f"• {link(f'https://arxiv.org/abs/{pid}', titles.get(pid) or pid)}" for pid in theme.paper_ids]
+        own = theme.direct_ids() if theme.subthemes else theme.paper_ids
+        lines += [f"• {link(f'https://arxiv.org/abs/{pid}', titles.get(pid) or pid)}" for pid in own]
+        for sub_number, sub in enumerate(theme.subthemes, start=1):
+            lines.append(f"*{number}.{sub_number} {escape(sub.title)}*")
+            lines += [f"    ◦ {link(f'https://arxiv.org/abs/{pid}', titles.get(pid) or pid)}" for pid in sub.paper_ids]
         blocks.append(mrkdwn("\n".join(lines)))
+    if outline.left_out:
+        blocks.append(context("Left out: " + "; ".join(
+            f"{escape(titles.get(pid) or pid)} ({escape(why)})" for pid, why in outline.left_out.items())))
     blocks.append(actions("outline_gate", button("Approve outline", OUTLINE_APPROVE, ref.value(), "primary"),
                           button("Edit outline…", OUTLINE_OPEN, ref.value())))
     return f"Outline gate: {outline.title}", blocks
@@ -114,8 +122,8 @@ def outline_text(request: OutlineRequest) -> str:
 def outline_modal(meta: ModalMeta, request: OutlineRequest) -> Block:
     """The outline in a modal: edit titles, order and membership; submitting approves it."""
     text = outline_text(request)
-    blocks = [mrkdwn("One `## Theme` per section, one `- id  title` line per paper. Submitting approves "
-                     "the outline as it stands here.")]
+    blocks = [mrkdwn("One `## Theme` per section, `### Subsection` under it, one `- id  title` line per "
+                     "paper. Submitting approves the outline as it stands here.")]
     if len(text) <= INPUT_CHARS:
         blocks.append({"type": "input", "block_id": OUTLINE_BLOCK, "label": {"type": "plain_text", "text": "Outline"},
                        "element": {"type": "plain_text_input", "action_id": OUTLINE_INPUT, "multiline": True,

@@ -37,7 +37,7 @@ from tools.text.naming import topic_stems
 SURVEYS_TITLE, DATASETS_TITLE, OTHER_TITLE = "Existing surveys", "Datasets and benchmarks", "Other approaches"
 EXCERPT_PAGES = 2
 """A parsed document this short without an abstract is an excerpt, not a paper."""
-ABSTRACT_WORDS = 25
+ABSTRACT_WORDS = 10
 """Fewer words than this is no abstract."""
 
 __all__ = ["Namer", "build_outline", "paper_text", "self_description", "survey_title"]

@@ -23,6 +23,7 @@ from agent.review.writers.common import (
 from agent.review.writers.markdown import cite, escape, quote
 from agent.review.writers.sentences import Role, Sentence, best, paper_sentences
 from memory.records import LibraryPaper
+from tools.text.clean import is_motivation
 
 # What precedes each kind of quoted sentence in a paper's paragraph.
 LEADS: dict[Role, str] = {
@@ -43,7 +44,7 @@ def write_extractive(topic: str, outline: Outline, papers: list[LibraryPaper], f
     ctx = prepare(topic, outline, papers, feedback)
     sentences = {pid: paper_sentences(ctx.records[pid]) for pid in ctx.paper_ids()}
     used: set[str] = set()
-    sections = [_theme_section(ctx, theme, sentences, used) for theme in ctx.themes()]
+    sections = [_theme_section(ctx, theme, sentences, used) for theme in ctx.sections()]
     rows = comparison_rows(ctx)
     figures = gallery(ctx)
     markdown = assemble(outline.title, [
@@ -61,7 +62,8 @@ def _introduction(ctx: Context, sentences: dict[str, list[Sentence]], used: set[
     framing = []
     # One opening sentence per theme, round-robin over the themes' papers, three at most.
     for pid in _round_robin([t.paper_ids for t in ctx.themes()]):
-        found = best(sentences[pid], "background", exclude=used)
+        found = [s for s in best(sentences[pid], "background", 3, exclude=used)
+             if is_motivation(s.text, topic=ctx.topic)][:1]
         if found and len(framing) < 3:
             used.add(found[0].text)
             framing.append(f"{quote(found[0].text)} {cite(ctx.keys[pid])}.")
@@ -69,7 +71,20 @@ def _introduction(ctx: Context, sentences: dict[str, list[Sentence]], used: set[
     if framing:
         parts += ["", "In the papers' own words, the field is motivated as follows. "
                   + " ".join(framing)]
-    return "\n".join(parts)
+    surveys = surveys_paragraph(ctx, sentences, used)
+    return "\n".join(parts + (["", surveys] if surveys else []))
+
+
+def surveys_paragraph(ctx: Context, sentences: dict[str, list[Sentence]], used: set[str]) -> str:
+    """Earlier surveys, at the end of the introduction as surveys discuss them: what each covers."""
+    theme = next((t for t in ctx.themes() if t.kind == "surveys"), None)
+    if theme is None:
+        return ""
+    count = len(theme.paper_ids)
+    lead = (f"{count} of the papers are surveys themselves; what each sets out to cover:" if count > 1
+            else "One of the papers is a survey itself; what it sets out to cover:")
+    parts = [f"## {escape(theme.title)}", "", lead]
+    return "\n".join(parts + _papers(ctx, theme, theme.paper_ids, sentences, used))
 
 
 def _round_robin(groups: list[list[str]]) -> list[str]:
@@ -79,22 +94,37 @@ def _round_robin(groups: list[list[str]]) -> list[str]:
 
 def _theme_section(ctx: Context, theme: Theme, sentences: dict[str, list[Sentence]],
                    used: set[str]) -> str:
-    """A theme: what it covers, then one paragraph per paper in chronological order."""
+    """A theme: what it covers, its own papers, then its subsections (`###`) the same way."""
+    paragraphs = [f"## {escape(theme.title)}", "", _lead(ctx, theme)]
+    paragraphs += _papers(ctx, theme, theme.direct_ids(), sentences, used)
+    for sub in theme.subthemes:
+        paragraphs += ["", f"### {escape(sub.title)}", "", _lead(ctx, sub)]
+        paragraphs += _papers(ctx, sub, sub.paper_ids, sentences, used)
+    return "\n".join(paragraphs)
+
+
+def _lead(ctx: Context, theme: Theme) -> str:
+    """What a (sub)section gathers: how many papers, which years, the phrases they share."""
     years = [ctx.year(p) for p in theme.paper_ids if ctx.year(p)]
     span = f" from {min(years)} to {max(years)}" if years and min(years) != max(years) else ""
     phrases = ", ".join(escape(p) for p in theme.key_phrases[:3])
     count = len(theme.paper_ids)
-    lead = (f"This theme gathers {count} paper{'s' if count != 1 else ''}{span}"
+    noun = "section" if theme.subthemes or theme.kind != "topic" else "theme"
+    return (f"This {noun} gathers {count} paper{'s' if count != 1 else ''}{span}"
             + (f", whose shared vocabulary includes {phrases}." if phrases else "."))
-    paragraphs = [f"## {escape(theme.title)}", "", lead]
+
+
+def _papers(ctx: Context, theme: Theme, ids: list[str], sentences: dict[str, list[Sentence]],
+            used: set[str]) -> list[str]:
+    """One paragraph per paper, in order, each opened by where it stands in time."""
+    paragraphs: list[str] = []
     previous = ""
-    for n, pid in enumerate(theme.paper_ids):
+    for n, pid in enumerate(ids):
         roles = _roles(ctx, theme, pid)
         opening = _connective(n, previous, ctx, pid)
-        paragraph = _paper_paragraph(ctx, pid, sentences[pid], roles, used, opening)
-        paragraphs += ["", paragraph]
+        paragraphs += ["", _paper_paragraph(ctx, pid, sentences[pid], roles, used, opening)]
         previous = ctx.year(pid)
-    return "\n".join(paragraphs)
+    return paragraphs
 
 
 def _roles(ctx: Context, theme: Theme, pid: str) -> list[tuple[Role, int]]:
@@ -120,7 +150,7 @@ def _paper_paragraph(ctx: Context, pid: str, sentences: list[Sentence],
     """One paper: its name and year, then its own sentences by role, each quoted and cited."""
     record = ctx.records[pid]
     key = ctx.keys[pid]
-    marks = [ctx.year(pid), "abstract only" if record.abstract_only else ""]
+    marks = [ctx.year(pid), ctx.caveat(pid)]
     when = ", ".join(x for x in marks if x)
     opening = f"{connective} *{escape(record.paper.title)}*" + (f" ({when})" if when else "")
     picked: list[tuple[Role, Sentence]] = []

@@ -104,7 +104,7 @@ def write_abstractive(topic: str, outline: Outline, papers: list[LibraryPaper], 
     """Write the review with `chat_model`, grounded in chunks retrieved from the library."""
     ctx = prepare(topic, outline, papers, feedback)
     session = _Session(chat_model, settings, ctx, library)
-    sections = [_theme_section(session, theme, feedback) for theme in ctx.themes()]
+    sections = [_theme_section(session, theme, feedback) for theme in ctx.sections()]
     rows = comparison_rows(ctx)
     figures = gallery(ctx)
     markdown = assemble(outline.title, [
@@ -135,21 +135,36 @@ def _retrieve(session: _Session, ids: list[str], query: str, k: int) -> list[Pas
 
 
 def _theme_section(session: _Session, theme: Theme, feedback: str) -> str:
+    """A section: the model's prose on its own papers, then on each subsection under `###`."""
     ctx = session.ctx
-    query = (f"{theme.title}: {', '.join(theme.key_phrases)}. "
+    parts: list[tuple[Theme, list[str], str]] = []
+    if theme.direct_ids() or not theme.subthemes:
+        parts.append((theme, theme.direct_ids() if theme.subthemes else theme.paper_ids, ""))
+    parts += [(sub, sub.paper_ids, f"### {escape(sub.title)}\n\n") for sub in theme.subthemes]
+    written = []
+    for part, ids, heading in parts:
+        text = _part(session, theme, part, ids, feedback)
+        if text is None:
+            return extractive._theme_section(ctx, theme, session.sentences, set())
+        written.append(heading + text)
+    return f"## {escape(theme.title)}\n\n" + "\n\n".join(written)
+
+
+def _part(session: _Session, theme: Theme, part: Theme, ids: list[str], feedback: str) -> str | None:
+    """The model's prose on one (sub)section's papers, or None when the call failed."""
+    ctx = session.ctx
+    query = (f"{part.title}: {', '.join(part.key_phrases)}. "
              "Contribution, method, results, limitations.")
-    expand = (theme.title in ctx.plan.expand_themes
-              or bool(ctx.plan.expand_papers & set(theme.paper_ids)))
+    expand = (theme.title in ctx.plan.expand_themes or part.title in ctx.plan.expand_themes
+              or bool(ctx.plan.expand_papers & set(ids)))
     length = "Write four to six paragraphs." if expand else (
         "Write one paragraph." if ctx.plan.concise else "Write two to four paragraphs.")
     if feedback.strip():
         length += f" Reviewer feedback on the previous draft (content only): {feedback.strip()}"
-    passages = _retrieve(session, theme.paper_ids, query, PASSAGES_PER_PAPER)
-    text = session.write("grounded_section", passages, f"section “{theme.title}”",
-                         topic=ctx.topic, section=theme.title, guidance=length)
-    if text is None:
-        return extractive._theme_section(ctx, theme, session.sentences, set())
-    return f"## {escape(theme.title)}\n\n{text}"
+    passages = _retrieve(session, ids, query, PASSAGES_PER_PAPER)
+    title = part.title if part is theme else f"{theme.title}: {part.title}"
+    return session.write("grounded_section", passages, f"section “{title}”",
+                         topic=ctx.topic, section=title, guidance=length)
 
 
 def _introduction(session: _Session) -> str:
@@ -157,10 +172,11 @@ def _introduction(session: _Session) -> str:
     ids = [pid for theme in ctx.themes() for pid in theme.paper_ids[:2]][:8]
     passages = _retrieve(session, ids, f"{ctx.topic}: why it matters and what makes it hard", 1)
     body = session.write("review_introduction", passages, "the introduction", topic=ctx.topic,
-                         themes="; ".join(t.title for t in ctx.themes()))
+                         themes="; ".join(t.title for t in ctx.sections()))
     if body is None:
         return extractive._introduction(ctx, session.sentences, set())
-    return f"# Introduction\n\n{scope_paragraph(ctx)}\n\n{body}"
+    surveys = extractive.surveys_paragraph(ctx, session.sentences, set())
+    return f"# Introduction\n\n{scope_paragraph(ctx)}\n\n{body}" + (f"\n\n{surveys}" if surveys else "")
 
 
 def _open_problems(session: _Session) -> str:

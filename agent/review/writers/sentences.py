@@ -1,7 +1,9 @@
 """Find the sentences of a paper worth quoting: contributions, method, results, limitations.
 
 Sentences are taken verbatim from the paper's own text (its parsed sections when the PDF was read,
-else its abstract); they are only classified and ranked here, never edited. Sections that talk
+else its abstract); they are only classified and ranked here, never edited. Every one must pass
+`tools.text.clean.is_clean_statement` (no running header, caption, table, equation, reference
+entry or affiliation). Sections that talk
 about other people's work (related work, references) are skipped, so a sentence is never
 attributed to the wrong paper.
 """
@@ -14,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from memory.records import LibraryPaper
+from tools.text.clean import is_clean_statement, is_motivation
 
 Role = Literal["background", "contribution", "method", "result", "limitation"]
 
@@ -123,7 +126,7 @@ def paper_sentences(record: LibraryPaper) -> list[Sentence]:
     out: list[Sentence] = []
     for title, text in blocks:
         for sentence in split_sentences(text):
-            if quotable(sentence):
+            if quotable(sentence) and is_clean_statement(sentence, title=record.paper.title):
                 out.append(Sentence(arxiv_id=arxiv_id, text=sentence, section=title,
                                     kind=section_kind(title), position=len(out)))
     return out
@@ -175,9 +178,10 @@ def _limitation(sentence: Sentence) -> float:
 
 
 def _background(sentence: Sentence) -> float:
-    """An opening sentence of the abstract that motivates rather than contributes."""
+    """An opening sentence of the abstract that motivates the field: what the problem is or why
+    it matters, not what one paper did or how it was evaluated (`tools.text.clean`)."""
     opening = sentence.kind == "abstract" and sentence.position < 3
-    return 1.0 if opening and not _CONTRIBUTION.search(sentence.text) else 0.0
+    return 1.0 if opening and is_motivation(sentence.text) else 0.0
 
 
 _ROLE_STRENGTH = {"contribution": _contribution, "method": _method, "result": _result,
