@@ -60,12 +60,15 @@ def papers_message(ref: GateRef, request: PapersRequest) -> tuple[str, list[Bloc
     for rank, candidate in enumerate(shown, start=1):
         paper = candidate.paper
         reasons = escape(" · ".join(candidate.reasons))[:600] or "no reason recorded"
-        text = (f"*{rank}. {link(paper.abs_url, paper.title)}*  {paper.year} · score {candidate.score:.2f}\n"
-                f"_{reasons}_")
+        relevance = "" if candidate.relevance is None else f" · relevance {candidate.relevance:.2f}"
+        flag = f"\n:warning: _unticked: {escape(candidate.flag)[:300]}_" if candidate.flag else ""
+        why = f"\n{escape(candidate.reason)[:300]}" if candidate.reason else ""
+        text = (f"*{rank}. {link(paper.abs_url, paper.title)}*  {paper.year} · score {candidate.score:.2f}"
+                f"{relevance}{flag}{why}\n_{reasons}_")
         option = {"text": {"type": "mrkdwn", "text": "keep"}, "value": paper.arxiv_id}
+        box = {"type": "checkboxes", "action_id": PAPER_KEEP, "options": [option]}
         blocks.append({**mrkdwn(text), "block_id": f"paper:{paper.arxiv_id}",
-                       "accessory": {"type": "checkboxes", "action_id": PAPER_KEEP, "options": [option],
-                                     "initial_options": [option]}})
+                       "accessory": box if candidate.flag else {**box, "initial_options": [option]}})
     if len(request.candidates) > len(shown):
         blocks.append(context(f"…and {len(request.candidates) - len(shown)} more, all kept (drop them with "
                               f"`autoresearch runs approve {ref.run} --drop ID,ID`)."))
@@ -75,12 +78,14 @@ def papers_message(ref: GateRef, request: PapersRequest) -> tuple[str, list[Bloc
 
 
 def selection(state_values: dict[str, Any], request: PapersRequest) -> tuple[list[str], list[str]]:
-    """(kept, dropped) arXiv ids from the checklist's state; candidates not listed are kept."""
+    """(kept, dropped) arXiv ids from the checklist's state; a candidate whose box is not in it
+    stays as proposed (kept, unless flagged)."""
     kept, dropped = [], []
     for candidate in request.candidates:
         arxiv_id = candidate.paper.arxiv_id
         box = (state_values.get(f"paper:{arxiv_id}") or {}).get(PAPER_KEEP)
-        ticked = box is None or any(o.get("value") == arxiv_id for o in box.get("selected_options") or [])
+        ticked = (not candidate.flag if box is None
+                  else any(o.get("value") == arxiv_id for o in box.get("selected_options") or []))
         (kept if ticked else dropped).append(arxiv_id)
     return kept, dropped
 
