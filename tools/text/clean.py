@@ -25,6 +25,11 @@ _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("arXiv stamp", re.compile(r"arXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?\s*\[[\w.\-]+\]|\[[a-z\-]+(?:\.[A-Z]{2})?\]"
                                r"\s+\d{1,2}\s+" + _MONTHS + r"\s+\d{4}")),
+    ("reference-list entry", re.compile(
+        r"^\s*\[\d+\]|\bIn Proceedings\b|\bIn Advances in\b|\bAdvances in Neural Information|"
+        r"\barXiv preprint\b|\bpp\.\s*\d|\bvol\.\s*\d|\bdoi:\s*\S|\b[A-Z][a-z]+,\s+[A-Z]\.(?:\s?[A-Z]\.)?,\s|"
+        r"\bet al\.\s*\(?(?:19|20)\d\d[a-z]?\)?\.\s+[A-Z]|\b(?:19|20)\d\d[a-z]?\.\s+[A-Z][^.]{8,}\.\s+"
+        r"(?:In|arXiv|CoRR|Journal|Trans)\b")),
     ("running header or footer", re.compile(
         r"\b[A-Z]{2,}[a-z]*\s*['’]\s?\d{2}\b|" + _MONTHS + r"\s+\d{1,2}\s*[–-]\s*\d{1,2},\s*\d{4}|"
         r"\bProceedings of\b|Published as a (?:conference|workshop) paper|\bUnder review\b|"
@@ -32,11 +37,6 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         r"\bISSN\b|Licensed under|\bPage \d+ of \d+\b|https?://doi\.org/", re.IGNORECASE)),
     ("caption", re.compile(r"^\s*(?:Figure|Fig\.|Table|Tab\.|Algorithm|Listing)\s*\d+[a-z]?\s*[:.|]|"
                            r"(?:^|[.!?]\s+|\s)(?:Figure|Fig\.|Table)\s+\d+[a-z]?\s*:\s", re.IGNORECASE)),
-    ("reference-list entry", re.compile(
-        r"^\s*\[\d+\]|\bIn Proceedings\b|\bIn Advances in\b|\bAdvances in Neural Information|"
-        r"\barXiv preprint\b|\bpp\.\s*\d|\bvol\.\s*\d|\bdoi:\s*\S|\b[A-Z][a-z]+,\s+[A-Z]\.(?:\s?[A-Z]\.)?,\s|"
-        r"\bet al\.\s*\(?(?:19|20)\d\d[a-z]?\)?\.\s+[A-Z]|\b(?:19|20)\d\d[a-z]?\.\s+[A-Z][^.]{8,}\.\s+"
-        r"(?:In|arXiv|CoRR|Journal|Trans)\b")),
     ("affiliation", re.compile(r"\S+@\S+\.\w+|\b(?:University|Institute|Department|Laboratory|"
                                r"Laboratories|School|College|Academy)\s+(?:of|for)\s+[A-Z]")),
 ]

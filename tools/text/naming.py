@@ -23,7 +23,7 @@ import numpy as np
 
 from memory.embeddings import Embedder
 from tools.text.keyphrases import content_runs
-from tools.text.words import FUNCTION_WORDS, SECTION_GENERIC, stem
+from tools.text.words import FUNCTION_WORDS, NAMING_WORDS, SECTION_GENERIC, stem
 
 MIN_WORDS, MAX_WORDS = 2, 6
 PHRASE_WORDS = MAX_WORDS
@@ -115,10 +115,13 @@ class PhraseIndex:
 
     def fragment(self, key: tuple[str, ...]) -> bool:
         """Whether the phrase is part of a longer one: it nearly always comes with the same word
-        before or after it ("multimodal large language" + models, "supervised" after weakly)."""
+        before or after it ("multimodal large language" + models, "supervised" after weakly); a
+        phrase used once only when the word after it is a head noun (models, network, dataset)."""
         near = self._neighbours.get(key)
         if not near:
             return False
+        if self._seen[key] == 1:  # one use tells little: only a head noun left behind counts
+            return any(side == "right" and word in NAMING_WORDS for side, word in near)
         return near.most_common(1)[0][1] >= BOUND_SHARE * self._seen[key]
 
     def candidates(self, members: Sequence[int], exclude: frozenset[str] = frozenset(),

@@ -83,3 +83,42 @@ def test_candidate_phrases_never_span_stop_words_or_punctuation() -> None:
 def test_survey_title_keeps_the_users_capitals() -> None:
     assert survey_title("Vision-Language Models for UAVs") == "Vision-Language Models for UAVs: A Survey"
     assert survey_title("  ") == "A Survey"
+
+
+def test_a_survey_shaped_outline_on_the_mixed_corpus(embedder) -> None:
+    """Surveys and benchmarks placed by kind; every name passes the rule; no one-paper section;
+    every paper of a topic section closest to its own section; subsections for big sections."""
+    from agent.review.outline import paper_text
+    from agent.review.taxonomy import paper_vectors, silhouettes
+    from tools.text.naming import name_problem
+
+    papers = [abstract_only(p) for topic in (VU, MLLM) for p in seed_papers(topic, 12)]
+    outline = build_outline("multimodal video models", papers, embedder)
+    kinds = {t.kind: t for t in outline.themes}
+    assert outline.themes[0].kind == "surveys" and "datasets" in kinds
+    assert kinds["datasets"].title == "Datasets and benchmarks"
+    texts = {p.paper.arxiv_id: paper_text(p) for p in papers}
+    topic = [t for t in outline.themes if t.kind == "topic"]
+    for part in topic + [s for t in topic for s in t.subthemes]:
+        assert not name_problem(part.title, [texts[i] for i in part.paper_ids]), part.title
+        assert len(part.paper_ids) >= 2
+    assert any(t.subthemes for t in topic if len(t.paper_ids) >= 6)
+    ids = [i for t in topic for i in t.paper_ids]
+    records = {p.paper.arxiv_id: p for p in papers}
+    vectors = paper_vectors([records[i].paper.title for i in ids], [texts[i] for i in ids], embedder)
+    position = {i: n for n, i in enumerate(ids)}
+    groups = [[position[i] for i in t.paper_ids] for t in topic]
+    assert min(silhouettes(vectors, groups).values()) >= 0
+
+
+def test_an_excerpt_that_does_not_say_what_it_is_is_left_out_with_why(embedder) -> None:
+    from memory.records import LibraryPaper
+    from tools.document import Paragraph, ParsedPaper, Section
+    from tools.paper import Paper
+
+    excerpt = LibraryPaper(paper=Paper(arxiv_id="local-1", title="SciBERT (single page: table excerpt)"),
+                           parsed=ParsedPaper(source="excerpt.pdf", title="SciBERT", pages=1, sections=[Section(
+                               title="Results", paragraphs=[Paragraph(text="BERT-Base SCIBERT Frozen 0.82 0.79", page=1)], page=1)]))
+    papers = [abstract_only(p) for p in seed_papers(VAD, 5)] + [excerpt]
+    outline = build_outline("video anomaly detection", papers, embedder)
+    assert "local-1" not in outline.paper_ids() and "excerpt" in outline.left_out["local-1"]

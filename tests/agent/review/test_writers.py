@@ -274,3 +274,33 @@ def test_table_and_quotes_on_real_parsed_pdfs(shared_data, embedder, tmp_path) -
         assert all(value in source for value in [*row.datasets, *row.metrics, row.code])
     assert "We introduce PaSa" in draft.markdown
     assert draft.figures and all(Path(f.image_path).is_file() for f in draft.figures)
+
+
+def test_a_title_is_never_cut_at_punctuation() -> None:
+    from agent.review.writers.comparison import short_name
+
+    assert short_name("ComplexVAD: Detecting Interaction Anomalies in Video") == "ComplexVAD"
+    assert short_name("SciBERT (single page: a table excerpt)") == ""
+    assert short_name("“GPT-4V: a report") == ""
+
+
+def test_subsections_are_written_under_their_section_and_surveys_in_the_introduction(corpus) -> None:
+    from agent.review.types import Outline, Theme
+
+    settings, library, records = corpus
+    ids = [r.paper.arxiv_id for r in records]
+    outline = Outline(topic="video", title="Video: A Survey", themes=[
+        Theme(title="Existing surveys", kind="surveys", paper_ids=ids[:1]),
+        Theme(title="Video anomaly detection", paper_ids=ids[1:2], subthemes=[
+            Theme(title="Surveillance videos", paper_ids=ids[2:4])]),
+        Theme(title="Talking heads", paper_ids=ids[4:])])
+    text = write_review(outline.topic, outline, records, library, settings).markdown
+    intro = text.split("# Taxonomy", 1)[0]
+    assert "## Existing surveys" in intro and "@" in intro.split("## Existing surveys", 1)[1]
+    section = text.split("## Video anomaly detection\n", 1)[1].split("\n## ", 1)[0]
+    assert "### Surveillance videos" in section
+    own, sub = section.split("### Surveillance videos", 1)
+    assert own.count("[@") >= 1 and sub.count("\n\nIn *") + sub.count("\n\nLater, in *") + sub.count(
+        "\n\nIn the same year, in *") + sub.count("\n\nAlso in this theme, in *") == 2
+    taxonomy = text.split("# Taxonomy", 1)[1].split("\n# ", 1)[0]
+    assert "\n  - **Surveillance videos**" in taxonomy
