@@ -42,7 +42,8 @@ _NAMED = re.compile(r"\b(?:[A-Za-z]*[a-z][A-Z][\w-]*|[A-Z]{2,}[\w-]*|[A-Za-z]+-?
 _FRAMING = frozenset("""paper papers work works study studies method methods approach approaches
 reviewed review evaluate evaluates evaluated report reports reported also since later earlier
 year years among theme section address addresses build builds note notes state states explain
-explains describe describes known here only title titled differ""".split())
+explains describe describes known here only title titled differ two three four five six seven eight
+nine ten eleven twelve""".split())
 """The reviewer's own words around a claim (who says what), not part of what the paper must hold."""
 
 
@@ -109,6 +110,13 @@ def _matches(word: str, have: tuple[set[str], set[str]]) -> bool:
     (convolution / convolutional; anomaly / anomal)."""
     found, prefixes = have
     return word in found or word in prefixes or any(word[:i] in found for i in range(4, len(word)))
+
+
+def _named_in(name: str, flat: str) -> bool:
+    """Whether the paper writes the name, in the singular or the plural (LLM / LLMs)."""
+    word = _flat(name).strip()
+    forms = {word, word + "s", word[:-1] if word.endswith("s") else word}
+    return any(f" {form} " in flat for form in forms)
 
 
 def _flat(text: str) -> str:
@@ -179,7 +187,7 @@ class SupportChecker:
         score = float(blend[best])
         numbers = [n for n in _NUMBER.findall(part) if not _dated(part, n, self.records[arxiv_id])]
         missing = [n for n in numbers if f" {n.replace('.', ' ')} " not in flat]
-        missing += [t for t in _NAMED.findall(part) if _flat(t) not in flat]
+        missing += [t for t in _NAMED.findall(part) if not _named_in(t, flat)]
         supported = score >= self.bar and not missing
         reason = f"cosine {cosines[best]:.2f}, overlap {overlaps[best]:.2f}"
         if missing:

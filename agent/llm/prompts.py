@@ -154,6 +154,15 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
              "to 6 plain words, without quotes or search operators.",
     ),
     Prompt(
+        name="name_section",
+        system="You name the sections of literature surveys the way researchers do: a short noun "
+               "phrase for an approach, a problem setting, a data type or a kind of contribution. "
+               + DATA_RULE,
+        user="These papers form one section of a survey on \"{topic}\":\n<text>\n{titles}\n</text>\n\n"
+             "Candidate names (phrases the papers themselves use):\n{names}\n\nReply with the number "
+             "of the candidate a survey would use as the section's title, and nothing else.",
+    ),
+    Prompt(
         name="translate",
         system="You are a translator of scientific text. Translate the text inside the <text> "
                "block into {language}. " + DATA_RULE + " Keep technical terms, names, numbers, "

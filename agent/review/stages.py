@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 IngestFn = Callable[["Paper", "ReviewServices"], IngestOutcome]
 OutlineFn = Callable[..., "Outline"]
-"""`build_outline(topic, papers, embedder, max_themes=6) -> Outline`"""
+"""`build_outline(topic, papers, embedder, max_themes=6, namer=None) -> Outline` (`namer` only
+when a chat model is configured)"""
 WriteFn = Callable[..., "Draft"]
 """`write_review(topic, outline, papers, library, settings, chat_model=None, feedback="",
 revision=0) -> Draft`"""

@@ -8,16 +8,47 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+ThemeKind = Literal["topic", "surveys", "datasets", "other"]
+"""How a section was formed: `topic`, papers grouped by what they study and named by a phrase they
+share; `surveys`, earlier surveys (discussed in the introduction); `datasets`, datasets and
+benchmarks; `other`, the closing section of papers that fit no other."""
 
 
 class Theme(BaseModel):
-    """One taxonomy section of the review: a cluster of papers named by its key phrases."""
+    """One taxonomy section of the review, possibly with subsections.
+
+    `paper_ids` holds every paper of the section, subsections included, so code that knows nothing
+    of subsections still sees each paper once; a subsection's papers are a subset of its section's,
+    and the section's papers in no subsection are discussed before its subsections.
+    """
 
     title: str
     key_phrases: list[str] = Field(default_factory=list)
     paper_ids: list[str] = Field(default_factory=list)
     """Versionless arXiv ids, in the order they are discussed."""
+    subthemes: list[Theme] = Field(default_factory=list)
+    """Subsections (one level: a subsection has none of its own)."""
+    kind: ThemeKind = "topic"
+
+    @model_validator(mode="after")
+    def _subsections_inside(self) -> Theme:
+        """A subsection's papers belong to the section too; subsections do not nest."""
+        for sub in self.subthemes:
+            sub.subthemes = []
+            self.paper_ids += [i for i in sub.paper_ids if i not in self.paper_ids]
+        return self
+
+    def direct_ids(self) -> list[str]:
+        """The section's papers that no subsection holds (discussed before the subsections)."""
+        inside = {i for sub in self.subthemes for i in sub.paper_ids}
+        return [i for i in self.paper_ids if i not in inside]
+
+    def leaves(self) -> list[Theme]:
+        """The subsections with papers, or the section itself when it has none."""
+        subs = [t for t in self.subthemes if any(i in self.paper_ids for i in t.paper_ids)]
+        return subs or [self]
 
 
 class Outline(BaseModel):
@@ -27,6 +58,13 @@ class Outline(BaseModel):
     topic: str
     title: str
     themes: list[Theme] = Field(default_factory=list)
+    left_out: dict[str, str] = Field(default_factory=dict)
+    """Papers that were read but placed in no section, with why (e.g. a one-page excerpt whose
+    text does not say what it is about); a person may still put them in at the outline gate."""
+
+    def paper_ids(self) -> list[str]:
+        """Every paper the sections hold, in order."""
+        return [i for t in self.themes for i in t.paper_ids]
 
 
 class ComparisonRow(BaseModel):

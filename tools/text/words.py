@@ -1,9 +1,12 @@
 """The one home of word lists and stemming: every part that drops stop words or compares words uses these.
 
-Three tiers, because a search query, a key phrase and a section name need different silences:
+Four tiers, because a search query, a key phrase and a section name need different silences:
 `FUNCTION_WORDS` carry no meaning anywhere; `DOCUMENT_WORDS` are about writing papers, not about their
 subject; `GENERIC_WORDS` are the filler of scientific prose (verbs of claiming, adjectives of praise)
-that never name a method or a problem. `STOPWORDS` is all three. `stem` is the one stemmer.
+that never name a method or a problem. `STOPWORDS` is those three. `NAMING_WORDS` are the nouns every
+machine-learning abstract uses (model, dataset, framework): they may sit inside a section's name
+("multimodal large language models") but never make one on their own; `SECTION_GENERIC` is what a
+section name must not consist of. `stem` is the one stemmer.
 """
 
 from __future__ import annotations
@@ -57,6 +60,18 @@ way ways widely
 
 STOPWORDS = FUNCTION_WORDS | DOCUMENT_WORDS | GENERIC_WORDS
 """Every word that names nothing by itself."""
+
+NAMING_WORDS = frozenset("""
+accuracy algorithm algorithms analysis architecture architectures baseline baselines benchmark
+benchmarks data dataset datasets deep evaluation evaluations experiment feature features framework
+frameworks information input inputs learning level network networks neural output outputs pipeline
+pipelines quality representation representations scale setting settings system systems technique
+techniques tool tools training model models modeling modelling module modules
+""".split())
+"""Nouns every machine-learning abstract uses: part of a section's name at most, never all of it."""
+
+SECTION_GENERIC = STOPWORDS | NAMING_WORDS
+"""A section name made only of these words names nothing ("Models and Data", "Efficient Framework")."""
 
 _SUFFIXES = ("ings", "ing", "ers", "er", "ies", "es", "s", "ed")
 

@@ -145,7 +145,7 @@ def units(record: LibraryPaper) -> list[tuple[str, str, int]]:
     """(sentence, section, page) of the paper's own text, title first, table captions last."""
     out = [(record.paper.title, "Title", 1 if record.parsed else 0)]
     for section, text, page in own_blocks(record):
-        out += [(s, section, page) for s in split_sentences(text) if clean_statement(s)]
+        out += [(s, section, page) for s in split_sentences(text) if clean_statement(s, record.paper.title)]
     if record.paper.comment:
         out.append((record.paper.comment, "Comment", 0))
     if record.parsed:
@@ -182,6 +182,12 @@ def paper_facts(record: LibraryPaper) -> PaperFacts:
             _add(facts, "code", code.group(0).rstrip("."), "code", sentence, section, page)
     for phrase, (sentence, section, page) in _tasks(found, defined).items():
         _add(facts, "task", phrase, key(phrase), sentence, section, page)
+    if not facts.of("code"):  # "Code: https://…" is too short to be a statement, still a fact
+        for section, text, page in own_blocks(record):
+            code = CODE.search(text)
+            if code:
+                _add(facts, "code", code.group(0).rstrip("."), "code", text, section, page)
+                break
     return facts
 
 

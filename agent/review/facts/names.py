@@ -64,10 +64,15 @@ _AT_K = re.compile(r"\b[A-Za-z]+@\d+\b")
 
 
 def short_name(title: str) -> str:
-    """The name a title gives its method (`ComplexVAD: Detecting …` → `ComplexVAD`), else ``."""
+    """The name a title gives its method (`ComplexVAD: Detecting …` → `ComplexVAD`), else ``.
+
+    Never a cut: a head with an unclosed bracket or quote ("SciBERT (single page: …") is no name.
+    """
     head, sep, _ = title.partition(":")
     head = head.strip()
-    if sep and 0 < len(head.split()) <= 3 and any(c.isupper() for c in head[1:]):
+    balanced = all(head.count(a) == head.count(b) for a, b in ("()", "[]", "{}", "“”")) \
+        and head.count('"') % 2 == 0
+    if sep and balanced and 0 < len(head.split()) <= 3 and any(c.isupper() for c in head[1:]):
         return head
     return ""
 

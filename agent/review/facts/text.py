@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from memory.records import LibraryPaper
+from tools.text.clean import is_clean_statement
 
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|resp|approx|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Ref|Refs|"
@@ -69,14 +70,8 @@ def own_blocks(record: LibraryPaper) -> list[tuple[str, str, int]]:
     return blocks
 
 
-def clean_statement(sentence: str) -> bool:
+def clean_statement(sentence: str, title: str = "") -> bool:
     """Whether a sentence may become a statement at all: not a running header or footer, a caption,
-    a table row, a reference entry or an affiliation that the parser left in the body text.
-
-    The hook for the taxonomy work's `is_clean_statement`: once that module lands, call it here.
-    Until then only the obvious cases are caught.
-    """
-    return not re.search(
-        r"^(?:Fig(?:ure)?\.?|Table|Algorithm)\s*[A-Z]?\d+[.:]|^\[\d+\]|arXiv:\d|\bdoi:|"
-        r"\b(?:University|Institute|Laboratory|Department)\b[^.]{0,60}(?:,|\d{5})|@\w+\.\w+|"
-        r"\b(?:In )?Proceedings of\b|\bpp\.\s*\d", sentence)
+    a table row, an equation, a reference entry or an affiliation the parser left in the body text
+    (`tools.text.clean`, the one home of those rules; `title` catches a header repeating it)."""
+    return is_clean_statement(sentence, title=title)

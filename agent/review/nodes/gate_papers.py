@@ -10,7 +10,7 @@ from agent.review.approval import Decision, PapersRequest
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, ask, record, stage
 from agent.review.state import State
-from tools.paper import Paper
+from tools.paper import Candidate, Paper
 
 
 @stage("gate_papers")
@@ -20,22 +20,30 @@ def gate_papers(state: State, runtime: Runtime[ReviewContext], report: Reporter)
     request = PapersRequest(topic=state.request.topic, queries=queries, candidates=state.candidates)
     assert state.request.gates is not None, "the session resolves gate policies"
     decision = ask("papers", state.request.gates.papers, request)
-    papers = apply(decision, [c.paper for c in state.candidates], runtime, report)
+    papers = apply(decision, state.candidates, runtime, report)
     if not papers:
         raise ReviewError("no papers left to review after the papers gate")
+    left = [c for c in state.candidates if c.flag and c.paper.arxiv_id not in {p.arxiv_id for p in papers}]
     detail = f"{len(papers)} of {len(state.candidates)} candidates" + (
-        f", {len(decision.add)} added" if decision.add else "")
+        f", {len(decision.add)} added" if decision.add else "") + (
+        f", {len(left)} flagged left out" if left else "")
     return {"papers": papers, "decisions": record("papers", decision, detail)}
 
 
-def apply(decision: Decision, candidates: list[Paper], runtime: Runtime[ReviewContext],
+def apply(decision: Decision, proposed: list[Candidate], runtime: Runtime[ReviewContext],
           report: Reporter) -> list[Paper]:
-    """The approved papers: all, only `keep`, all but `drop`, plus `add` fetched from arXiv."""
-    keep, drop = set(decision.keep), set(decision.drop)
-    chosen = [p for p in candidates if (not keep or p.arxiv_id in keep) and p.arxiv_id not in drop]
-    unknown = keep - {p.arxiv_id for p in candidates}
-    wanted = [i for i in [*unknown, *decision.add]
-              if i not in {p.arxiv_id for p in chosen}]
+    """The approved papers: only `keep` when given, else every candidate neither dropped nor
+    flagged (flagged ones are proposed unticked), plus `add` (candidates, or fetched from arXiv)."""
+    keep, drop, add = set(decision.keep), set(decision.drop), set(decision.add)
+    flagged = {c.paper.arxiv_id for c in proposed if c.flag}
+    candidates = [c.paper for c in proposed]
+    if keep:
+        chosen = [p for p in candidates if p.arxiv_id in keep]
+    else:
+        chosen = [p for p in candidates if p.arxiv_id not in drop | flagged]
+    chosen += [p for p in candidates if p.arxiv_id in add and p not in chosen]
+    known = {p.arxiv_id for p in candidates}
+    wanted = [i for i in [*(keep - known), *decision.add] if i not in known]
     if wanted:
         fetched = runtime.context.services.arxiv.fetch(sorted(set(wanted)))
         missing = set(wanted) - {p.arxiv_id for p in fetched}
@@ -43,4 +51,3 @@ def apply(decision: Decision, candidates: list[Paper], runtime: Runtime[ReviewCo
             report.warn(f"arXiv has no record of {', '.join(sorted(missing))}; skipped")
         chosen += fetched
     return chosen
-

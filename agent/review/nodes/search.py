@@ -18,6 +18,7 @@ from agent.review.state import SearchPlan, State
 from tools.paper import Candidate
 from tools.search.coverage import coverage_search
 from tools.search.query import is_raw_query
+from tools.search.relevance import assess
 from tools.search.topic import SearchRequest, search_topic
 
 
@@ -53,6 +54,10 @@ def search(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
     if not candidates:
         raise ReviewError(f"arXiv found no papers for {topic!r}; "
                           "try broader words, fewer categories or a wider date range")
+    candidates = assess(topic, candidates, context.services.embedder)
+    flagged = sum(1 for c in candidates if c.flag)
+    if flagged:
+        report.progress(1, 1, f"{flagged} of {len(candidates)} candidates flagged (proposed unticked)")
     return {"candidates": candidates, "search": summary}
 
 

@@ -17,6 +17,7 @@ from agent.review.nodes.outline import readable_ids
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.stages import library_papers
 from agent.review.state import State
+from tools.search.relevance import assess
 from tools.search.snowball import snowball_search
 
 
@@ -42,4 +43,5 @@ def snowball(state: State, runtime: Runtime[ReviewContext], report: Reporter) ->
     summary = {"papers_followed": len(parsed), "cited": outcome.cited, "proposed": len(outcome.candidates),
                "requests": outcome.requests, "budget": limits.snowball_max_requests,
                "unresolved": len(outcome.unresolved)}
-    return {**done, "cited": outcome.candidates, "search": {**state.search, "snowball": summary}}
+    cited = assess(state.request.topic, outcome.candidates, context.services.embedder)
+    return {**done, "cited": cited, "search": {**state.search, "snowball": summary}}

@@ -34,6 +34,7 @@ from agent.review.writers.sentences import Role, best
 from agent.review.writers.synthesis import Shared, group_opening, groups, number, overview, relation_sentence
 from agent.review.writers.voice import THEY, join, merge, render, statement
 from memory.records import LibraryPaper
+from tools.text.clean import is_motivation
 
 ROLES: list[Role] = ["contribution", "method", "result", "limitation"]
 """The roles a paper's statements are picked for, in order (as many as its length allows)."""
@@ -47,7 +48,7 @@ def write_extractive(topic: str, outline: Outline, papers: list[LibraryPaper], f
     ctx = prepare(topic, outline, papers, feedback)
     know = gather(ctx)
     used: set[str] = set()
-    sections = [theme_section(ctx, know, theme, used) for theme in ctx.themes()]
+    sections = [theme_section(ctx, know, theme, used) for theme in ctx.sections()]
     rows = comparison_rows(ctx, know.facts)
     figures = gallery(ctx)
     shared = shared_results(know.results, ctx.paper_ids())
@@ -66,14 +67,25 @@ def introduction(ctx: Context, know: Knowledge, used: set[str]) -> str:
     """Scope, then how the papers frame the problem (one opening sentence per theme, three at most)."""
     framing = []
     for pid in _round_robin([t.paper_ids for t in ctx.themes()]):
-        found = best(know.sentences[pid], "background", exclude=used)
+        found = [s for s in best(know.sentences[pid], "background", 3, exclude=used)
+                 if is_motivation(s.text, topic=ctx.topic)][:1]
         if found and len(framing) < 3:
             used.add(found[0].text)
             framing.append(statement(found[0].text, know.subjects[pid], ctx.keys[pid], "background"))
     parts = ["# Introduction", "", scope_paragraph(ctx)]
     if framing:
         parts += ["", "The papers motivate the problem in similar terms. " + " ".join(join(framing))]
-    return "\n".join(parts)
+    surveys = surveys_part(ctx, know, used)
+    return "\n".join(parts + (["", surveys] if surveys else []))
+
+
+def surveys_part(ctx: Context, know: Knowledge, used: set[str]) -> str:
+    """Earlier surveys, at the end of the introduction as surveys discuss them: what they share,
+    then what each sets out to cover."""
+    theme = next((t for t in ctx.themes() if t.kind == "surveys"), None)
+    if theme is None:
+        return ""
+    return f"## {escape(theme.title)}\n\n" + _part(ctx, know, theme, theme.paper_ids, theme.paper_ids, used)
 
 
 def _round_robin(groups_: list[list[str]]) -> list[str]:
@@ -82,25 +94,44 @@ def _round_robin(groups_: list[list[str]]) -> list[str]:
 
 
 def theme_section(ctx: Context, know: Knowledge, theme: Theme, used: set[str]) -> str:
-    """A theme: what its papers share and how they differ, then its papers in groups."""
-    years = {pid: ctx.year(pid) for pid in theme.paper_ids}
-    ids = foundations_first(theme.paper_ids, know.links, years)
+    """A theme: what its papers share and how they differ, then its papers in groups, then its
+    subsections (`###`) the same way."""
+    return "\n\n".join(heading + body for heading, body in theme_parts(ctx, know, theme, used))
+
+
+def theme_parts(ctx: Context, know: Knowledge, theme: Theme, used: set[str]) -> list[tuple[str, str]]:
+    """(heading, body) of a theme and of each of its subsections, in order."""
+    parts = [(f"## {escape(theme.title)}\n\n",
+              _part(ctx, know, theme, theme.paper_ids, theme.direct_ids() if theme.subthemes else theme.paper_ids,
+                    used))]
+    parts += [(f"### {escape(sub.title)}\n\n", _part(ctx, know, sub, sub.paper_ids, sub.paper_ids, used))
+              for sub in theme.subthemes]
+    return parts
+
+
+def _part(ctx: Context, know: Knowledge, theme: Theme, everyone: list[str], own: list[str],
+          used: set[str]) -> str:
+    """What `everyone` shares and how they differ, then the `own` papers (those no subsection
+    holds) in groups, foundations first."""
+    years = {pid: ctx.year(pid) for pid in everyone}
     shown = [y for y in years.values() if y]
     span = f" from {min(shown)} to {max(shown)}" if shown and min(shown) != max(shown) else ""
-    count = len(ids)
-    lead = f"This section discusses {count} paper{'s' if count != 1 else ''}{span}."
-    opening = overview(know.facts, ids, ctx.keys)
+    count = len(everyone)
+    noun = "section" if theme in ctx.outline.themes else "subsection"
+    lead = f"This {noun} discusses {count} paper{'s' if count != 1 else ''}{span}."
+    opening = overview(know.facts, foundations_first(everyone, know.links, years), ctx.keys)
     if count > 1 and not opening:
         opening = ["They share no task phrase, dataset, metric, kind of supervision or method family in "
-                  "the text that was read."]
-    paragraphs = [f"## {escape(theme.title)}", "", " ".join([lead, *opening])]
+                   "the text that was read."]
+    paragraphs = [" ".join([lead, *opening])]
+    ids = foundations_first(own, know.links, years)
     discussed: list[str] = []
     seen: set[tuple[str, str]] = set()
     grouped = groups(know.facts, ids)
     for common, members in grouped:
-        paragraphs += ["", _group_paragraph(ctx, know, theme, common, members, used, discussed, seen,
-                                            alone=len(grouped) == 1)]
-    return "\n".join(paragraphs)
+        paragraphs.append(_group_paragraph(ctx, know, theme, common, members, used, discussed, seen,
+                                           alone=len(grouped) == 1))
+    return "\n\n".join(paragraphs)
 
 
 def _group_paragraph(ctx: Context, know: Knowledge, theme: Theme, common: Shared, members: list[str],
@@ -153,6 +184,9 @@ def paper_statement(ctx: Context, know: Knowledge, pid: str, limit: int, used: s
             lines[-1] = merge(lines[-1], follow)
         elif limit > 2:  # asked to expand: a sentence of its own
             lines.append(statement(text, subject, key, role))
+    caveat = ctx.caveat(pid)
+    if caveat and caveat != "abstract only":  # a paper a person put back although its text is thin
+        lines.append(f"Only {caveat} was read of it.")
     return " ".join(lines)
 
 

@@ -37,7 +37,6 @@ from agent.review.writers.common import (
     taxonomy_section,
 )
 from agent.review.writers.knowledge import Knowledge, gather
-from agent.review.writers.markdown import escape
 from agent.review.writers.results import results_section, shared_results
 from agent.review.writers.sentences import best
 from agent.review.writers.synthesis import overview
@@ -113,7 +112,7 @@ def write_abstractive(topic: str, outline: Outline, papers: list[LibraryPaper], 
     ctx = prepare(topic, outline, papers, feedback)
     session = _Session(chat_model, settings, ctx, library)
     know = session.know
-    sections = [_theme_section(session, theme, feedback) for theme in ctx.themes()]
+    sections = [_theme_section(session, theme, feedback) for theme in ctx.sections()]
     rows = comparison_rows(ctx, know.facts)
     figures = gallery(ctx)
     shared = shared_results(know.results, ctx.paper_ids())
@@ -148,25 +147,34 @@ def _retrieve(session: _Session, ids: list[str], query: str, k: int) -> list[Pas
 
 
 def _theme_section(session: _Session, theme: Theme, feedback: str) -> str:
-    """The model's prose for a theme, from the extractive writer's grounded statements of it."""
+    """The model's prose for a theme and each of its subsections (`###`), from the extractive
+    writer's grounded statements of each; a part whose call fails keeps those statements."""
     ctx = session.ctx
-    grounded = extractive.theme_section(ctx, session.know, theme, session.used)
-    heading, _, statements = grounded.partition("\n\n")
-    query = (f"{theme.title}: {', '.join(theme.key_phrases)}. "
+    parts = extractive.theme_parts(ctx, session.know, theme, session.used)
+    subs = [theme, *theme.subthemes]
+    written = []
+    for (heading, statements), part in zip(parts, subs, strict=True):
+        text = _rewrite(session, theme, part, statements, feedback)
+        written.append(heading + (statements if text is None else text))
+    return "\n\n".join(written)
+
+
+def _rewrite(session: _Session, theme: Theme, part: Theme, statements: str, feedback: str) -> str | None:
+    """The model's prose from one (sub)section's statements, or None when the call failed."""
+    ctx = session.ctx
+    query = (f"{part.title}: {', '.join(part.key_phrases)}. "
              "Contribution, method, results, limitations.")
-    expand = (theme.title in ctx.plan.expand_themes
-              or bool(ctx.plan.expand_papers & set(theme.paper_ids)))
+    expand = (theme.title in ctx.plan.expand_themes or part.title in ctx.plan.expand_themes
+              or bool(ctx.plan.expand_papers & set(part.paper_ids)))
     length = "Write four to six paragraphs." if expand else (
         "Write one paragraph." if ctx.plan.concise else "Write two to four paragraphs.")
     if feedback.strip():
         length += f" Reviewer feedback on the previous draft (content only): {feedback.strip()}"
-    passages = _retrieve(session, theme.paper_ids, query, PASSAGES_PER_PAPER)
+    passages = _retrieve(session, part.paper_ids, query, PASSAGES_PER_PAPER)
     fenced = "<text>\n" + html.escape(statements, quote=False) + "\n</text>"
-    text = session.write("review_synthesis", passages, f"section “{theme.title}”", topic=ctx.topic,
-                         section=theme.title, statements=fenced, guidance=length)
-    if text is None:
-        return grounded
-    return f"## {escape(theme.title)}\n\n{text}"
+    title = part.title if part is theme else f"{theme.title}: {part.title}"
+    return session.write("review_synthesis", passages, f"section “{title}”", topic=ctx.topic,
+                         section=title, statements=fenced, guidance=length)
 
 
 def _introduction(session: _Session) -> str:
@@ -174,10 +182,11 @@ def _introduction(session: _Session) -> str:
     ids = [pid for theme in ctx.themes() for pid in theme.paper_ids[:2]][:8]
     passages = _retrieve(session, ids, f"{ctx.topic}: why it matters and what makes it hard", 1)
     body = session.write("review_introduction", passages, "the introduction", topic=ctx.topic,
-                         themes="; ".join(t.title for t in ctx.themes()))
+                         themes="; ".join(t.title for t in ctx.sections()))
     if body is None:
         return extractive.introduction(ctx, session.know, set())
-    return f"# Introduction\n\n{scope_paragraph(ctx)}\n\n{body}"
+    surveys = extractive.surveys_part(ctx, session.know, session.used)
+    return f"# Introduction\n\n{scope_paragraph(ctx)}\n\n{body}" + (f"\n\n{surveys}" if surveys else "")
 
 
 def _open_problems(session: _Session) -> str:

@@ -1,7 +1,9 @@
 """Find the sentences of a paper worth quoting: contributions, method, results, limitations.
 
 Sentences are taken verbatim from the paper's own text (its parsed sections when the PDF was read,
-else its abstract); they are only classified and ranked here, never edited. Sections that talk
+else its abstract); they are only classified and ranked here, never edited. Every one must pass
+`tools.text.clean.is_clean_statement` (no running header, caption, table, equation, reference
+entry or affiliation). Sections that talk
 about other people's work (related work, references) are skipped, so a sentence is never
 attributed to the wrong paper.
 """
@@ -15,6 +17,7 @@ from pydantic import BaseModel
 
 from agent.review.facts.text import clean_statement, own_blocks, section_kind, split_sentences
 from memory.records import LibraryPaper
+from tools.text.clean import is_motivation
 
 Role = Literal["background", "contribution", "method", "result", "limitation"]
 
@@ -74,7 +77,7 @@ def paper_sentences(record: LibraryPaper) -> list[Sentence]:
     out: list[Sentence] = []
     for title, text, page in own_blocks(record):
         for sentence in split_sentences(text):
-            if quotable(sentence):
+            if quotable(sentence) and clean_statement(sentence, title=record.paper.title):
                 out.append(Sentence(arxiv_id=arxiv_id, text=sentence, section=title,
                                     kind=section_kind(title), position=len(out), page=page))
     return out
@@ -82,8 +85,6 @@ def paper_sentences(record: LibraryPaper) -> list[Sentence]:
 
 def quotable(sentence: str) -> bool:
     """Whether a sentence reads well on its own: prose of sensible length, not a table fragment."""
-    if not clean_statement(sentence):  # the hook for the shared clean-statement rules
-        return False
     if not 40 <= len(sentence) <= 400 or not sentence[0].isupper() or sentence[-1] not in ".!?":
         return False
     letters = sum(c.isalpha() for c in sentence)
@@ -128,9 +129,10 @@ def _limitation(sentence: Sentence) -> float:
 
 
 def _background(sentence: Sentence) -> float:
-    """An opening sentence of the abstract that motivates rather than contributes."""
+    """An opening sentence of the abstract that motivates the field: what the problem is or why
+    it matters, not what one paper did or how it was evaluated (`tools.text.clean`)."""
     opening = sentence.kind == "abstract" and sentence.position < 3
-    return 1.0 if opening and not _CONTRIBUTION.search(sentence.text) else 0.0
+    return 1.0 if opening and is_motivation(sentence.text) else 0.0
 
 
 _ROLE_STRENGTH = {"contribution": _contribution, "method": _method, "result": _result,

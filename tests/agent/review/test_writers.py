@@ -230,6 +230,11 @@ class FakeFailingChatModel(BaseChatModel):
         raise ConnectionError("provider unreachable")
 
 
+def model_calls(outline) -> int:
+    """Calls the LLM writer makes: the introduction, each section and subsection, the open problems."""
+    return sum(1 + len(t.subthemes) for t in outline.themes if t.kind != "surveys") + 2
+
+
 def allowed_in(system: str) -> list[str]:
     return re.search(r"the only ids you may cite are: (.*?)\. Never", system).group(1).split(", ")
 
@@ -238,7 +243,7 @@ def test_llm_writer_with_fake_model_lists_allowed_keys_fences_data_and_verifies(
     settings, library, records = corpus
     model = FakeGroundedChatModel()
     draft = write_review(outline.topic, outline, records, library, settings, chat_model=model)
-    assert draft.writer == "fake-grounded" and draft.usage["calls"] == len(outline.themes) + 2
+    assert draft.writer == "fake-grounded" and draft.usage["calls"] == model_calls(outline)
     assert draft.usage["output_tokens"] == 50 * draft.usage["calls"] and draft.usage["cost_usd"] is None
     assert len(model.prompts) == draft.usage["calls"]
     for system, human in model.prompts:
@@ -263,7 +268,7 @@ def test_llm_writer_works_through_the_guarded_model_the_llm_layer_builds(corpus,
     session = UsageRecorder({"fake:grounded": (1.0, 2.0)})
     model = guard(FakeGroundedChatModel(), "fake:grounded", "writer", settings.llm, usage=session)
     draft = write_review(outline.topic, outline, records, library, settings, chat_model=model)
-    assert draft.writer == "fake:grounded" and draft.usage["calls"] == len(outline.themes) + 2
+    assert draft.writer == "fake:grounded" and draft.usage["calls"] == model_calls(outline)
     assert session.snapshot()["calls"] == draft.usage["calls"]  # the caller's recorder saw them too
     assert "[@" in draft.markdown.split("# Comparison")[0].split("## ", 1)[1]
 
@@ -286,9 +291,9 @@ def test_llm_writer_inventing_a_citation_key_gets_it_removed_and_reported(corpus
 def test_llm_writer_falls_back_to_the_grounded_statements_when_the_fake_model_fails(corpus, outline) -> None:
     settings, library, records = corpus
     draft = write_review(outline.topic, outline, records, library, settings, chat_model=FakeFailingChatModel())
-    assert sum("the model failed" in n for n in draft.notes) == len(outline.themes) + 2
+    assert sum("the model failed" in n for n in draft.notes) == model_calls(outline)
     extractive = write_review(outline.topic, outline, records, library, settings)
-    for theme in outline.themes:  # each section is the extractive writer's, word for word
+    for theme in [t for t in outline.themes if t.kind != "surveys"]:  # the extractive writer's, word for word
         section = lambda d: d.markdown.split(f"## {theme.title}", 1)[1].split("\n#", 1)[0]  # noqa: E731
         assert section(draft) == section(extractive)
     assert draft.usage["calls"] == 0
@@ -341,3 +346,35 @@ def test_table_and_quotes_on_real_parsed_pdfs(shared_data, embedder, tmp_path) -
         assert all(value in source for value in [*row.datasets, *row.metrics, row.code])
     assert "We introduce PaSa" in draft.markdown
     assert draft.figures and all(Path(f.image_path).is_file() for f in draft.figures)
+
+
+def test_a_title_is_never_cut_at_punctuation() -> None:
+    from agent.review.writers.comparison import short_name
+
+    assert short_name("ComplexVAD: Detecting Interaction Anomalies in Video") == "ComplexVAD"
+    assert short_name("SciBERT (single page: a table excerpt)") == ""
+    assert short_name("“GPT-4V: a report") == ""
+
+
+def test_subsections_are_written_under_their_section_and_surveys_in_the_introduction(corpus) -> None:
+    from agent.review.types import Outline, Theme
+
+    settings, library, records = corpus
+    ids = [r.paper.arxiv_id for r in records]
+    outline = Outline(topic="video", title="Video: A Survey", themes=[
+        Theme(title="Existing surveys", kind="surveys", paper_ids=ids[:1]),
+        Theme(title="Video anomaly detection", paper_ids=ids[1:2], subthemes=[
+            Theme(title="Surveillance videos", paper_ids=ids[2:4])]),
+        Theme(title="Talking heads", paper_ids=ids[4:])])
+    draft = write_review(outline.topic, outline, records, library, settings)
+    text = draft.markdown
+    keys = {v: k for k, v in draft.keys.items()}
+    intro = text.split("# Taxonomy", 1)[0]
+    assert "## Existing surveys" in intro and "@" in intro.split("## Existing surveys", 1)[1]
+    section = text.split("## Video anomaly detection\n", 1)[1].split("\n## ", 1)[0]
+    assert "### Surveillance videos" in section
+    own, sub = section.split("### Surveillance videos", 1)
+    assert f"@{keys[ids[1]]}" in own and all(f"@{keys[i]}" in sub for i in ids[2:4])
+    assert f"@{keys[ids[1]]}]" not in sub
+    taxonomy = text.split("# Taxonomy", 1)[1].split("\n# ", 1)[0]
+    assert "\n  - **Surveillance videos**" in taxonomy
