@@ -19,6 +19,7 @@ Two checks, for every writer alike:
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from agent.review.appendix import APPENDIX_TITLE, appendix, drop_unsupported_pairs, strip_appendix  # noqa: F401 (re-exported)
 from agent.review.claims import FRAMING, Part, metadata_years, parts
@@ -35,6 +36,9 @@ from memory.library import Library
 from memory.records import LibraryPaper
 from tools.citations import assign_keys, paper_year
 from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS, stem
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SUPPORT_THRESHOLD = 0.55
 """Below this blend of similarity and word overlap a sentence counts as unsupported."""
@@ -69,7 +73,7 @@ class _Papers:
         self._records: dict[str, LibraryPaper | None] = {}
         self._texts: dict[str, str] = {}
         self._sentences: dict[str, list[set[str]]] = {}
-        self.vectors: dict[str, object] = {}
+        self.vectors: dict[str, np.ndarray] = {}
 
     def prefetch(self, texts: list[str]) -> None:
         """Embed the texts that will be searched, in one batch (one call is far cheaper than many)."""
@@ -216,7 +220,7 @@ def _support(text: str, arxiv_id: str, store: _Papers) -> tuple[float, str, bool
     record = store.record(arxiv_id)
     quotes, residue = quotations(text)
     if quotes and all(f" {normalize(q)} " in paper_text for q in quotes):
-        title = content_words(record.paper.title)
+        title = content_words(record.paper.title) if record else set()
         if len(content_words(residue) - title - FRAMING) <= MAX_FRAMING_WORDS:
             return 1.0, "verbatim quotation", False
     if any(f" {normalize(q)} " not in paper_text for q in quotes):

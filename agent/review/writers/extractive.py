@@ -173,7 +173,8 @@ def paper_statement(ctx: Context, know: Knowledge, pid: str, limit: int, used: s
             used.add(found[0].text)
             picked.append((role, found[0].text))
     if not picked:
-        picked = [("contribution", s.text) for s in know.sentences[pid] if s.text not in used][:1]
+        rest: list[tuple[Role, str]] = [("contribution", s.text) for s in know.sentences[pid] if s.text not in used]
+        picked = rest[:1]
         used.update(text for _, text in picked)
     if not picked:
         return render(f"\x01 \x00 study {ctx.records[pid].paper.title}", key, subject)

@@ -154,7 +154,8 @@ def groups(facts: dict[str, PaperFacts], ids: list[str], cap: int = 4) -> list[t
     share nothing with another come last, together (a `Shared` with no value)."""
     left = list(ids)
     out: list[tuple[Shared, list[str]]] = []
-    for kinds in (("family", "supervision"), ("dataset",), ("task",)):
+    rounds: list[tuple[FactKind, ...]] = [("family", "supervision"), ("dataset",), ("task",)]
+    for kinds in rounds:
         everywhere = {(g.kind, key(g.value)) for g in shared_facts(facts, ids, kinds) if len(g.papers) == len(ids)}
         while len(left) >= 2:
             options = [o for o in shared_facts(facts, left, kinds) if (o.kind, key(o.value)) not in everywhere]
