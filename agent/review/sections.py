@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from agent.review.taxonomy import nearest_group, settle, splits
+from agent.review.taxonomy import settle, splits
 from agent.review.types import Theme
 from memory.embeddings import Embedder
 from memory.records import LibraryPaper
@@ -165,16 +165,26 @@ def _trim(sec: Sections, groups: Groups, exclude: frozenset[str], fallback: bool
 
 def _place_last(sec: Sections, groups: Groups, aside: list[int], exclude: frozenset[str],
                 fallback: bool, strict: bool) -> tuple[Groups, list[int]]:
-    """No one-paper leftover: a single paper set aside joins its nearest group if its name allows."""
+    """No one-paper leftover: a single paper set aside joins the nearest group that can still be
+    named with it; if none can, the nearest group joins it in "other"."""
     if not groups:
         return ([aside], []) if aside and not strict else ([], aside)
-    if strict and len(aside) == 1:
-        target = nearest_group(sec.vectors, aside, groups)
-        joined = sorted(groups[target] + aside)
+    if not strict or len(aside) != 1:
+        return groups, aside
+    order = sorted(range(len(groups)), key=lambda n: -_similarity(sec, aside, groups[n]))
+    for n in order:
+        joined = sorted(groups[n] + aside)
         if sec.names(joined, exclude, fallback):
-            groups[target] = joined
+            groups[n] = joined
             return groups, []
-    return groups, aside
+    nearest = groups.pop(order[0])
+    return groups, sorted(aside + nearest)
+
+
+def _similarity(sec: Sections, members: list[int], group: list[int]) -> float:
+    """Cosine between the centroids of two sets of papers."""
+    a, b = sec.vectors[members].mean(axis=0), sec.vectors[group].mean(axis=0)
+    return float(a @ b) / ((float(np.linalg.norm(a)) * float(np.linalg.norm(b))) or 1.0)
 
 
 def name_groups(sec: Sections, groups: Groups, exclude: frozenset[str], fallback: bool
