@@ -62,16 +62,22 @@ class Reviewer:
             "api_url": api_url, "pdf_url": pdf_url, "min_interval_s": 0.0})
         self.services = ReviewServices(self.settings, embedder=embedder)
 
-    def review(self, topic: str, max_papers: int) -> dict[str, Any]:
-        """Run one review to the end; its run.json."""
-        from agent.review.approval import GatePolicies
+    def review(self, topic: str, max_papers: int, keep_all: bool = False) -> dict[str, Any]:
+        """Run one review to the end (with `keep_all`, the papers gate keeps every candidate, as
+        a person may); its run.json."""
+        from agent.review.approval import Decision, GatePolicies
         from agent.review.state import ReviewRequest
         from agent.runs.session import ReviewSession
 
+        papers = "ask" if keep_all else "auto"
         request = ReviewRequest(topic=topic, max_papers=max_papers,
-                                gates=GatePolicies(papers="auto", outline="auto", draft="auto"))
+                                gates=GatePolicies(papers=papers, outline="auto", draft="auto"))
         with ReviewSession(self.settings, services=self.services) as session:
             events = list(session.start(request))
+            while keep_all and type(events[-1]).__name__ == "ApprovalNeeded":
+                every = [c["paper"]["arxiv_id"] for c in events[-1].request["candidates"]]
+                decision = Decision(action="edit", keep=every, by="eval") if every else Decision(action="approve")
+                events = list(session.resume(events[-1].run_id, decision))
         last = events[-1]
         if type(last).__name__ != "Finished":
             raise SystemExit(f"review of {topic!r} did not finish: {last}")
@@ -153,6 +159,30 @@ def _uses(wanted: list[str], text: str) -> bool:
     return any(tokens[i:i + size] == wanted for i in range(len(tokens) - size + 1))
 
 
+def placement(reports: list[dict[str, Any]], texts: dict[str, str], titles: dict[str, str],
+              embedder: Any) -> dict[str, Any]:
+    """Papers of topic sections closer to another section than to their own (negative silhouette,
+    in the outline's own vectors), and sections of six or more papers without subsections."""
+    from agent.review.taxonomy import paper_vectors, silhouettes
+
+    negative, papers, unsplit = 0, 0, []
+    for report in reports:
+        own = report.get("texts", texts)
+        topic = [s for s in sections(report) if s["kind"] == "topic"]
+        ids = [i for s in topic for i in s["ids"] if i in own]
+        unsplit += [s["title"] for s in topic if len(s["ids"]) >= 6 and not s["subsections"]]
+        if len(topic) < 2:
+            papers += len(ids)
+            continue
+        named = titles | {p["arxiv_id"]: p["title"] for p in report.get("papers", []) if p.get("text")}
+        vectors = paper_vectors([named.get(i, "") for i in ids], [own[i] for i in ids], embedder)
+        position = {i: n for n, i in enumerate(ids)}
+        scores = silhouettes(vectors, [[position[i] for i in s["ids"] if i in position] for s in topic])
+        negative += sum(1 for v in scores.values() if v < -1e-9)
+        papers += len(ids)
+    return {"papers": papers, "negative_silhouette": negative, "big_sections_without_subsections": unsplit}
+
+
 def name_quality(reports: list[dict[str, Any]], texts: dict[str, str]) -> dict[str, Any]:
     """Share of section names passing the rule, the failures, and one-paper sections."""
     checked, failures, structural, lonely = 0, [], 0, []
@@ -161,15 +191,16 @@ def name_quality(reports: list[dict[str, Any]], texts: dict[str, str]) -> dict[s
         for section in sections(report):
             parts = [section] + [{**x, "kind": "topic"} for x in section["subsections"]]
             for part in parts:
+                if len(part["ids"]) == 1 and papers >= 4 and section["kind"] != "surveys":
+                    lonely.append(part["title"])
                 if section["kind"] in STRUCTURAL and part is section:
                     structural += 1
                     continue
                 checked += 1
-                why = name_check(part["title"], [texts[i] for i in part["ids"] if i in texts])
+                own = report.get("texts", texts)
+                why = name_check(part["title"], [own[i] for i in part["ids"] if i in own])
                 if why:
                     failures.append(f"{part['title']!r}: {why}")
-                if len(part["ids"]) == 1 and papers >= 4 and section["kind"] != "surveys":
-                    lonely.append(part["title"])
     return {"names": checked, "pass": round(1 - len(failures) / max(1, checked), 3),
             "failures": failures, "structural": structural, "one_paper_sections": lonely}
 
@@ -207,7 +238,7 @@ def shared_pdf_reviews(embedder: Any, work: Path) -> tuple[list[dict[str, Any]],
     inventories = [inventory(f, PASSWORDS.get(f.name)) for f in files]
     with MirrorServer(Corpus.load(RECORDS), PdfFolder(pdfs, PDF_NAMES)) as mirror:
         mirrored = Reviewer(work / "pdf-mirror", mirror.api_url, mirror.pdf_url, embedder)
-        by_review = mirrored.review(PDF_TOPIC, len(files))
+        by_review = mirrored.review(PDF_TOPIC, len(files), keep_all=True)
     return [by_review, local_review(files, embedder, work / "pdf-local")], inventories
 
 
@@ -215,7 +246,7 @@ def local_review(files: list[Path], embedder: Any, home: Path) -> dict[str, Any]
     """Ingest PDFs as local files (no arXiv metadata), then outline, write and verify them."""
     from agent import services
     from agent.ingest.pipeline import ingest_local_pdf
-    from agent.review.outline import build_outline
+    from agent.review.outline import build_outline, paper_text
     from agent.review.verify import verify_draft
     from agent.review.writers import write_review
     from agent.settings import load_settings
@@ -233,7 +264,8 @@ def local_review(files: list[Path], embedder: Any, home: Path) -> dict[str, Any]
     draft = write_review(outline.topic, outline, papers, library, settings)
     draft, _ = verify_draft(draft, library, papers)
     return {"outline": outline.model_dump(mode="json"), "markdown": draft.markdown,
-            "papers": [{"arxiv_id": p.paper.arxiv_id, "title": p.paper.title} for p in papers]}
+            "papers": [{"arxiv_id": p.paper.arxiv_id, "title": p.paper.title, "text": paper_text(p)}
+                       for p in papers]}
 
 
 # -- (d) single-topic precision ---------------------------------------------------------------------
@@ -273,15 +305,19 @@ def evaluate(skip_pdfs: bool = False) -> dict[str, Any]:
         if not skip_pdfs and SHARED.is_dir():
             pdf_reports, inventories = shared_pdf_reviews(embedder, Path(tmp))
             for report in pdf_reports:
-                texts.update(_report_texts(report))
+                report["texts"] = {**texts, **_report_texts(report)}
             result["statements"] = statement_quality([r["markdown"] for r in pdf_reports], inventories)
             result["pdf_sections"] = [[f"{s['title']} ({len(s['ids'])})" for s in sections(r)]
                                       for r in pdf_reports]
             reports += pdf_reports
         result["names"] = name_quality(reports, texts)
+        titles = {r["arxiv_id"]: r["title"] for r in rows} | _record_titles()
+        result["placement"] = placement(reports, texts, titles, embedder)
     aris = [v["ari"] for v in result["sections_vs_topics"].values()]
-    result["summary"] = {"ari_mean": round(sum(aris) / len(aris), 3), "names_pass": result["names"]["pass"],
+    result["summary"] = {"ari_mean": round(sum(aris) / len(aris), 3), "ari_min": min(aris),
+                         "names_pass": result["names"]["pass"],
                          "one_paper_sections": len(result["names"]["one_paper_sections"]),
+                         "negative_silhouette": result["placement"]["negative_silhouette"],
                          "precision_min": min(r["precision"] for r in result["single_topic"]),
                          "recall_mean": round(sum(r["recall"] for r in result["single_topic"]) / 5, 3)}
     if "statements" in result:
@@ -289,11 +325,18 @@ def evaluate(skip_pdfs: bool = False) -> dict[str, Any]:
     return result
 
 
+def _record_titles() -> dict[str, str]:
+    rows = [json.loads(line) for line in RECORDS.read_text().splitlines() if line.strip()]
+    return {r["arxiv_id"]: r["title"] for r in rows}
+
+
 def _report_texts(report: dict[str, Any]) -> dict[str, str]:
     """Title + abstract of the papers of a PDF review (from their records), for the naming rule."""
     rows = [json.loads(line) for line in RECORDS.read_text().splitlines() if line.strip()]
     out = {r["arxiv_id"]: f"{r['title']}. {r['abstract']}" for r in rows}
     for paper in report.get("papers", []):
+        if paper.get("text"):  # a review of local files: named from what was parsed
+            out[paper["arxiv_id"]] = paper["text"]
         out.setdefault(paper["arxiv_id"], paper.get("title", ""))
     return out
 
@@ -317,6 +360,10 @@ def _print(result: dict[str, Any]) -> None:
             print(f"    {example['kind']} ({example['pdf']}): {example['sentence'][:160]}")
         for listing in result["pdf_sections"]:
             print("    pdf review sections: " + " | ".join(listing))
+    placed = result["placement"]
+    print(f"    papers of topic sections with a negative silhouette: {placed['negative_silhouette']} of "
+          f"{placed['papers']}; sections of 6+ papers without subsections: "
+          f"{placed['big_sections_without_subsections']}")
     for row in result["single_topic"]:
         print(f"(d) {row['topic']}: precision {row['precision']:.2f}, recall {row['recall']:.2f} "
               f"({row['reviewed']} reviewed, {row['labelled']} labelled)")

@@ -23,6 +23,7 @@ from agent.review.sections import (
     SMALL_REVIEW,
     Namer,
     Sections,
+    finish,
     name_groups,
     partition,
     subsections,
@@ -113,7 +114,10 @@ def _topic_sections(sec: Sections, regular: list[int], max_themes: int) -> tuple
     groups, other = partition(sec, regular, survey_range(len(regular), max_themes), exclude,
                               fallback=True, strict=strict)
     named = name_groups(sec, groups, exclude, fallback=True)
-    other = sorted(set(regular) - {i for g, _, _ in named for i in g})
+    if strict:
+        named, other = finish(sec, named, regular, exclude)
+    else:
+        other = sorted(set(regular) - {i for g, _, _ in named for i in g})
     ordered = sorted(named, key=lambda n: (-len(n[0]), -sec.centrality(n[0]), n[1]))
     themes = [sec.theme(title, group, phrases=phrases, subthemes=subsections(sec, group, title))
               for group, title, phrases in ordered]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from agent.review.taxonomy import nearest_group, settle, splits
+from agent.review.taxonomy import settle, silhouettes, splits
 from agent.review.types import Theme
 from memory.embeddings import Embedder
 from memory.records import LibraryPaper
@@ -33,6 +33,8 @@ MAX_ROUNDS = 8
 Namer = Callable[[list[str], list[str]], "str | None"]
 """`namer(candidate_names, paper_titles)` → one of the candidates (a chat model's pick), or None."""
 Groups = list[list[int]]
+Named = list[tuple[list[int], str, list[str]]]
+"""(group, name, key phrases) per section."""
 
 
 class Sections:
@@ -165,23 +167,32 @@ def _trim(sec: Sections, groups: Groups, exclude: frozenset[str], fallback: bool
 
 def _place_last(sec: Sections, groups: Groups, aside: list[int], exclude: frozenset[str],
                 fallback: bool, strict: bool) -> tuple[Groups, list[int]]:
-    """No one-paper leftover: a single paper set aside joins its nearest group if its name allows."""
+    """No one-paper leftover: a single paper set aside joins the nearest group that can still be
+    named with it; if none can, the nearest group joins it in "other"."""
     if not groups:
         return ([aside], []) if aside and not strict else ([], aside)
-    if strict and len(aside) == 1:
-        target = nearest_group(sec.vectors, aside, groups)
-        joined = sorted(groups[target] + aside)
+    if not strict or len(aside) != 1:
+        return groups, aside
+    order = sorted(range(len(groups)), key=lambda n: -_similarity(sec, aside, groups[n]))
+    for n in order:
+        joined = sorted(groups[n] + aside)
         if sec.names(joined, exclude, fallback):
-            groups[target] = joined
+            groups[n] = joined
             return groups, []
-    return groups, aside
+    nearest = groups.pop(order[0])
+    return groups, sorted(aside + nearest)
 
 
-def name_groups(sec: Sections, groups: Groups, exclude: frozenset[str], fallback: bool
-                ) -> list[tuple[list[int], str, list[str]]]:
+def _similarity(sec: Sections, members: list[int], group: list[int]) -> float:
+    """Cosine between the centroids of two sets of papers."""
+    a, b = sec.vectors[members].mean(axis=0), sec.vectors[group].mean(axis=0)
+    return float(a @ b) / ((float(np.linalg.norm(a)) * float(np.linalg.norm(b))) or 1.0)
+
+
+def name_groups(sec: Sections, groups: Groups, exclude: frozenset[str], fallback: bool) -> Named:
     """(group, name, key phrases), biggest first; a group whose names are all taken by bigger ones
     joins the group holding its best name; one no phrase names is dropped."""
-    named: list[tuple[list[int], str, list[str]]] = []
+    named: Named = []
     for group in sorted(groups, key=lambda g: (-len(g), g)):
         names = sec.names(group, exclude, fallback)
         if not names:
@@ -195,6 +206,48 @@ def name_groups(sec: Sections, groups: Groups, exclude: frozenset[str], fallback
         merged = sorted(named[n][0] + group)
         named[n] = (merged, named[n][1], named[n][2])
     return named
+
+
+def finish(sec: Sections, named: Named, members: list[int], exclude: frozenset[str]) -> tuple[Named, list[int]]:
+    """The last pass, after merges and late joins: a paper closer to another section than to its
+    own goes to "other", a section its name no longer fits is renamed (or joins "other"), and a
+    single paper left in "other" joins the nearest section that can still be named with it."""
+    other = sorted(set(members) - {i for g, _, _ in named for i in g})
+    for _ in range(len(members) + 1):
+        groups = [g for g, _, _ in named]
+        scores = silhouettes(sec.vectors, groups) if len(groups) > 1 else {}
+        wrong = sorted((score, i) for i, score in scores.items() if score < -1e-9)
+        if not wrong:
+            break
+        i = wrong[0][1]
+        n = next(k for k, (g, _, _) in enumerate(named) if i in g)
+        other.append(i)
+        named[n] = (sorted(j for j in named[n][0] if j != i), named[n][1], named[n][2])
+        named, other = _refit(sec, named, other, exclude)
+    if len(other) == 1 and named:
+        groups, other = _place_last(sec, [g for g, _, _ in named], other, exclude, True, True)
+        named = name_groups(sec, groups, exclude, fallback=True)
+        other = sorted(set(members) - {i for g, _, _ in named for i in g})
+    return named, sorted(other)
+
+
+def _refit(sec: Sections, named: Named, other: list[int], exclude: frozenset[str]) -> tuple[Named, list[int]]:
+    """Sections of one paper go to "other"; a section its name no longer fits takes another free
+    name, or goes to "other"."""
+    out: Named = []
+    for group, title, phrases in named:
+        if len(group) < 2:
+            other += group
+            continue
+        if not sec.fits(group, title):
+            taken = {t.lower() for _, t, _ in named if t != title}
+            free = [n for n in sec.names(group, exclude) if n.lower() not in taken]
+            if not free:
+                other += group
+                continue
+            title, phrases = free[0], free
+        out.append((group, title, phrases))
+    return out, other
 
 
 def subsections(sec: Sections, group: list[int], parent: str) -> list[Theme]:

@@ -140,6 +140,8 @@ class PhraseIndex:
             surface = self.surface(key)
             if not MIN_WORDS <= len(_TOKEN.findall(surface)) <= MAX_WORDS or _ends_in_modifier(surface):
                 continue
+            if surface.split()[0].lower() in _MODIFIER_WORDS:  # "Aware table-text …": its head is gone
+                continue
             out.append(Candidate(key, frozenset(users), surface))
         return out
 

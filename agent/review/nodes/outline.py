@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from agent.llm.prompts import PromptBook
 from agent.review.context import ReviewContext, ReviewError
+from agent.review.naming_llm import model_namer
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.stages import library_papers
 from agent.review.state import State
@@ -23,8 +24,6 @@ def outline(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> 
     model = context.chat_model("writer") or context.chat_model("planner")
     extra = {}
     if model is not None:  # a chat model picks each section's name among the papers' own phrases
-        from agent.review.naming_llm import model_namer
-
         extra["namer"] = model_namer(model, state.request.topic, PromptBook(context.settings.llm.prompts))
     built = context.stages.build_outline(state.request.topic, papers, context.services.embedder,
                                          max_themes=context.settings.review.max_themes, **extra)
