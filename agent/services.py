@@ -1,17 +1,118 @@
 """Build the long-lived objects (clients, stores, models) from settings.
 
 Entry points (the CLI, the TUI, the Slack bot, tests) call these and pass the results down; there
-are no module-level singletons. Heavy dependencies are imported only inside the factories that
-need them.
+are no module-level singletons. `Services` holds one of each, built on first use, for everything a
+front end does over one data dir (the use cases in `agent.usecases` and the review runs). Heavy
+dependencies are imported only inside the factories that need them.
 """
 
 from __future__ import annotations
 
+import re
+import sqlite3
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from agent.digest.post import SlackPoster, slack_poster
+from agent.digest.seen import STATE_FILE, SeenState
+from agent.digest.watch import WATCH_FILE, WatchList
+from agent.llm import factory
+from agent.llm.errors import LLMError
+from agent.llm.factory import configured_model
+from agent.llm.prompts import PromptError
+from agent.llm.translation import TranslationError, Translator, check_language
+from agent.review.state import checkpoint_types
+from agent.runs.postgres import dsn_of, postgres_checkpointer
+from agent.runs.registry import RunRegistry, SqliteRunRegistry
+from agent.runs.registry_postgres import PostgresRunRegistry
 from agent.settings import Settings
+from memory.embedding_cache import CachingEmbedder
 from memory.embeddings import Embedder, load_embedder
+from memory.library import Library
 from tools.download import Downloader
+from tools.figures import make_reader
+from tools.figures.base import FigureReader
 from tools.ratelimit import HostLimiter
 from tools.search.arxiv import ArxivClient
+from tools.sources.openalex import OpenAlexClient
+
+if TYPE_CHECKING:
+    from agent.llm.usage import UsageRecorder
+
+T = TypeVar("T")
+
+
+class Services:
+    """The long-lived objects of one data dir, each built from settings on first use.
+
+    Pass ready-made ones to share them (the TUI keeps one embedder for every run) or to use a
+    test double; anything not passed is built by the factories below when first needed, once,
+    even when two threads (the TUI's workers, the bot's jobs) ask for it at the same moment.
+    `cache_embeddings=False` embeds without the on-disk cache (the CLI's one-shot commands).
+    """
+
+    def __init__(self, settings: Settings, *, arxiv: ArxivClient | None = None,
+                 embedder: Embedder | None = None, library: Library | None = None,
+                 figure_reader: FigureReader | None = None, cache_embeddings: bool = True) -> None:
+        self.settings = settings
+        self.cache_embeddings = cache_embeddings
+        self._built: dict[str, Any] = {name: value for name, value in (
+            ("arxiv", arxiv), ("library", library), ("figure_reader", figure_reader)) if value is not None}
+        self._given_embedder = embedder
+        self._lock = threading.RLock()
+
+    def _once(self, name: str, build: Callable[[], T]) -> T:
+        """The service `name`, built by `build` the first time it is asked for."""
+        with self._lock:
+            if name not in self._built:
+                self._built[name] = build()
+            return self._built[name]
+
+    @property
+    def limiter(self) -> HostLimiter:
+        """The per-host politeness limiter the arXiv client and the downloader share."""
+        return self._once("limiter", lambda: limiter(self.settings))
+
+    @property
+    def arxiv(self) -> ArxivClient:
+        """The polite, cached arXiv client."""
+        return self._once("arxiv", lambda: arxiv_client(self.settings, self.limiter))
+
+    @property
+    def openalex(self) -> OpenAlexClient | None:
+        """The OpenAlex client, or None when `openalex.enabled` is off."""
+        return self._once("openalex", lambda: openalex_client(self.settings))
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedding model (the library's), behind the on-disk embedding cache."""
+        return self._once("embedder", self._embedder)
+
+    def _embedder(self) -> Embedder:
+        if "library" in self._built and self._given_embedder is None:
+            return self._built["library"].embedder
+        model = self._given_embedder or embedder(self.settings)
+        if not self.cache_embeddings or "library" in self._built or isinstance(model, CachingEmbedder):
+            return model
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", model.name)
+        return CachingEmbedder(model, self.settings.path("cache", f"embeddings-{name}.sqlite"))
+
+    @property
+    def library(self) -> Library:
+        """The paper library over Chroma."""
+        return self._once("library", lambda: library(self.settings, self.embedder))
+
+    @property
+    def downloader(self) -> Downloader:
+        """The PDF downloader (content-addressed cache, the arXiv politeness limiter)."""
+        return self._once("downloader", lambda: downloader(self.settings, self.limiter))
+
+    @property
+    def figure_reader(self) -> FigureReader:
+        """The figure reader `figures.reader` asks for (built on first use; raises
+        `tools.figures.FigureModelMissing` when a GPU reader is demanded and has no model)."""
+        return self._once("figure_reader", lambda: figure_reader(self.settings))
 
 
 def limiter(settings: Settings) -> HostLimiter:
@@ -25,6 +126,16 @@ def arxiv_client(settings: Settings, host_limiter: HostLimiter | None = None) ->
                        host_limiter or limiter(settings))
 
 
+def openalex_client(settings: Settings) -> OpenAlexClient | None:
+    """The OpenAlex client (its own limiter: 10 requests a second across processes), or None when
+    `openalex.enabled` is off."""
+    if not settings.openalex.enabled:
+        return None
+    limiter = HostLimiter(settings.data_dir / "locks", settings.openalex.min_interval_s)
+    return OpenAlexClient(settings.openalex, settings.data_dir / "cache" / "openalex", limiter,
+                          user_agent=settings.arxiv.user_agent)
+
+
 def downloader(settings: Settings, host_limiter: HostLimiter | None = None) -> Downloader:
     """The PDF downloader: the same per-host limiter as the API client, a content-addressed cache."""
     return Downloader(settings.arxiv, settings.pdf, settings.pdf_cache, host_limiter or limiter(settings))
@@ -35,10 +146,8 @@ def embedder(settings: Settings) -> Embedder:
     return load_embedder(settings.memory)
 
 
-def library(settings: Settings, embedding: Embedder | None = None):
+def library(settings: Settings, embedding: Embedder | None = None) -> Library:
     """The paper library (Chroma + parsed papers on disk)."""
-    from memory.library import Library
-
     return Library.open(settings.memory, settings.data_dir, embedding or embedder(settings))
 
 
@@ -51,15 +160,9 @@ def checkpointer(settings: Settings):
     """
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
-    from agent.review.state import checkpoint_types
-
     serde = JsonPlusSerializer(allowed_msgpack_modules=checkpoint_types())
     if settings.checkpoint.backend == "postgres":
-        from agent.runs.postgres import postgres_checkpointer
-
         return postgres_checkpointer(settings.checkpoint, serde)
-    import sqlite3
-
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     connection = sqlite3.connect(settings.path("runs", "checkpoints.sqlite"), check_same_thread=False,
@@ -70,16 +173,11 @@ def checkpointer(settings: Settings):
     return saver
 
 
-def run_registry(settings: Settings):
+def run_registry(settings: Settings) -> RunRegistry:
     """The list of review runs every process can read and cancel: beside the checkpoints, in
     the data dir (SQLite) or the shared database (Postgres)."""
     if settings.checkpoint.backend == "postgres":
-        from agent.runs.postgres import dsn_of
-        from agent.runs.registry_postgres import PostgresRunRegistry
-
         return PostgresRunRegistry(dsn_of(settings.checkpoint), settings.checkpoint.pool_size)
-    from agent.runs.registry import SqliteRunRegistry
-
     return SqliteRunRegistry(settings.path("runs", "runs.sqlite"), settings.data_dir / "runs" / "locks")
 
 
@@ -90,29 +188,21 @@ def chat_model(settings: Settings, role: str, usage=None, allow_tools: bool = Fa
     `usage_recorder(settings)` to account tokens and cost. `allow_tools` is for the `chat` role's
     assistant in the TUI only (see `agent.llm.guard`).
     """
-    from agent.llm.factory import chat_model as build
-
-    return build(settings, role, usage=usage, allow_tools=allow_tools)
+    return factory.chat_model(settings, role, usage=usage, allow_tools=allow_tools)
 
 
-def usage_recorder(settings: Settings):
+def usage_recorder(settings: Settings) -> UsageRecorder:
     """A token and cost recorder priced with `llm.prices` (its `snapshot()` goes into run.json)."""
-    from agent.llm.usage import UsageRecorder
-
-    return UsageRecorder(settings.llm.prices)
+    return factory.usage_recorder(settings)
 
 
-def figure_reader(settings: Settings, prefer: str | None = None):
+def figure_reader(settings: Settings, prefer: str | None = None) -> FigureReader:
     """The figure reader `figures.reader` (or `prefer`: auto, cpu, gpu) asks for; models load lazily."""
-    from tools.figures import make_reader
-
     return make_reader(settings.figures, prefer)
 
 
-def watchlist(settings: Settings):
+def watchlist(settings: Settings) -> WatchList:
     """The keyword watchlist (the data dir's file plus `digest.keywords` from the config)."""
-    from agent.digest.watch import WATCH_FILE, WatchList
-
     return WatchList(settings.data_dir / WATCH_FILE, settings.digest.keywords)
 
 
@@ -122,28 +212,22 @@ def digest_client(settings: Settings, host_limiter: HostLimiter | None = None) -
     return ArxivClient(arxiv, settings.data_dir / "cache" / "arxiv", host_limiter or limiter(settings))
 
 
-def seen_state(settings: Settings):
+def seen_state(settings: Settings) -> SeenState:
     """What earlier digests showed, per keyword."""
-    from agent.digest.seen import STATE_FILE, SeenState
-
     return SeenState(settings.data_dir / STATE_FILE)
 
 
-def digest_poster(settings: Settings):
+def digest_poster(settings: Settings) -> SlackPoster:
     """The Slack poster for digests (raises `PostError` without a bot token)."""
-    from agent.digest.post import slack_poster
-
     return slack_poster(settings.slack)
 
 
-def translator(settings: Settings, language: str):
-    """A translator into `language` with the `llm.translator` model; a clear error without one."""
-    from agent.llm.errors import LLMError
-    from agent.llm.prompts import PromptError
-    from agent.llm.translation import TranslationError, Translator
-
+def translator(settings: Settings, language: str) -> Translator:
+    """A translator into `language` with the `llm.translator` model; a clear error for what is not
+    a language code, and without a model."""
+    language = check_language(language)
     name = settings.llm.translator
-    if not name.strip() or name.strip().lower() in ("none", "off"):
+    if not configured_model(settings, "translator"):
         raise TranslationError("--translate needs a translator model: set llm.translator "
                                "(env AUTORESEARCH_LLM__TRANSLATOR), e.g. llamacpp:smollm2")
     try:

@@ -21,14 +21,15 @@ from pydantic_settings import (
 )
 
 from memory.settings import MemorySettings
-from tools.settings import ArxivSettings, FigureSettings, Group, PdfSettings
+from tools.settings import ArxivSettings, FigureSettings, Group, OpenAlexSettings, PdfSettings, ZoteroSettings
 
 APP_NAME = "autoresearch"
 CONFIG_ENV = "AUTORESEARCH_CONFIG"
 
 GatePolicy = Literal["ask", "auto"]
 
-__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "PdfSettings"]
+__all__ = ["ArxivSettings", "FigureSettings", "Group", "MemorySettings", "OpenAlexSettings", "PdfSettings",
+           "ZoteroSettings"]
 """Groups defined beside the layer they configure, assembled into the tree here."""
 
 
@@ -127,7 +128,7 @@ class CheckpointSettings(Group):
     postgres_dsn: SecretStr | None = None
     """libpq DSN or URL for `postgres` (`postgresql://user:pw@host:5432/db`); a secret: never
     printed (env `AUTORESEARCH_CHECKPOINT__POSTGRES_DSN`)."""
-    pool_size: int = Field(4, ge=1)
+    pool_size: int = Field(default=4, ge=1)
     """Most Postgres connections one process keeps for checkpoints (the run registry keeps up to
     as many again, plus one per run it is driving)."""
 
@@ -149,7 +150,7 @@ class SlackSettings(Group):
     """Slack Web API base URL (a test server in tests)."""
     progress_interval_s: float = 2.0
     """Least time between two edits of a run's progress message (Slack rate-limits chat.update)."""
-    workers: int = Field(4, ge=1)
+    workers: int = Field(default=4, ge=1)
     """Reviews, answers and digests the bot works on at once; more wait their turn."""
 
 
@@ -194,6 +195,7 @@ class Settings(BaseSettings):
     chroma_url: str = ""
     """Shortcut for `memory.chroma_url` (env `AUTORESEARCH_CHROMA_URL`)."""
     arxiv: ArxivSettings = Field(default_factory=ArxivSettings)
+    openalex: OpenAlexSettings = Field(default_factory=OpenAlexSettings)
     pdf: PdfSettings = Field(default_factory=PdfSettings)
     memory: MemorySettings = Field(default_factory=MemorySettings)
     figures: FigureSettings = Field(default_factory=FigureSettings)
@@ -204,6 +206,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     tui: TuiSettings = Field(default_factory=TuiSettings)
+    zotero: ZoteroSettings = Field(default_factory=ZoteroSettings)
 
     @model_validator(mode="after")
     def _resolve(self) -> Settings:

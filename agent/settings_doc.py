@@ -15,8 +15,9 @@ from pydantic.fields import FieldInfo
 
 from agent.settings import Settings
 
-ENV_PREFIX = Settings.model_config["env_prefix"]
-NESTING = Settings.model_config["env_nested_delimiter"]
+# pydantic-settings' own defaults when unset: no prefix, no nesting.
+ENV_PREFIX = Settings.model_config.get("env_prefix", "")
+NESTING = Settings.model_config.get("env_nested_delimiter") or ""
 
 
 class SettingDoc(BaseModel):

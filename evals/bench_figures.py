@@ -18,11 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from agent.settings import FigureSettings
+from evals.figure_fixtures import build_figure_pdf
+from evals.tiny_vlm import build_tiny_vlm
+from tools.figures.vlm import VLMReader
+
 
 def _figures(folder: Path, count: int):
     """`count` figures cycled from the four fixture kinds, numbered 1…count."""
-    from evals.figure_fixtures import build_figure_pdf
-
     base = build_figure_pdf(folder)
     return [base[i % len(base)].model_copy(update={"number": str(i + 1)}) for i in range(count)]
 
@@ -41,10 +44,6 @@ def _rate(reader, figures, batch: int) -> float:
 def run(model: str, count: int, batch: int, tokens: int, device: str, dtype: str, work: Path) -> dict:
     """Measure batch 1 and batch `batch`; return the report."""
     import torch
-
-    from agent.settings import FigureSettings
-    from evals.tiny_vlm import build_tiny_vlm
-    from tools.figures.vlm import VLMReader
 
     model = model or str(build_tiny_vlm(work / "tiny-smolvlm"))
     settings = FigureSettings(model=model, batch_size=batch, max_new_tokens=tokens, device=device, dtype=dtype)

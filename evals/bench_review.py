@@ -22,7 +22,9 @@ import sys
 import time
 from pathlib import Path
 
+from agent.settings import MemorySettings
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
+from memory.embeddings import load_embedder
 
 GOALS_S = {"cold": 90.0, "warm": 10.0}
 TOPIC = "video understanding"
@@ -31,9 +33,6 @@ TOPIC = "video understanding"
 
 def machine_speed(texts: list[str]) -> float:
     """Abstracts per second the offline embedder manages here, now (the baseline)."""
-    from agent.settings import MemorySettings
-    from memory.embeddings import load_embedder
-
     embedder = load_embedder(MemorySettings())
     embedder.embed(texts[:4])  # load the weights outside the timing
     started = time.perf_counter()
@@ -86,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                      "embed_per_s": round(machine_speed([f"{r['title']}. {r['abstract']}" for r in corpus.records[:64]]), 1)}
     with MirrorServer(corpus) as mirror:
         env = {"AUTORESEARCH_HOME": str(args.out / "home"), "AUTORESEARCH_ARXIV__API_URL": mirror.api_url,
+               "AUTORESEARCH_OPENALEX__ENABLED": "false",
                "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url, "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0",
                "AUTORESEARCH_LLM__WRITER": "", "AUTORESEARCH_LLM__PLANNER": "", "HF_HUB_OFFLINE": "1"}
         for name in ("cold", "warm"):

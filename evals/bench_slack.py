@@ -70,7 +70,7 @@ def run(rounds: int) -> dict[str, dict[str, float]]:
     """Measure every case; the baseline first, each after one warm-up request."""
     with tempfile.TemporaryDirectory() as home, FakeSlackApi() as slack, \
             MirrorServer(Corpus.load(SEED_CORPUS)) as mirror:
-        settings = load_settings(home=Path(home), arxiv={"api_url": mirror.api_url, "min_interval_s": 0.0},
+        settings = load_settings(home=Path(home), arxiv={"api_url": mirror.api_url, "min_interval_s": 0.0}, openalex={"enabled": False},
                                  slack={"bot_token": TOKEN, "signing_secret": SECRET, "api_url": slack.base_url,
                                         "approvers": ["U0APPROVER"]})
         bot = Bot(settings, Workers(jobs=2))

@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from agent.cli.app import main as cli
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 
 OUT = Path("out/demo")
@@ -21,8 +22,6 @@ TOPIC = "video anomaly detection"
 
 def main() -> int:
     """Run the demo; returns the CLI's exit code."""
-    from agent.cli.app import main as cli
-
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     with MirrorServer(Corpus.load(SEED_CORPUS)) as mirror:
@@ -31,6 +30,7 @@ def main() -> int:
             "AUTORESEARCH_ARXIV__API_URL": mirror.api_url,
             "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url,
             "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0",
+            "AUTORESEARCH_OPENALEX__ENABLED": "false",  # offline: no citation graph to ask
         })
         print(f"arXiv mirror on {mirror.base_url} with {len(mirror.corpus.records)} seed records",
               file=sys.stderr)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from tools.figures.base import FigureInput
 
 PAGE = (612, 792)
@@ -70,7 +72,6 @@ def _diagram(page) -> None:
 
 def _photo(page) -> None:
     """A smooth, colourful raster image (gradients and soft blobs), inside PHOTO_BOX."""
-    import numpy as np
     import pymupdf
 
     size = 240

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tools.figures.base import FigureInput
 from tools.figures.cpu import CPUReader
+from tools.pdf.parse import parse_pdf
 
 LABELS = Path(__file__).parent / "datasets" / "figure_kinds.jsonl"
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -26,8 +27,6 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 def extract_figures(pdf: Path, out_dir: Path) -> list[FigureInput]:
     """A PDF's figures as reader inputs, extracted by the project's parser."""
-    from tools.pdf.parse import parse_pdf
-
     parsed = parse_pdf(pdf, figures_dir=out_dir / pdf.stem)
     return [FigureInput(number=f.number, caption=f.caption, image_path=f.image_path,
                         pdf_path=str(pdf), page=f.page, bbox=f.bbox, text_inside=f.text_inside)

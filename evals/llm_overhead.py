@@ -20,6 +20,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from agent.llm.factory import chat_model, guard
+from agent.llm.llamacpp import CACHE, resolve_model_path
+from agent.llm.usage import UsageRecorder
+from agent.settings import LLMSettings, load_settings
+
 PROMPT = [("system", "You are a helpful assistant for researchers."),
           ("user", "Explain in one paragraph what a literature review is and why it helps.")]
 
@@ -33,10 +38,6 @@ def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
 def wrapper_overhead(calls: int) -> dict[str, Any]:
     """Seconds per call of a fake model: bare, guarded, guarded + accounting."""
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
-
-    from agent.llm.factory import guard
-    from agent.llm.usage import UsageRecorder
-    from agent.settings import LLMSettings
 
     bare = FakeListChatModel(responses=["A literature review surveys prior work [@2401.00001]."])
     guarded = guard(bare, "fake:list", "writer", LLMSettings())
@@ -57,10 +58,6 @@ def wrapper_overhead(calls: int) -> dict[str, Any]:
 
 def smollm2_speed(runs: int, tokens: int) -> dict[str, Any]:
     """Output tokens/s of SmolLM2: bare llama.cpp, our adapter, the guarded role model."""
-    from agent.llm.factory import chat_model
-    from agent.llm.llamacpp import CACHE, resolve_model_path
-    from agent.settings import load_settings
-
     settings = load_settings(llm={"chat": "llamacpp:smollm2", "temperature": 0.0,
                                   "max_output_tokens": tokens, "context_window": 2048})
     guarded = chat_model(settings, "chat")

@@ -28,6 +28,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from agent import services
+from agent.ask.extractive import answer_question
+from agent.settings import load_settings
+from evals.local_chroma import ChromaServer
+from evals.local_postgres import TempPostgres
+from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
+
 REPO = Path(__file__).resolve().parents[1]
 TOPICS = ("video anomaly detection", "talking head generation", "vision language model",
           "video anomaly detection", "multimodal large language model", "video understanding")
@@ -102,10 +109,6 @@ class LoadReport(BaseModel):
 
 def ask_loop(stop_file: Path, out: Path, max_asks: int = 0) -> None:
     """Ask QUESTIONS round-robin until `stop_file` exists (or `max_asks` are done); write AskStats."""
-    from agent import services
-    from agent.ask.extractive import answer_question
-    from agent.settings import load_settings
-
     library = services.library(load_settings())
     latencies, errors, with_passages = [], [], 0
     started = time.perf_counter()
@@ -183,6 +186,7 @@ class Deployment(BaseModel):
         """The environment of a process with its own data dir on this deployment (or, not shared,
         with SQLite and embedded Chroma in that data dir: a laptop on its own)."""
         env = {**os.environ, "AUTORESEARCH_HOME": str(home), "AUTORESEARCH_ARXIV__API_URL": self.api_url,
+               "AUTORESEARCH_OPENALEX__ENABLED": "false",
                "AUTORESEARCH_ARXIV__PDF_URL": self.pdf_url, "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0"}
         if shared:
             env.update({"AUTORESEARCH_CHECKPOINT__BACKEND": "postgres",
@@ -192,16 +196,12 @@ class Deployment(BaseModel):
 
     def settings(self, home: Path) -> Any:
         """The same, as settings for this process."""
-        from agent.settings import load_settings
-
         return load_settings(home=home, checkpoint={"backend": "postgres", "postgres_dsn": self.postgres_dsn},
                              memory={"chroma_url": self.chroma_url})
 
 
 def check(results: list[RunResult], settings: Any) -> Consistency:
     """Read the shared registry and library back and check them against what the runs reported."""
-    from agent import services
-
     registry = services.run_registry(settings)
     try:
         statuses = {r.run_id: registry.get(r.run_id).status for r in results if r.run_id}
@@ -281,10 +281,6 @@ def main(argv: list[str] | None = None) -> int:
         stop, out, max_asks = args.ask_loop
         ask_loop(Path(stop), Path(out), int(max_asks))
         return 0
-    from evals.local_chroma import ChromaServer
-    from evals.local_postgres import TempPostgres
-    from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
-
     with tempfile.TemporaryDirectory(prefix="autoresearch-load-") as folder, TempPostgres(durable=True) as pg, \
             ChromaServer() as chroma, ChromaServer() as quiet_chroma, MirrorServer(Corpus.load(SEED_CORPUS)) as mirror:
         deployment, quiet = (Deployment(postgres_dsn=pg.create_database(name), chroma_url=url, api_url=mirror.api_url,

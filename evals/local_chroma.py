@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from evals.local_postgres import free_port
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
@@ -45,8 +47,6 @@ class ChromaServer:
 
     def start(self, timeout_s: float = 60) -> ChromaServer:
         """Start it and wait for its heartbeat (three ports tried: one may be taken meanwhile)."""
-        import httpx
-
         for _ in range(3):
             port = free_port()
             self.process = subprocess.Popen([chroma_command(), "run", "--path", str(self.path), "--host",

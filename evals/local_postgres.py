@@ -11,6 +11,7 @@ told to stop when its parent dies, so a test session killed outright leaves no s
 
 from __future__ import annotations
 
+import ctypes
 import glob
 import os
 import pwd
@@ -25,10 +26,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tools.errors import AutoresearchError
+
 TOOLS = ("initdb", "postgres")
 
 
-class PostgresMissing(RuntimeError):
+class PostgresMissing(AutoresearchError, RuntimeError):
     """The PostgreSQL server binaries are not installed."""
 
 
@@ -67,8 +70,6 @@ def _owner() -> pwd.struct_passwd | None:
 def _die_with_parent() -> None:
     """In the child, before exec: ask Linux to send SIGINT (fast shutdown) when our parent dies."""
     if sys.platform.startswith("linux"):
-        import ctypes
-
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG = 1
 
 

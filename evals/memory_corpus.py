@@ -11,6 +11,7 @@ from pathlib import Path
 from evals.mirror import SEED_CORPUS
 from tools.document import ParsedPaper
 from tools.paper import Paper, split_arxiv_id
+from tools.pdf.parse import parse_pdf
 
 SHARED_PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pdfs"
 SKIP = ("password_protected",)
@@ -35,8 +36,6 @@ def paper_for(path: Path) -> Paper:
 
 def parse(path: Path) -> ParsedPaper:
     """Parse a shared PDF with the real parser (no figure rendering: text is what memory needs)."""
-    from tools.pdf.parse import parse_pdf
-
     return parse_pdf(path, figures_dir=None)
 
 

@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from tools.errors import AutoresearchError
 from tools.text.words import stem
 
 TEXT_FIELDS = ("ti", "abs", "au", "co", "jr")
@@ -23,7 +24,7 @@ _TOKEN_RE = re.compile(
     r'|(?P<word>[^\s()"]+))))')
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(AutoresearchError, ValueError):
     """The query cannot be parsed (the mirror answers it with an arXiv-style error feed)."""
 
 

@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from agent import services
+from agent.review.outline import build_outline
+from agent.review.verify import verify_draft
+from agent.review.writers import write_review
+from agent.settings import MemorySettings, load_settings
 from evals.mirror import SEED_CORPUS
+from memory.embeddings import load_embedder
+from memory.records import LibraryPaper
+from tools.paper import Paper
 
 MIXES = {
     "3 topics (VAD, VU, THG)": ["Video Anomaly Detection", "Video Understanding", "Talking Head Generation"],
@@ -33,9 +40,6 @@ MIXES = {
 
 
 def _papers(rows: list[dict]) -> list:
-    from memory.records import LibraryPaper
-    from tools.paper import Paper
-
     return [LibraryPaper(paper=Paper(arxiv_id=r["arxiv_id"], version=r.get("version") or "v1", title=r["title"],
                                      authors=r.get("authors") or [], published=r.get("published") or "",
                                      abstract=r["abstract"], comment=r.get("comment") or ""),
@@ -50,8 +54,6 @@ def purity(outline, topic_of: dict[str, str]) -> float:
 
 def outline_quality(rows: list[dict], embedder, per_topic: int) -> dict[str, Any]:
     """Themes and purity for each topic mix (`per_topic` papers of each topic)."""
-    from agent.review.outline import build_outline
-
     topic_of = {r["arxiv_id"]: r.get("topic") or "" for r in rows}
     out = {}
     for name, topics in MIXES.items():
@@ -65,11 +67,6 @@ def outline_quality(rows: list[dict], embedder, per_topic: int) -> dict[str, Any
 
 def speed(rows: list[dict], embedder, n: int) -> dict[str, Any]:
     """Seconds per stage for `n` seed papers, and each as a ratio to embedding their abstracts."""
-    from agent.review.outline import build_outline
-    from agent.review.verify import verify_draft
-    from agent.review.writers import write_review
-    from agent.settings import load_settings
-
     chosen = random.Random(0).sample([r for r in rows if r.get("topic")], n)
     papers = _papers(chosen)
     started = time.perf_counter()
@@ -103,9 +100,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-topic", type=int, default=8, help="papers per topic in the purity run")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     args = parser.parse_args(argv)
-    from agent.settings import MemorySettings
-    from memory.embeddings import load_embedder
-
     rows = [json.loads(line) for line in SEED_CORPUS.read_text().splitlines() if line.strip()]
     embedder = load_embedder(MemorySettings())
     embedder.embed(["warm up"])

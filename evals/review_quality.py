@@ -34,8 +34,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from agent import services
+from agent.review.writers.sentences import split_sentences
+from agent.settings import MemorySettings, load_settings
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer, PdfFolder
 from evals.support_check import SupportChecker, sentence_parts
+from memory.embeddings import load_embedder
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
@@ -83,9 +87,6 @@ def is_quotation(sentence: str) -> bool:
 
 def stored_records(review_dir: Path, home: Path, embedder) -> dict:
     """The stored papers a review cites, by arXiv id (None where the library lost one)."""
-    from agent import services
-    from agent.settings import load_settings
-
     report = json.loads((review_dir / "run.json").read_text())
     library = services.library(load_settings(config_file=home / "none.toml", home=home), embedder)
     return {p["arxiv_id"]: library.get(p["arxiv_id"]) for p in report["papers"] if p.get("key")}
@@ -94,8 +95,6 @@ def stored_records(review_dir: Path, home: Path, embedder) -> dict:
 def measure(review_dir: Path, records: dict, foreign: dict, embedder) -> dict:
     """Every measure of one review (see the module docstring); `foreign`: papers of another
     review, to see whether the checker refuses parts checked against a paper they do not cite."""
-    from agent.review.writers.sentences import split_sentences
-
     markdown = (review_dir / "review.md").read_text()
     report = json.loads((review_dir / "run.json").read_text())
     key_to_id = {p["key"]: p["arxiv_id"] for p in report["papers"] if p.get("key")}
@@ -258,9 +257,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-pdfs", action="store_true")
     parser.add_argument("--measure", type=Path, nargs="*", default=None)
     args = parser.parse_args(argv)
-    from agent.settings import MemorySettings
-    from memory.embeddings import load_embedder
-
     if args.measure:
         reviews = [(d, d.parent / "home") for d in args.measure]
     else:

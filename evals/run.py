@@ -15,7 +15,8 @@ import time
 SUITES = {
     "bench": ["bench_parse", "bench_memory", "bench_figures", "bench_review", "llm_overhead", "bench_slack"],
     "eval": ["topic_retrieval", "search_strategies", "pdf_quality", "ask_eval", "figure_kinds",
-             "summary_coverage", "review_content", "review_quality", "snowball_eval", "taxonomy"],
+             "summary_coverage", "review_content", "review_quality", "snowball_eval", "taxonomy",
+             "reference_resolution", "bib_import"],
 }
 
 

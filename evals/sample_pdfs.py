@@ -12,6 +12,7 @@ bitmap glyphs. Nothing here is copied from a real paper.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 W, H = 612.0, 792.0
@@ -256,8 +257,6 @@ def _glyph_page(path: Path, count: int = 1000) -> Path:
     One image is inserted, then drawn `count` times by writing the page's content stream
     directly (a thousand `insert_image` calls take most of a minute).
     """
-    import re
-
     import pymupdf
 
     doc = pymupdf.open()

@@ -33,6 +33,7 @@ from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
 from memory.embeddings import Embedder, load_embedder
 from tools.document import ParsedPaper, Reference
 from tools.paper import split_arxiv_id
+from tools.pdf.parse import PdfError, parse_pdf
 from tools.ratelimit import HostLimiter
 from tools.search.arxiv import ArxivClient
 from tools.search.snowball import SnowballOutcome, snowball_search
@@ -133,8 +134,6 @@ def _row(approved: dict[str, ParsedPaper], planted: Planted, outcome: SnowballOu
 
 def parse_shared(folder: Path = SHARED_PDFS) -> dict[str, ParsedPaper]:
     """Parse the shared PDFs that have an arXiv id in their name (edge-case files skipped)."""
-    from tools.pdf.parse import PdfError, parse_pdf
-
     parsed: dict[str, ParsedPaper] = {}
     for path in sorted(folder.glob("*.pdf")):
         try:

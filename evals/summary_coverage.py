@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from agent.summary.extract import FIELDS, summarize_extractive
+from tools.pdf.parse import parse_pdf
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "pdfs"
 
@@ -30,7 +31,6 @@ def measure(pdf: Path, password: str | None) -> dict:
     """One paper's numbers."""
     import pymupdf
 
-    from tools.pdf.parse import parse_pdf
 
     started = time.perf_counter()
     parsed = parse_pdf(pdf, figures_dir=None, password=password)

@@ -34,7 +34,22 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from agent import services
+from agent.ingest.pipeline import ingest_local_pdf
+from agent.review.approval import Decision, GatePolicies
+from agent.review.context import ReviewServices
+from agent.review.outline import build_outline, paper_text
+from agent.review.state import ReviewRequest
+from agent.review.taxonomy import paper_vectors, silhouettes
+from agent.review.verify import cited_sentences, strip_appendix, verify_draft
+from agent.review.writers import write_review
+from agent.runs.session import ReviewSession
+from agent.settings import MemorySettings, load_settings
+from evals.furniture import inventory
 from evals.mirror import SEED_CORPUS, Corpus, MirrorServer, PdfFolder
+from memory.embeddings import load_embedder
+from tools.text import words
+from tools.text.words import FUNCTION_WORDS, GENERIC_WORDS, stem
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
@@ -55,9 +70,6 @@ class Reviewer:
     """Reviews on one data dir against one mirror, sharing the embedder and library."""
 
     def __init__(self, home: Path, api_url: str, pdf_url: str, embedder: Any) -> None:
-        from agent.review.context import ReviewServices
-        from agent.settings import load_settings
-
         self.settings = load_settings(config_file=home / "none.toml", home=home, arxiv={
             "api_url": api_url, "pdf_url": pdf_url, "min_interval_s": 0.0})
         self.services = ReviewServices(self.settings, embedder=embedder)
@@ -65,10 +77,6 @@ class Reviewer:
     def review(self, topic: str, max_papers: int, keep_all: bool = False) -> dict[str, Any]:
         """Run one review to the end (with `keep_all`, the papers gate keeps every candidate, as
         a person may); its run.json."""
-        from agent.review.approval import Decision, GatePolicies
-        from agent.review.state import ReviewRequest
-        from agent.runs.session import ReviewSession
-
         papers = "ask" if keep_all else "auto"
         request = ReviewRequest(topic=topic, max_papers=max_papers,
                                 gates=GatePolicies(papers=papers, outline="auto", draft="auto"))
@@ -128,8 +136,6 @@ def section_agreement(report: dict[str, Any], topic_of: dict[str, str]) -> dict[
 
 def name_check(name: str, texts: list[str]) -> str:
     """Why a section name fails the naming rule (`` when it passes)."""
-    from tools.text.words import FUNCTION_WORDS, GENERIC_WORDS, stem
-
     tokens = re.findall(r"[A-Za-z0-9]+(?:['’-][A-Za-z0-9]+)*", name)
     if not 2 <= len(tokens) <= 6:
         return f"{len(tokens)} words"
@@ -145,15 +151,11 @@ def name_check(name: str, texts: list[str]) -> str:
 
 
 def _naming_generic() -> frozenset[str]:
-    from tools.text import words
-
     return frozenset(getattr(words, "NAMING_WORDS", frozenset()))
 
 
 def _uses(wanted: list[str], text: str) -> bool:
     """Whether `text` has the stems `wanted` as consecutive content words."""
-    from tools.text.words import FUNCTION_WORDS, stem
-
     tokens = [stem(t) for t in re.findall(r"[a-z0-9]+", text.lower()) if t not in FUNCTION_WORDS]
     size = len(wanted)
     return any(tokens[i:i + size] == wanted for i in range(len(tokens) - size + 1))
@@ -163,8 +165,6 @@ def placement(reports: list[dict[str, Any]], texts: dict[str, str], titles: dict
               embedder: Any) -> dict[str, Any]:
     """Papers of topic sections closer to another section than to their own (negative silhouette,
     in the outline's own vectors), and sections of six or more papers without subsections."""
-    from agent.review.taxonomy import paper_vectors, silhouettes
-
     negative, papers, unsplit = 0, 0, []
     for report in reports:
         own = report.get("texts", texts)
@@ -209,8 +209,6 @@ def name_quality(reports: list[dict[str, Any]], texts: dict[str, str]) -> dict[s
 
 def statement_quality(markdowns: list[str], inventories: list[Any]) -> dict[str, Any]:
     """Cited sentences that borrow from the PDFs' furniture, by kind; titles cut at punctuation."""
-    from agent.review.verify import cited_sentences, strip_appendix
-
     total, dirty = 0, []
     for markdown in markdowns:
         for section, sentence, _ in cited_sentences(strip_appendix(markdown)):
@@ -231,8 +229,6 @@ def statement_quality(markdowns: list[str], inventories: list[Any]) -> dict[str,
 
 def shared_pdf_reviews(embedder: Any, work: Path) -> tuple[list[dict[str, Any]], list[Any]]:
     """A `review` of the eight PDFs through the mirror, and one from the PDFs as local files."""
-    from evals.furniture import inventory
-
     pdfs = SHARED / "pdfs"
     files = sorted(pdfs.glob("*.pdf"))
     inventories = [inventory(f, PASSWORDS.get(f.name)) for f in files]
@@ -244,13 +240,6 @@ def shared_pdf_reviews(embedder: Any, work: Path) -> tuple[list[dict[str, Any]],
 
 def local_review(files: list[Path], embedder: Any, home: Path) -> dict[str, Any]:
     """Ingest PDFs as local files (no arXiv metadata), then outline, write and verify them."""
-    from agent import services
-    from agent.ingest.pipeline import ingest_local_pdf
-    from agent.review.outline import build_outline, paper_text
-    from agent.review.verify import verify_draft
-    from agent.review.writers import write_review
-    from agent.settings import load_settings
-
     settings = load_settings(config_file=home / "none.toml", home=home)
     library = services.library(settings, embedder)
     ids = []
@@ -287,9 +276,6 @@ def precision_recall(report: dict[str, Any], topic: str, topic_of: dict[str, str
 
 def evaluate(skip_pdfs: bool = False) -> dict[str, Any]:
     """All four measures."""
-    from agent.settings import MemorySettings
-    from memory.embeddings import load_embedder
-
     rows = [json.loads(line) for line in SEED_CORPUS.read_text().splitlines() if line.strip()]
     topic_of = {r["arxiv_id"]: r.get("topic") or "" for r in rows}
     texts = {r["arxiv_id"]: f"{r['title']}. {r['abstract']}" for r in rows}

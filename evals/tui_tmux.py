@@ -23,10 +23,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
+from tools.errors import AutoresearchError
+
 REPO = Path(__file__).resolve().parents[1]
 
 
-class TmuxError(RuntimeError):
+class TmuxError(AutoresearchError, RuntimeError):
     """tmux is missing, or the app never showed what it should."""
 
 
@@ -132,10 +135,9 @@ def scenario(app: TmuxApp, topic: str) -> list[Capture]:
 
 def run(width: int = 80, height: int = 24) -> list[Capture]:
     """The scenario against a fresh mirror and data dir."""
-    from evals.mirror import SEED_CORPUS, Corpus, MirrorServer
-
     with MirrorServer(Corpus.load(SEED_CORPUS)) as mirror, tempfile.TemporaryDirectory() as home:
-        env = {"AUTORESEARCH_ARXIV__API_URL": mirror.api_url, "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url,
+        env = {"AUTORESEARCH_ARXIV__API_URL": mirror.api_url,
+               "AUTORESEARCH_OPENALEX__ENABLED": "false", "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url,
                "AUTORESEARCH_ARXIV__MIN_INTERVAL_S": "0.05", "AUTORESEARCH_CONFIG": f"{home}/none.toml",
                "HF_HUB_OFFLINE": "1", "PATH": os.environ.get("PATH", "")}
         with TmuxApp(Path(home), env, width, height) as app:

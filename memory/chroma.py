@@ -10,12 +10,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from memory.store import Hit, StoreUnavailable
+from tools.errors import AutoresearchError
+
+if TYPE_CHECKING:
+    from chromadb.api.types import Include, Metadata
 
 COLLECTIONS = ("papers", "chunks", "figures")
 READ_RETRIES = 4
@@ -41,15 +45,16 @@ def _read(call: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-class EmbeddingMismatch(RuntimeError):
+class EmbeddingMismatch(AutoresearchError, RuntimeError):
     """The store was filled by another embedding model."""
 
 
 def _client(path: Path | None, url: str, token: str | None):
     """A PersistentClient on `path`, or an HttpClient on `url` (checked with a heartbeat)."""
     import chromadb
+    from chromadb.config import Settings
 
-    settings = chromadb.Settings(anonymized_telemetry=False)
+    settings = Settings(anonymized_telemetry=False)
     if not url:
         if path is None:
             raise StoreUnavailable("an embedded Chroma store needs a path")
@@ -103,7 +108,7 @@ class ChromaStore:
         for start in range(0, len(ids), self.batch):
             end = start + self.batch
             col.upsert(ids=ids[start:end], embeddings=np.asarray(vectors[start:end], dtype=np.float32),
-                       documents=texts[start:end], metadatas=metadatas[start:end])
+                       documents=texts[start:end], metadatas=cast("list[Metadata]", metadatas[start:end]))
 
     def delete(self, collection: str, ids: list[str] | None = None,
                where: dict[str, Any] | None = None) -> None:
@@ -117,16 +122,19 @@ class ChromaStore:
               where: dict[str, Any] | None = None, with_vectors: bool = False) -> list[Hit]:
         if k <= 0:
             return []
-        include = ["documents", "metadatas", "distances"] + (["embeddings"] if with_vectors else [])
+        include: Include = ["documents", "metadatas", "distances"]
+        if with_vectors:
+            include.append("embeddings")
         found = _read(lambda: self._collections[collection].query(
             query_embeddings=np.asarray([vector], dtype=np.float32), n_results=k,
             where=where or None, include=include))
         vectors = found.get("embeddings")
         rows = vectors[0] if vectors is not None else [None] * len(found["ids"][0])
-        return [Hit(id=i, text=t or "", metadata=m or {}, score=1.0 - d,
+        texts, metadatas, distances = found["documents"], found["metadatas"], found["distances"]
+        assert texts is not None and metadatas is not None and distances is not None  # all in `include`
+        return [Hit(id=i, text=t or "", metadata=dict(m or {}), score=1.0 - d,
                     vector=None if v is None else [float(x) for x in v])
-                for i, t, m, d, v in zip(found["ids"][0], found["documents"][0], found["metadatas"][0],
-                                         found["distances"][0], rows, strict=True)]
+                for i, t, m, d, v in zip(found["ids"][0], texts[0], metadatas[0], distances[0], rows, strict=True)]
 
     def get(self, collection: str, ids: list[str] | None = None,
             where: dict[str, Any] | None = None) -> list[Hit]:
@@ -134,8 +142,10 @@ class ChromaStore:
             return []
         found = _read(lambda: self._collections[collection].get(ids=ids, where=where or None,
                                                                 include=["documents", "metadatas"]))
-        return [Hit(id=i, text=t or "", metadata=m or {})
-                for i, t, m in zip(found["ids"], found["documents"], found["metadatas"], strict=True)]
+        texts, metadatas = found["documents"], found["metadatas"]
+        assert texts is not None and metadatas is not None  # both in `include`
+        return [Hit(id=i, text=t or "", metadata=dict(m or {}))
+                for i, t, m in zip(found["ids"], texts, metadatas, strict=True)]
 
     def ids(self, collection: str, where: dict[str, Any] | None = None) -> list[str]:
         return list(_read(lambda: self._collections[collection].get(where=where or None, include=[]))["ids"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from memory.embeddings import EmbeddingModelMissing
+from memory.embedder import EmbeddingModelMissing
 
 
 class LangChainEmbedder:

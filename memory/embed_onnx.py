@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tools.errors import AutoresearchError
+
 REFERENCE = Path(__file__).with_name("minilm_reference.json")
 AGREEMENT = 0.99
 """Lowest cosine to the full model's vector, on every probe, for the two to count as one model."""
@@ -23,7 +25,7 @@ MAX_TOKENS = 256
 """sentence-transformers' `max_seq_length` for all-MiniLM-L6-v2."""
 
 
-class OnnxModelMissing(RuntimeError):
+class OnnxModelMissing(AutoresearchError, RuntimeError):
     """The ONNX graph or the tokenizer is not installed."""
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from memory.embed_langchain import langchain_embedder
+from memory.embed_onnx import AGREEMENT, OnnxEmbedder, OnnxModelMissing, int8_model_path
+from memory.embedder import Embedder, EmbeddingModelMissing
 from memory.settings import MemorySettings
 
 DEFAULT_MODEL = "minilm"
@@ -27,22 +29,8 @@ MINILM_INT8 = "all-MiniLM-L6-v2-onnx-int8"
 """The name an ONNX model that does NOT agree with the full model records instead."""
 
 log = logging.getLogger(__name__)
+__all__ = ["Embedder", "EmbeddingModelMissing", "load_embedder"]
 
-
-class EmbeddingModelMissing(RuntimeError):
-    """The configured embedding model is not on this machine (or cannot be started)."""
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Turns texts into unit-length vectors."""
-
-    name: str
-    """A stable identifier recorded in every collection this model fills."""
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """Embed a batch: float32 array of shape (len(texts), dim), rows L2-normalised."""
-        ...
 
 
 def minilm_path() -> Path:
@@ -126,8 +114,6 @@ class MiniLM:
 
 def _agreeing_onnx(batch_size: int) -> Embedder | None:
     """The ONNX MiniLM when installed and in agreement with the full model, else None."""
-    from memory.embed_onnx import AGREEMENT, OnnxEmbedder, OnnxModelMissing, int8_model_path
-
     try:
         onnx = OnnxEmbedder(int8_model_path(), minilm_path(), MINILM, batch_size)
         agreement = onnx.agreement()
@@ -142,8 +128,6 @@ def _agreeing_onnx(batch_size: int) -> Embedder | None:
 
 def _explicit_onnx(batch_size: int) -> Embedder:
     """The ONNX MiniLM by request: named as the full model only if it agrees with it."""
-    from memory.embed_onnx import AGREEMENT, OnnxEmbedder, OnnxModelMissing, int8_model_path
-
     try:
         onnx = OnnxEmbedder(int8_model_path(), minilm_path(), MINILM, batch_size)
         if onnx.agreement() < AGREEMENT:
@@ -164,8 +148,6 @@ def load_embedder(settings: MemorySettings) -> Embedder:
             return _explicit_onnx(batch)
         return MiniLM(batch)
     if spec.startswith("langchain:"):
-        from memory.embed_langchain import langchain_embedder
-
         return langchain_embedder(spec, batch)
     folder = Path(spec).expanduser()
     if folder.is_dir():

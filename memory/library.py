@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
+from memory.chroma import ChromaStore
 from memory.chunking import Chunk, chunk_paper
 from memory.embeddings import Embedder, load_embedder
 from memory.paperstore import PaperStore
@@ -54,8 +55,6 @@ class Library:
     @classmethod
     def open(cls, settings: MemorySettings, data_dir: Path, embedder: Embedder | None = None) -> Library:
         """The library the settings describe: embedded Chroma in `data_dir`, or a server."""
-        from memory.chroma import ChromaStore
-
         embedder = embedder or load_embedder(settings)
         token = settings.chroma_token.get_secret_value() if settings.chroma_token else None
         url = settings.chroma_url

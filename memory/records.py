@@ -45,6 +45,10 @@ class FigureHit(BaseModel):
     page: int = 0
     score: float = 0.0
 
+    def citation(self) -> str:
+        """The human-readable citation `[2501.12948, Fig. 3, p.7]`."""
+        return f"[{self.arxiv_id}, Fig. {self.number}" + (f", p.{self.page}]" if self.page else "]")
+
 
 class LibraryPaper(BaseModel):
     """A paper in the library: its metadata, what was read of it, and how much is stored."""

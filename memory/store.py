@@ -7,8 +7,10 @@ from typing import Any, Protocol
 import numpy as np
 from pydantic import BaseModel
 
+from tools.errors import AutoresearchError
 
-class StoreUnavailable(RuntimeError):
+
+class StoreUnavailable(AutoresearchError, RuntimeError):
     """The vector store cannot be opened or reached (a server down, a bad URL, a bad token)."""
 
 

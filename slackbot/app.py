@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from agent.settings import Settings, SlackSettings
 from slackbot.bot import Bot
 from slackbot.listeners import actions, commands, events, views
+from tools.errors import AutoresearchError
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 LISTENERS = (commands, events, actions, views)
 
 
-class BotConfigError(ValueError):
+class BotConfigError(AutoresearchError, ValueError):
     """A setting the bot needs is missing; the message names it and its environment variable."""
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from pydantic import BaseModel, ValidationError
 
 from agent.review.state import ReviewRequest
+from tools.errors import BadUsage
 
 RESEARCH_USAGE = ("Usage: `/research <topic> [--max N] [--since YYYY-MM-DD] [--until YYYY-MM-DD]`, "
                   "or `/research show <run id>` to answer a run started elsewhere.")
@@ -21,7 +22,7 @@ _RUN_ID = re.compile(r"\d{8}(-[0-9a-f]*)?")
 _OPTIONS = {"--max": "max_papers", "--since": "since", "--until": "until"}
 
 
-class UsageError(ValueError):
+class UsageError(BadUsage):
     """The command text cannot be read; the message says why and how to write it."""
 
 
@@ -43,7 +44,7 @@ def parse_research(text: str) -> ResearchCommand:
     if not topic:
         raise UsageError(f"What topic? {RESEARCH_USAGE}")
     try:
-        return ResearchCommand(request=ReviewRequest(topic=topic, **options))
+        return ResearchCommand(request=ReviewRequest.model_validate({"topic": topic, **options}))
     except ValidationError as error:
         problem = error.errors()[0]
         name = next((flag for flag, field in _OPTIONS.items() if field in problem["loc"]), "the request")

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from agent import services
+from agent.runs.session import ReviewSession
 from agent.settings import Settings
 from slackbot.worker import Workers
 
@@ -41,8 +43,6 @@ class Bot:
         """The review session on the data dir (its graph compiled on first use, under a lock)."""
         with self._lock:
             if self._session is None:
-                from agent.runs.session import ReviewSession
-
                 self._session = ReviewSession(self.settings)
             if not self._ready:  # compile the graph and open the library once, not in two threads at once
                 self._session.graph  # noqa: B018
@@ -58,8 +58,6 @@ class Bot:
         """The `chat` role's model (`llm.chat`), or None: answers are then extractive."""
         with self._lock:
             if not self._chat_model_built:
-                from agent import services
-
                 self._chat_model = services.chat_model(self.settings, "chat")
                 self._chat_model_built = True
             return self._chat_model

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.review.graph import STAGES
 from agent.runs.events import (
     ApprovalNeeded,
     BaseEvent,
@@ -61,8 +62,6 @@ class ProgressView(BaseModel):
     def start(cls, run_id: str, topic: str, requested_by: str = "",
               timings: dict[str, float] | None = None) -> ProgressView:
         """A fresh view; `timings` marks the stages an earlier drive of the run already finished."""
-        from agent.review.graph import STAGES
-
         stages = {s: StageState() for s in STAGES}
         for stage, seconds in (timings or {}).items():
             if stage in stages:

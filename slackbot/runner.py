@@ -18,19 +18,21 @@ from agent.review.state import ReviewRequest
 from agent.runs.events import ApprovalNeeded, BaseEvent, Failed, Finished
 from agent.runs.registry import RunBusy, RunNotFound, new_run_id
 from agent.runs.session import NotResumable
+from agent.usecases import review
 from slackbot.blocks import answered, context, gate_message, mrkdwn
 from slackbot.bot import Bot
 from slackbot.mrkdwn import escape
 from slackbot.progress import ProgressMessage, ProgressView
 from slackbot.refs import GateRef, Place
 from slackbot.web import SlackCallError, call, one_line
+from tools.errors import AutoresearchError
 
 log = logging.getLogger(__name__)
 Decide = Callable[[Any], Decision]
 """Turns the pending gate request into the person's decision (raises `Refused` to say no)."""
 
 
-class Refused(ValueError):
+class Refused(AutoresearchError, ValueError):
     """The click cannot be acted on; the message tells the person why (sent only to them)."""
 
 
@@ -42,7 +44,7 @@ def start_review(bot: Bot, client: Any, channel: str, user: str, request: Review
     root = call(client, "chat_postMessage", channel=channel, text=text, blocks=blocks)
     place = Place(channel=root.get("channel", channel), thread_ts=root["ts"])
     try:
-        follow(bot, client, place, view, bot.session.start(request, run_id=run_id))
+        follow(bot, client, place, view, review.start(bot.session, request, run_id))
     except Exception as error:  # noqa: BLE001 - the thread exists now: the one clear line goes there
         log.warning("run %s: %s", run_id, one_line(error), exc_info=log.isEnabledFor(logging.DEBUG))
         say_line(client, place, f"Run {run_id} stopped: {one_line(error)}")
@@ -58,10 +60,10 @@ def resume_review(bot: Bot, client: Any, place: Place, ref: GateRef, user: str, 
         try:
             if not free:
                 raise Refused("someone is answering this gate right now")
-            info = bot.session.show(ref.run)
+            info = review.show(bot.session, ref.run)
             request = _pending(info, ref)
-            decision = decide(request).model_copy(update={"by": f"slack:{user}"})
-            events = bot.session.resume(info.run_id, decision)
+            decision = decide(request)
+            events = review.answer(bot.session, info.run_id, decision, by=f"slack:{user}")
         except (Refused, RunNotFound, RunBusy, NotResumable, InvalidDecision) as refusal:
             tell(client, place, user, str(refusal))
             return
@@ -84,7 +86,7 @@ def _pending(info: Any, ref: GateRef) -> Any:
 
 def show_run(bot: Bot, client: Any, channel: str, user: str, run_id: str) -> None:
     """Post a run started elsewhere (the CLI, the TUI) with its pending gate, to answer it here."""
-    info = bot.session.show(run_id)
+    info = review.show(bot.session, run_id)
     view = ProgressView.start(info.run_id, info.topic, user, timings=info.timings)
     view.state, view.note = info.status, info.error
     view.current = f"gate_{info.gate}" if info.gate else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.digest.post import _hint as digest_hint
+from tools.errors import AutoresearchError, explain
 
 HINTS = {
     "missing_scope": " (add the scope Slack names to the bot token: chat:write, files:write, commands, "
@@ -19,7 +20,7 @@ HINTS = {
 }
 
 
-class SlackCallError(RuntimeError):
+class SlackCallError(AutoresearchError, RuntimeError):
     """A Web API call failed; the message is one line a person can act on."""
 
 
@@ -39,6 +40,5 @@ def call(client: Any, method: str, **arguments: Any) -> dict[str, Any]:
 
 
 def one_line(error: BaseException) -> str:
-    """An error as one line."""
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    """An error as one line (with its hint, for the project's own errors)."""
+    return explain(error)

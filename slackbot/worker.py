@@ -19,6 +19,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from typing import Any
 
+from tools.errors import explain
+
 log = logging.getLogger(__name__)
 _STOP = object()
 
@@ -105,9 +107,9 @@ class Workers:
         def guarded() -> None:
             try:
                 job()
-            except Exception as error:  # noqa: BLE001 - a job's last line of defence: one clear line
-                log.warning("background job failed: %s", _one_line(error), exc_info=log.isEnabledFor(logging.DEBUG))
-                on_error(_one_line(error))
+            except Exception as error:  # noqa: BLE001 - the bot's one place for a job's failure: message and hint
+                log.warning("background job failed: %s", explain(error), exc_info=log.isEnabledFor(logging.DEBUG))
+                on_error(explain(error))
 
         return self.jobs.submit(guarded)
 
@@ -124,7 +126,3 @@ class Workers:
         self.listeners.shutdown(wait=wait)
         self.jobs.shutdown(wait=wait)
 
-
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

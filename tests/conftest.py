@@ -25,6 +25,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AUTORESEARCH_HOME", str(home))
     monkeypatch.setenv("AUTORESEARCH_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # OpenAlex is on by default for users; a test reaches it only through the `openalex` fixture's
+    # local server, never api.openalex.org.
+    monkeypatch.setenv("AUTORESEARCH_OPENALEX__ENABLED", "false")
     return home
 
 
@@ -52,6 +55,30 @@ def mirror_settings(mirror: MirrorServer, monkeypatch: pytest.MonkeyPatch) -> Se
     monkeypatch.setenv("AUTORESEARCH_ARXIV__BACKOFF_BASE_S", "0.05")
     monkeypatch.setenv("AUTORESEARCH_ARXIV__BACKOFF_MAX_S", "0.2")
     monkeypatch.setenv("AUTORESEARCH_ARXIV__TIMEOUT_S", "5")
+    return load_settings()
+
+
+@pytest.fixture
+def openalex() -> Iterator:
+    """A local OpenAlex server over the seed corpus as OpenAlex lists it (add works with `.corpus`)."""
+    import json
+
+    from evals.openalex_server import OpenAlexServer
+    from evals.openalex_works import arxiv_works
+
+    records = [json.loads(line) for line in SEED_CORPUS.read_text().splitlines() if line.strip()]
+    with OpenAlexServer(arxiv_works(records)) as server:
+        yield server
+
+
+@pytest.fixture
+def openalex_settings(openalex, mirror_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """`mirror_settings` with OpenAlex switched on and pointed at the local server."""
+    monkeypatch.setenv("AUTORESEARCH_OPENALEX__ENABLED", "true")
+    monkeypatch.setenv("AUTORESEARCH_OPENALEX__API_URL", openalex.api_url)
+    monkeypatch.setenv("AUTORESEARCH_OPENALEX__MAILTO", "tests@example.org")
+    monkeypatch.setenv("AUTORESEARCH_OPENALEX__MIN_INTERVAL_S", "0")
+    monkeypatch.setenv("AUTORESEARCH_OPENALEX__BACKOFF_BASE_S", "0.05")
     return load_settings()
 
 

@@ -23,8 +23,8 @@ from agent.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
-GROUPS = ("arxiv", "pdf", "memory", "figures", "llm", "review", "search", "checkpoint", "slack",
-          "digest", "tui")
+GROUPS = ("arxiv", "openalex", "pdf", "memory", "figures", "llm", "review", "search", "checkpoint", "slack",
+          "digest", "tui", "zotero")
 FILE_SUFFIXES = {"py", "md", "json", "jsonl", "toml", "tcss", "bib", "tex", "png", "pdf", "html",
                  "txt", "lock", "yaml", "yml", "example", "service", "timer"}
 """`review.md` and `search.py` are files, not settings."""

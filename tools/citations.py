@@ -1,4 +1,4 @@
-"""Citation keys and BibTeX for arXiv papers.
+"""Citation keys and BibTeX for the papers a review cites (arXiv papers, and works found elsewhere).
 
 Keys follow the familiar `lastnameYEARword` shape (`guo2025deepseek`), ASCII only, so they work in
 Pandoc (`[@guo2025deepseek]`), BibTeX and LaTeX alike. They are stable: a paper's key depends only
@@ -152,12 +152,15 @@ def protect_title(title: str) -> str:
 
 
 def bibtex_entry(paper: Paper, key: str) -> str:
-    """One `@misc` entry for an arXiv paper (eprint, archivePrefix, primaryClass, url, doi)."""
+    """One `@misc` entry for an arXiv paper (eprint, archivePrefix, primaryClass, url, doi); a paper
+    not on arXiv gets its DOI, venue and page instead."""
     fields: list[tuple[str, str]] = [("title", protect_title(paper.title))]
     if paper.authors:
         fields.append(("author", " and ".join(escape_bibtex(a.strip()) for a in paper.authors)))
     if paper_year(paper):
         fields.append(("year", paper_year(paper)))
+    if not paper.on_arxiv:
+        return _other_entry(paper, key, fields)
     fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]
     if paper.primary_category:
         fields.append(("primaryClass", paper.primary_category))
@@ -169,6 +172,19 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         fields.append(("note", escape_bibtex(paper.journal_ref.strip())))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def _other_entry(paper: Paper, key: str, fields: list[tuple[str, str]]) -> str:
+    """`@article` with the venue when there is one, else `@misc`."""
+    kind = "article" if paper.journal_ref else "misc"
+    if paper.journal_ref:
+        fields.append(("journal", escape_bibtex(paper.journal_ref.strip())))
+    if paper.doi:
+        fields.append(("doi", paper.doi))
+    if paper.abs_url:
+        fields.append(("url", paper.abs_url))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
 def to_bibtex(papers: Iterable[Paper], keys: dict[str, str] | None = None) -> str:

@@ -25,6 +25,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from tools.errors import AutoresearchError
 from tools.ratelimit import HostLimiter
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,11 @@ T = TypeVar("T")
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
-class FetchError(Exception):
+class FetchError(AutoresearchError):
     """A request failed for good; the message is one line a user can act on."""
 
 
-class TransientStatus(Exception):
+class TransientStatus(AutoresearchError):
     """A retryable HTTP status (429/5xx), carrying the server's `Retry-After` if any."""
 
     def __init__(self, status: int, retry_after: float | None) -> None:
@@ -120,7 +121,7 @@ def polite_call(
         wait=_wait(policy),
         retry=retry_if_exception_type((TransientStatus, httpx.TimeoutException, httpx.TransportError)),
         before_sleep=lambda s: log.warning(
-            "%s answered %s; retrying in %.0f s", service, _describe(s.outcome.exception()),
+            "%s answered %s; retrying in %.0f s", service, _describe(s.outcome and s.outcome.exception()),
             s.upcoming_sleep),
         reraise=True,
     )

@@ -1,7 +1,14 @@
-"""The paper record every part of autoresearch passes around, and arXiv id handling."""
+"""The paper record every part of autoresearch passes around, and arXiv id handling.
+
+Most papers are arXiv papers, keyed by their arXiv id. A work found elsewhere (an OpenAlex work
+with no arXiv version, an unmatched entry of a person's collection, a local PDF) is kept under a
+key of its own in the same field: `W2741809807` (its OpenAlex id), `ref-<hash>` (an entry known
+only by its metadata) or `local-<hash>` (a PDF without an id).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from pydantic import BaseModel, Field
@@ -10,13 +17,16 @@ from pydantic import BaseModel, Field
 _NEW_ID = r"\d{4}\.\d{4,5}"
 _OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
 ARXIV_ID_RE = re.compile(rf"(?P<id>{_NEW_ID}|{_OLD_ID})(?P<version>v\d+)?")
+OTHER_KEY_RE = re.compile(r"W\d{2,12}|ref-[0-9a-f]{12}|local-[0-9a-f]{6,64}")
+"""Keys of papers that are not on arXiv: an OpenAlex work, a collection entry, a local PDF."""
 
 
 class Paper(BaseModel):
-    """One arXiv paper's metadata, with how it was found when it came from a search."""
+    """One paper's metadata, with how it was found when it came from a search."""
 
     arxiv_id: str
-    """Versionless id: `2501.12948` or `astro-ph/0601001`."""
+    """Versionless id: `2501.12948` or `astro-ph/0601001`; for a paper not on arXiv, its key
+    (`W2741809807`, `ref-…`, `local-…`; see the module docstring)."""
     version: str = ""
     """`v1`, `v2`, … (empty when unknown)."""
     title: str
@@ -35,6 +45,15 @@ class Paper(BaseModel):
     """Relevance to the query that found it, when ranked."""
     found_by: list[str] = Field(default_factory=list)
     """Queries (or citing papers) that brought this paper in."""
+    openalex_id: str = ""
+    """The OpenAlex work id (`W2741809807`), when known."""
+    cited_by_count: int | None = None
+    """How many works cite it, according to OpenAlex (None: not looked up)."""
+
+    @property
+    def on_arxiv(self) -> bool:
+        """Whether this paper is an arXiv paper (its PDF and record come from arXiv)."""
+        return bool(ARXIV_ID_RE.fullmatch(self.arxiv_id))
 
     @property
     def versioned_id(self) -> str:
@@ -43,8 +62,12 @@ class Paper(BaseModel):
 
     @property
     def abs_url(self) -> str:
-        """The paper's abstract page on arxiv.org."""
-        return f"https://arxiv.org/abs/{self.versioned_id}"
+        """The paper's page: on arxiv.org, else its DOI or OpenAlex page (empty when none)."""
+        if self.on_arxiv:
+            return f"https://arxiv.org/abs/{self.versioned_id}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return f"https://openalex.org/{self.openalex_id}" if self.openalex_id else ""
 
     @property
     def year(self) -> str:
@@ -82,6 +105,23 @@ def split_arxiv_id(text: str) -> tuple[str, str]:
     if not match:
         raise ValueError(f"not an arXiv id: {text!r}")
     return match.group("id"), match.group("version") or ""
+
+
+def key_of(text: str) -> str:
+    """The versionless arXiv id in `text`, or a key of a paper not on arXiv (`W…`, `ref-…`, `local-…`).
+
+    Raises ValueError when `text` is neither.
+    """
+    text = text.strip()
+    if OTHER_KEY_RE.fullmatch(text):
+        return text
+    return split_arxiv_id(text)[0]
+
+
+def entry_key(*parts: str) -> str:
+    """A stable `ref-<hash>` key for a paper known only by its metadata (title, year, …)."""
+    digest = hashlib.sha256("\x1f".join(p.strip().lower() for p in parts).encode()).hexdigest()
+    return f"ref-{digest[:12]}"
 
 
 def dedupe_latest(papers: list[Paper]) -> list[Paper]:

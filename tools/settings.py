@@ -1,14 +1,14 @@
 """Settings of the capabilities layer: how arXiv is spoken to, how PDFs are read, how figures are described.
 
-`agent/settings.py` assembles these groups into the one settings tree (`arxiv.*`, `pdf.*`,
-`figures.*`); code in tools/ receives the group it needs and never the whole tree.
+`agent/settings.py` assembles these groups into the one settings tree (`arxiv.*`, `openalex.*`,
+`pdf.*`, `figures.*`, `zotero.*`); code in tools/ receives the group it needs and never the whole tree.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SecretStr
 
 
 class Group(BaseModel):
@@ -77,3 +77,63 @@ class FigureSettings(Group):
     """Longest answer the model may write for one figure."""
     hub_endpoint: str = ""
     """Hugging Face Hub URL for `autoresearch models pull` (empty: the hub, or HF_ENDPOINT)."""
+
+
+class OpenAlexSettings(Group):
+    """OpenAlex: the citation graph (who cites whom, citation counts) and works arXiv does not have.
+
+    Free; a key (free too, from openalex.org) raises the daily allowance. Every request goes
+    through the per-host limiter and the same retry rules as arXiv, answers are cached on disk,
+    and a daily budget caps what one data dir spends (a search costs ten list requests, as
+    OpenAlex prices them).
+    """
+
+    enabled: bool = True
+    """Use OpenAlex at all; `false` keeps autoresearch on arXiv alone (one switch)."""
+    api_url: str = "https://api.openalex.org"
+    """API root; point it at a test server."""
+    mailto: str = ""
+    """Your e-mail address, sent as `mailto` so OpenAlex can reach you (its polite pool)."""
+    api_key: SecretStr | None = None
+    """Free key from openalex.org/settings/api (env `AUTORESEARCH_OPENALEX__API_KEY`); without
+    one OpenAlex allows only a little use a day."""
+    min_interval_s: float = 0.1
+    """Least spacing between two requests, across processes (OpenAlex allows 10 a second)."""
+    timeout_s: float = 30.0
+    """Per-request timeout (connect and read)."""
+    max_tries: int = 3
+    """Tries per request on 429, 5xx, timeouts and connection errors."""
+    backoff_base_s: float = 2.0
+    """First backoff delay; doubles each retry, with jitter (a Retry-After wins)."""
+    backoff_max_s: float = 30.0
+    """Cap on one backoff delay."""
+    retry_budget_s: float = 90.0
+    """Give up once retrying one request would take longer than this."""
+    cache_ttl_s: float = 86400.0
+    """How long an answer is reused from the on-disk cache (citation counts change daily)."""
+    daily_budget: int = 2000
+    """List requests this data dir may send a day (a title search counts 10); 0 = no cap."""
+    snowball_max_requests: int = 40
+    """OpenAlex requests one review's snowballing may spend (references and citing works)."""
+    cited_by_per_paper: int = 10
+    """Citing works fetched per approved paper for forward snowballing (newest and most cited);
+    0 turns forward snowballing off."""
+    min_match: float = 0.9
+    """A reference or collection entry is taken as a work only when it matches this well (0–1);
+    weaker matches are refused, never guessed."""
+
+
+class ZoteroSettings(Group):
+    """Reading a Zotero library as a review's starting point (`review --zotero`)."""
+
+    sqlite_path: str = ""
+    """The local `zotero.sqlite` (read-only, even while Zotero runs); empty: the platform's
+    default `~/Zotero/zotero.sqlite`."""
+    api_url: str = "https://api.zotero.org"
+    """Zotero web API root; point it at a test server."""
+    api_key: SecretStr | None = None
+    """Zotero web API key (env `AUTORESEARCH_ZOTERO__API_KEY`), for `--zotero web`."""
+    library_id: str = ""
+    """The user or group library id for the web API."""
+    library_type: Literal["user", "group"] = "user"
+    """Whether `library_id` names a user library or a group library."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from agent.summary.render import render_summary_markdown
 from tui.chat_agent import AgentTool
 
 INGEST_WITHOUT_ASKING = 2
@@ -21,7 +22,7 @@ SUMMARY_CHARS = 4000
 
 class SearchArgs(BaseModel):
     topic: str = Field(min_length=2, description="What to search arXiv for, in plain words")
-    max_results: int = Field(10, ge=1, le=25, description="How many papers to list")
+    max_results: int = Field(default=10, ge=1, le=25, description="How many papers to list")
 
 
 class IngestArgs(BaseModel):
@@ -39,7 +40,7 @@ class SummarizeArgs(BaseModel):
 
 class ReviewArgs(BaseModel):
     topic: str = Field(min_length=2, description="The literature review's topic")
-    max_papers: int = Field(10, ge=2, le=50, description="Most papers to propose for approval")
+    max_papers: int = Field(default=10, ge=2, le=50, description="Most papers to propose for approval")
 
 
 def build_tools(backend: Any, start_review: Callable[[str, int], str]) -> list[AgentTool]:
@@ -63,8 +64,6 @@ def build_tools(backend: Any, start_review: Callable[[str, int], str]) -> list[A
         return backend.ask(args.question).answer
 
     def summarize(args: SummarizeArgs) -> str:
-        from agent.summary.render import render_summary_markdown
-
         return render_summary_markdown(backend.summarize(args.arxiv_id))[:SUMMARY_CHARS]
 
     def review(args: ReviewArgs) -> str:

@@ -16,13 +16,26 @@ from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.reactive import reactive
 
+from agent.review.approval import parse_request
+from agent.review.state import ReviewRequest
+from agent.runs.events import ApprovalNeeded, Failed, Finished
+from agent.runs.registry import new_run_id
 from agent.settings import Settings
-from tui.backend import Backend
+from tools.errors import explain
+from tui.backend import Backend, TuiBackend
+from tui.keys import APP_BINDINGS
 from tui.messages import GateRequested, LibraryChanged, PaperRequested, RunEventArrived
 from tui.run_state import RunView
+from tui.screens.chat import ChatScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.gates import gate_screen
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+from tui.screens.paper import PaperScreen
+from tui.screens.runs import RunsScreen
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -33,21 +46,11 @@ class AutoresearchApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "autoresearch"
     ENABLE_COMMAND_PALETTE = True
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", priority=True),
-        # The header shows the modes with their keys, so the footer keeps its room for the screen's own.
-        Binding("f2", "switch_mode('chat')", "Chat", priority=True, show=False),
-        Binding("f3", "switch_mode('runs')", "Runs", priority=True, show=False),
-        Binding("f4", "switch_mode('library')", "Library", priority=True, show=False),
-        Binding("ctrl+t", "toggle_theme", "Theme", priority=True, show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
-    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # typed by `App` (an optional list)
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     DEFAULT_MODE = "chat"
-    MODES: ClassVar[dict[str, Any]] = {"chat": lambda: _screen("chat", "ChatScreen"),
-                                       "runs": lambda: _screen("runs", "RunsScreen"),
-                                       "library": lambda: _screen("library", "LibraryScreen")}
+    MODES: ClassVar[dict[str, Any]] = {"chat": ChatScreen, "runs": RunsScreen, "library": LibraryScreen}
 
     runs_version: reactive[int] = reactive(0)
     """Bumped whenever a run's view changes (screens watch it)."""
@@ -56,10 +59,11 @@ class AutoresearchApp(App[None]):
     status_line: reactive[str] = reactive("")
     """The header's right side: library size, runs waiting."""
 
-    def __init__(self, settings: Settings, backend: Any = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, settings: Settings, backend: TuiBackend | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.settings = settings
-        self.backend = backend or Backend(settings)
+        self.backend: TuiBackend = backend or Backend(settings)
         self.clock = clock
         self.run_views: dict[str, RunView] = {}
         self.driving: set[str] = set()
@@ -79,7 +83,7 @@ class AutoresearchApp(App[None]):
         try:
             stats = self.backend.warm()
         except Exception as error:  # noqa: BLE001 - shown to the person; the rest of the app still works
-            self.call_from_thread(self.notify, f"The library could not be opened: {_line(error)}",
+            self.call_from_thread(self.notify, f"The library could not be opened: {explain(error)}",
                                   severity="error", timeout=10)
             return
         self.call_from_thread(self._set_paper_count, stats.get("papers", 0))
@@ -113,7 +117,7 @@ class AutoresearchApp(App[None]):
         try:
             infos = self.backend.runs()
         except Exception as error:  # noqa: BLE001 - a broken registry must not take the app down
-            self.call_from_thread(self.notify, f"Runs could not be read: {_line(error)}", severity="error")
+            self.call_from_thread(self.notify, f"Runs could not be read: {explain(error)}", severity="error")
             return
         self.call_from_thread(self._merge_runs, infos)
 
@@ -125,9 +129,6 @@ class AutoresearchApp(App[None]):
 
     def start_review(self, topic: str, max_papers: int) -> str:
         """Start a review run (driven in a worker); its id."""
-        from agent.review.state import ReviewRequest
-        from agent.runs.registry import new_run_id
-
         request = ReviewRequest(topic=topic, max_papers=max_papers)
         run_id = new_run_id()
         self.run_views[run_id] = RunView(run_id=run_id, topic=topic, live_here=True)
@@ -150,7 +151,7 @@ class AutoresearchApp(App[None]):
                 if self._stopping:  # quitting: the run stays resumable from its last checkpoint
                     break
         except Exception as error:  # noqa: BLE001 - RunBusy, NotResumable, InvalidDecision, a bug: say it
-            self.call_from_thread(self._drive_failed, run_id, _line(error))
+            self.call_from_thread(self._drive_failed, run_id, explain(error))
         finally:
             self.call_from_thread(self._drive_ended, run_id)
 
@@ -166,8 +167,6 @@ class AutoresearchApp(App[None]):
 
     @on(RunEventArrived)
     def run_event(self, message: RunEventArrived) -> None:
-        from agent.runs.events import ApprovalNeeded, Failed, Finished
-
         event = message.event
         view = self.run_views.setdefault(event.run_id, RunView(run_id=event.run_id, live_here=True))
         view.apply(event)
@@ -195,7 +194,7 @@ class AutoresearchApp(App[None]):
         try:
             info = self.backend.show(run_id)
         except Exception as error:  # noqa: BLE001 - a missing run is a message, not a crash
-            self.call_from_thread(self.notify, _line(error), severity="error")
+            self.call_from_thread(self.notify, explain(error), severity="error")
             return
         if not info.pending:
             self.call_from_thread(self.notify, f"Run {info.run_id} is {info.status}: it waits for nothing")
@@ -204,9 +203,6 @@ class AutoresearchApp(App[None]):
 
     def open_gate(self, run_id: str, request: dict[str, Any]) -> None:
         """Show the approval screen for a gate request; the answer resumes the run."""
-        from agent.review.approval import parse_request
-        from tui.screens.gates import gate_screen
-
         screen = gate_screen(run_id, parse_request(request))
         self.push_screen(screen, lambda decision: self._answered(run_id, decision))
 
@@ -227,7 +223,7 @@ class AutoresearchApp(App[None]):
         try:
             info = self.backend.cancel(run_id)
         except Exception as error:  # noqa: BLE001 - e.g. already finished: say so
-            self.call_from_thread(self.notify, _line(error), severity="warning")
+            self.call_from_thread(self.notify, explain(error), severity="warning")
             return
         note = "cancelled" if info.status == "cancelled" else "cancel requested: it stops at its next step"
         self.call_from_thread(self.notify, f"Run {info.run_id} {note}")
@@ -237,13 +233,9 @@ class AutoresearchApp(App[None]):
 
     @on(PaperRequested)
     def open_paper(self, message: PaperRequested) -> None:
-        from tui.screens.paper import PaperScreen
-
         self.push_screen(PaperScreen(message.arxiv_id, message.citation))
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
         else:
@@ -256,7 +248,6 @@ class AutoresearchApp(App[None]):
         if not self.driving:
             self.exit()
             return
-        from tui.screens.confirm import ConfirmScreen
 
         runs = ", ".join(sorted(self.driving))
         question = (f"Run {runs} is working. Quit anyway? It stops at its next step and can be resumed "
@@ -270,15 +261,3 @@ class AutoresearchApp(App[None]):
 
     def on_unmount(self) -> None:
         self.backend.close()
-
-
-def _screen(module: str, name: str) -> Any:
-    """A mode's screen, imported when first shown (startup draws the chat without the others)."""
-    from importlib import import_module
-
-    return getattr(import_module(f"tui.screens.{module}"), name)()
-
-
-def _line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

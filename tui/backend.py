@@ -1,61 +1,101 @@
 """The core, as the TUI uses it: one object built from settings, every method blocking.
 
 The app calls these from thread workers, never from the event loop, so the screen keeps drawing
-while arXiv answers or a paper is parsed. The services (arXiv client, embedder, library) are
-built once, on first use, and shared by the chat commands and the review runs (one embedder in
-memory). Nothing here imports Textual.
+while arXiv answers or a paper is parsed. Each method is one use case of `agent.usecases` (the
+same code the CLI and the Slack bot run); the services (arXiv client, embedder, library) are built
+once, on first use, and shared by the chat commands and the review runs (one embedder in memory).
+Nothing here imports Textual. `TuiBackend` is the interface the screens rely on.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from agent import services as factories
+from agent.ask.extractive import Answer
+from agent.digest.build import Digest
+from agent.ingest.pipeline import IngestResult
+from agent.llm.factory import configured_model
+from agent.review.approval import Decision
+from agent.review.state import ReviewRequest
+from agent.runs.events import BaseEvent
+from agent.runs.registry import RunInfo
+from agent.runs.session import ReviewSession
+from agent.services import Services
 from agent.settings import Settings
+from agent.summary.extract import PaperSummary
+from agent.usecases import ask, digest, ingest, library, review, summarize
+from agent.usecases import search as searching
+from memory.records import LibraryPaper
+from tools.errors import AutoresearchError
+from tools.paper import Paper
+from tools.search.topic import SearchRequest
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 ProgressFn = Callable[[int, int, str], None]
 """`progress(done, total, message)`, called from the worker thread."""
 
 
-class BackendError(RuntimeError):
+class BackendError(AutoresearchError, RuntimeError):
     """Something the person asked for cannot be done; the message says why and what to do."""
+
+
+class Hits(Protocol):
+    """What `/search` shows: the papers found, and how many arXiv requests it took."""
+
+    @property
+    def results(self) -> list[Paper]: ...
+
+    @property
+    def requests(self) -> int: ...
+
+
+class TuiBackend(Protocol):
+    """What the TUI's screens call: the real `Backend`, or a test's fixed one."""
+
+    def chat_model_name(self) -> str: ...
+    def agent_model(self) -> BaseChatModel | None: ...
+    def close(self) -> None: ...
+    def warm(self) -> dict[str, int]: ...
+    def stats(self) -> dict[str, int]: ...
+    def papers(self) -> list[LibraryPaper]: ...
+    def paper(self, arxiv_id: str) -> LibraryPaper | None: ...
+    def remove(self, arxiv_id: str) -> bool: ...
+    def search(self, topic: str, max_results: int) -> Hits: ...
+    def ingest(self, items: list[str], progress: ProgressFn | None = None) -> list[IngestResult]: ...
+    def ask(self, question: str, k: int = 8) -> Answer: ...
+    def summarize(self, arxiv_id: str) -> PaperSummary: ...
+    def digest(self, keyword: str = "") -> Digest: ...
+    def runs(self, limit: int = 50) -> list[RunInfo]: ...
+    def show(self, run_id: str) -> RunInfo: ...
+    def cancel(self, run_id: str) -> RunInfo: ...
+    def start_review(self, request: ReviewRequest, run_id: str | None = None) -> Iterator[BaseEvent]: ...
+    def resume(self, run_id: str, decision: Decision | None = None) -> Iterator[BaseEvent]: ...
 
 
 class Backend:
     """Search, ingest, ask, summarize, digest, the library, and review runs, over one data dir."""
 
-    def __init__(self, settings: Settings, *, services: Any = None, session: Any = None,
-                 chat_models: Callable[..., Any] | None = None) -> None:
-        from agent.review.context import ReviewServices
-
+    def __init__(self, settings: Settings, *, services: Services | None = None,
+                 session: ReviewSession | None = None, chat_models: Callable[..., Any] | None = None) -> None:
         self.settings = settings
-        self.services = services or ReviewServices(settings)
+        self.services = services or Services(settings)
         self._session = session
         self.chat_models = chat_models or _chat_model
         """`chat_models(settings, role, allow_tools=False)`: `agent.services.chat_model` (tests pass fakes)."""
         self._lock = threading.RLock()
 
     @property
-    def session(self) -> Any:
+    def session(self) -> ReviewSession:
         """The review session (runs, gates), sharing this backend's services."""
         with self._lock:
             if self._session is None:
-                from agent.runs.session import ReviewSession
-
                 self._session = ReviewSession(self.settings, services=self.services)
             return self._session
-
-    @property
-    def library(self) -> Any:
-        """The library (loading it loads the embedding model: seconds, once)."""
-        return self._service("library")
-
-    def _service(self, name: str) -> Any:
-        """A shared service, built once even when two workers ask for it at the same moment."""
-        with self._lock:
-            return getattr(self.services, name)
 
     def close(self) -> None:
         """Close the checkpointer's connection."""
@@ -68,172 +108,84 @@ class Backend:
 
     # -- the library -------------------------------------------------------------------------
 
-    def papers(self) -> list[Any]:
-        """Every stored paper (`LibraryPaper`, without parsed text)."""
-        return self.library.list(with_text=False)
+    def papers(self) -> list[LibraryPaper]:
+        """Every stored paper, without parsed text."""
+        return library.papers(self.services)
 
-    def paper(self, arxiv_id: str) -> Any:
+    def paper(self, arxiv_id: str) -> LibraryPaper | None:
         """One stored paper with its parsed text, or None."""
-        return self.library.get(arxiv_id)
+        return self.services.library.get(arxiv_id)
 
     def remove(self, arxiv_id: str) -> bool:
         """Remove a paper and everything stored for it."""
-        return self.library.remove(arxiv_id)
+        return self.services.library.remove(arxiv_id)
 
     def stats(self) -> dict[str, int]:
         """Papers, chunks and figures stored."""
-        return self.library.stats()
+        return self.services.library.stats()
 
     # -- chat commands -----------------------------------------------------------------------
 
-    def search(self, topic: str, max_results: int) -> Any:
-        """Search arXiv for a topic (`tools.search.topic.SearchOutcome`)."""
-        from tools.http import FetchError
-        from tools.search.topic import SearchRequest, search_topic
+    def search(self, topic: str, max_results: int) -> Hits:
+        """Search arXiv for a topic, reranked by meaning."""
+        return searching.search(self.services, SearchRequest(topic=topic, max_results=max_results))
 
-        try:
-            return search_topic(self._service("arxiv"), self._service("embedder"),
-                                SearchRequest(topic=topic, max_results=max_results))
-        except FetchError as error:
-            raise BackendError(f"arXiv search failed: {error}") from error
+    def ingest(self, items: list[str], progress: ProgressFn | None = None,
+               password: str | None = None) -> list[IngestResult]:
+        """Resolve and ingest items one by one (a result each, in order)."""
+        return ingest.ingest(self.services, items, password=password, progress=progress).results
 
-    def ingest(self, items: list[str], progress: ProgressFn | None = None) -> list[Any]:
-        """Resolve and ingest items one by one (`agent.ingest.pipeline.IngestResult` each, in order)."""
-        from agent.ingest.pipeline import resolve_items
+    def ask(self, question: str, k: int = 8) -> Answer:
+        """Answer from the library; written by `llm.chat` when set."""
+        return ask.ask(self.services, question, k=k, models=self._model)
 
-        resolutions = resolve_items(items, self._service("arxiv"), self._service("embedder"))
-        records = self._metadata(resolutions)
-        results = []
-        for done, resolution in enumerate(resolutions):
-            if progress:
-                progress(done, len(resolutions), resolution.item)
-            results.append(self._ingest_one(resolution, records))
-        if progress:
-            progress(len(resolutions), len(resolutions), "")
-        return results
+    def summarize(self, arxiv_id: str) -> PaperSummary:
+        """A stored paper's structured summary; extractive without `llm.summarizer`."""
+        parsed = summarize.load_paper(self.services, arxiv_id)
+        return summarize.summarize(self.settings, parsed, models=self._model)
 
-    def _metadata(self, resolutions: list[Any]) -> dict[str, Any]:
-        """arXiv records for every id, in one request (unknown ones are fetched with the PDF)."""
-        from tools.http import FetchError
-
-        ids = sorted({r.arxiv_id + r.version for r in resolutions if r.kind == "arxiv" and r.ok})
-        try:
-            return {p.arxiv_id: p for p in self._service("arxiv").fetch(ids)} if ids else {}
-        except FetchError:
-            return {}
-
-    def _ingest_one(self, resolution: Any, records: dict[str, Any]) -> Any:
-        from agent.ingest.pipeline import IngestResult, ingest_local_pdf, ingest_paper, ingest_url
-        from tools.paper import Paper
-
-        library = self.library
-        common = dict(library=library, store=library.papers, settings=self.settings)
-        if not resolution.ok:
-            return IngestResult(item=resolution.item, arxiv_id=resolution.arxiv_id, status="failed",
-                                error=resolution.note or "could not be resolved")
-        if resolution.kind == "pdf":
-            return ingest_local_pdf(Path(resolution.path), arxiv_client=self._service("arxiv"),
-                                    item=resolution.item, **common)
-        if resolution.kind == "url":
-            return ingest_url(resolution.url, downloader=self._service("downloader"),
-                              arxiv_client=self._service("arxiv"), **common)
-        paper = resolution.paper or records.get(resolution.arxiv_id) or Paper(
-            arxiv_id=resolution.arxiv_id, version=resolution.version, title="")
-        return ingest_paper(paper, downloader=self._service("downloader"), item=resolution.item, **common)
-
-    def ask(self, question: str, k: int = 8) -> Any:
-        """Answer from the library (`agent.ask.extractive.Answer`); written by `llm.chat` when set."""
-        from agent.ask.extractive import answer_question
-
-        model = self.chat_models(self.settings, "chat") if self.chat_model_name() else None
-        return answer_question(self.library, question, k, chat_model=model,
-                               diversity=self.settings.memory.mmr_diversity)
-
-    def summarize(self, arxiv_id: str) -> Any:
-        """A stored paper's structured summary (`PaperSummary`); extractive without `llm.summarizer`."""
-        from tools.document import ParsedPaper
-
-        record = self.paper(arxiv_id)
-        if record is None:
-            raise BackendError(f"{arxiv_id} is not in the library: /ingest {arxiv_id} first")
-        parsed = record.parsed or ParsedPaper(
-            source=record.paper.abs_url, title=record.paper.title, authors=record.paper.authors,
-            arxiv_id=record.paper.arxiv_id, version=record.paper.version, abstract=record.paper.abstract,
-            warnings=["only the abstract is in the library; the summary quotes it alone"])
-        return self._summary(parsed)
-
-    def _summary(self, parsed: Any) -> Any:
-        from agent.llm.errors import LLMError
-        from agent.llm.prompts import PromptBook, PromptError
-        from agent.summary.extract import summarize_extractive
-        from agent.summary.written import SummaryError, summarize_with_model
-
-        name = self.settings.llm.summarizer.strip()
-        if not name or name.lower() in ("none", "off"):
-            summary = summarize_extractive(parsed)
-        else:
-            try:
-                model = self.chat_models(self.settings, "summarizer")
-                summary = summarize_with_model(parsed, model, name, PromptBook(self.settings.llm.prompts))
-            except (LLMError, PromptError, SummaryError) as error:
-                raise BackendError(f"llm.summarizer = {name!r}: {error}") from error
-        summary.warnings = list(parsed.warnings) + summary.warnings
-        return summary
-
-    def digest(self, keyword: str = "") -> Any:
+    def digest(self, keyword: str = "") -> Digest:
         """Today's digest for the watched keywords (or one keyword); marks what it showed as seen."""
-        from agent import services
-        from agent.digest.build import DigestOptions, build_digest
-        from agent.digest.watch import Watch, WatchError
-
-        try:
-            watchlist = services.watchlist(self.settings)
-            watches = [watchlist.get(keyword) or Watch(name=" ".join(keyword.split()))] if keyword \
-                else watchlist.all()
-            seen = services.seen_state(self.settings)
-        except (WatchError, ValueError) as error:
-            raise BackendError(str(error)) from error
-        if not watches:
-            raise BackendError("no keywords watched: add one with `autoresearch watch add \"video "
-                               "anomaly detection\"`, or give one: /digest KEYWORD")
-        result = build_digest(services.digest_client(self.settings), watches,
-                              DigestOptions(max_per_keyword=self.settings.digest.max_per_keyword), seen)
-        seen.commit(result, {w.name: w.key for w in watches})
-        return result
+        keywords = [keyword] if keyword else []
+        return digest.digest(self.settings, keywords, hint=f"{digest.WATCH_ONE}, or give one: /digest KEYWORD")
 
     def chat_model_name(self) -> str:
         """`llm.chat`, or empty when free text goes to `ask`."""
-        name = self.settings.llm.chat.strip()
-        return "" if name.lower() in ("", "none", "off") else name
+        return configured_model(self.settings, "chat")
 
-    def agent_model(self) -> Any:
+    def agent_model(self) -> BaseChatModel | None:
         """The chat model with tools allowed (the assistant's), or None without `llm.chat`."""
         return self.chat_models(self.settings, "chat", allow_tools=True) if self.chat_model_name() else None
 
+    def _model(self, role: str) -> BaseChatModel | None:
+        """A role's model through `chat_models`, only when the role has one configured."""
+        return self.chat_models(self.settings, role) if configured_model(self.settings, role) else None
+
     # -- review runs -------------------------------------------------------------------------
 
-    def runs(self, limit: int = 50) -> list[Any]:
-        """The latest runs on this data dir (`RunInfo`), newest first."""
-        return self.session.runs(limit)
+    def runs(self, limit: int = 50) -> list[RunInfo]:
+        """The latest runs on this data dir, newest first."""
+        return review.runs(self.session, limit)
 
-    def show(self, run_id: str) -> Any:
+    def show(self, run_id: str) -> RunInfo:
         """One run with its pending gate request and stage timings."""
-        return self.session.show(run_id)
+        return review.show(self.session, run_id)
 
-    def cancel(self, run_id: str) -> Any:
+    def cancel(self, run_id: str) -> RunInfo:
         """Cancel a run (a live one stops at its next step)."""
-        return self.session.cancel(run_id)
+        return review.cancel(self.session, run_id)
 
-    def start_review(self, request: Any, run_id: str | None = None) -> Iterator[Any]:
+    def start_review(self, request: ReviewRequest, run_id: str | None = None) -> Iterator[BaseEvent]:
         """Start a review; its events (iterate in a worker)."""
-        return self.session.start(request, run_id)
+        return review.start(self.session, request, run_id)
 
-    def resume(self, run_id: str, decision: Any = None) -> Iterator[Any]:
+    def resume(self, run_id: str, decision: Decision | None = None) -> Iterator[BaseEvent]:
         """Answer a gate (or pick up a stopped run); its events."""
-        return self.session.resume(run_id, decision)
+        if decision is None:
+            return review.resume(self.session, run_id)
+        return review.answer(self.session, run_id, decision, by=decision.by or "tui")
 
 
-def _chat_model(settings: Settings, role: str, allow_tools: bool = False) -> Any:
-    from agent import services
-
-    return services.chat_model(settings, role, allow_tools=allow_tools)
+def _chat_model(settings: Settings, role: str, allow_tools: bool = False) -> BaseChatModel | None:
+    """`agent.services.chat_model`, looked up when called (tests replace it)."""
+    return factories.chat_model(settings, role, allow_tools=allow_tools)

@@ -15,12 +15,16 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ValidationError
 
+from agent.llm.errors import LLMError
 from agent.llm.prompts import PromptBook
+from tools.errors import explain
+
+if TYPE_CHECKING:
+    from langchain_core.messages import AIMessage, BaseMessage, ToolCall
 
 log = logging.getLogger(__name__)
 RESULT_CHARS = 6000
@@ -105,8 +109,6 @@ class ChatAgent:
 
     def run(self, history: list[BaseMessage], message: str, confirm: Confirm) -> Iterator[AgentStep]:
         """Answer `message` given the conversation so far; every step as it happens."""
-        from agent.llm.errors import LLMError
-
         prompt = self.prompts.get("chat_agent").render(message=message)
         messages: list[BaseMessage] = [*prompt[:-1], *history, prompt[-1]]
         calls = 0
@@ -127,34 +129,41 @@ class ChatAgent:
         except LLMError as error:
             yield AgentFailed(error=str(error))
 
-    def _call(self, call: dict[str, Any], messages: list[BaseMessage], confirm: Confirm) -> Iterator[AgentStep]:
+    def _call(self, call: ToolCall, messages: list[BaseMessage], confirm: Confirm) -> Iterator[AgentStep]:
         """Run one tool call (after confirmation when it changes state); answer it in `messages`."""
         tool = self.tools.get(call["name"])
         call_id = call.get("id") or call["name"]
         if tool is None:
-            messages.append(ToolMessage(f"There is no tool {call['name']!r}.", tool_call_id=call_id))
+            _answer(messages, call_id, f"There is no tool {call['name']!r}.")
             yield ToolReturned(name=call["name"], text="no such tool", ok=False)
             return
         try:
             args = tool.args.model_validate(call.get("args") or {})
         except ValidationError as error:
             text = f"Invalid arguments: {error.errors()[0]['msg']}"
-            messages.append(ToolMessage(text, tool_call_id=call_id))
+            _answer(messages, call_id, text)
             yield ToolReturned(name=tool.name, text=text, ok=False)
             return
         yield ToolCalled(name=tool.name, args=args.model_dump(mode="json"))
         question = tool.confirm(args) if tool.confirm else ""
         if question and not confirm(question):
-            messages.append(ToolMessage("The person declined this action. Do not retry it.", tool_call_id=call_id))
+            _answer(messages, call_id, "The person declined this action. Do not retry it.")
             yield ToolDeclined(name=tool.name)
             return
         try:
             text, ok = tool.run(args), True
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - a tool's last resort: its failure goes back to the model as text
             log.debug("tool %s failed", tool.name, exc_info=True)
-            text, ok = f"failed: {str(error).splitlines()[0] if str(error) else type(error).__name__}", False
-        messages.append(ToolMessage(fence(tool.name, text), tool_call_id=call_id))
+            text, ok = f"failed: {explain(error)}", False
+        _answer(messages, call_id, fence(tool.name, text))
         yield ToolReturned(name=tool.name, text=text, ok=ok)
+
+
+def _answer(messages: list[BaseMessage], call_id: str, text: str) -> None:
+    """Answer a tool call in the conversation."""
+    from langchain_core.messages import ToolMessage  # LangChain loads with the assistant's model
+
+    messages.append(ToolMessage(text, tool_call_id=call_id))
 
 
 def fence(source: str, text: str) -> str:
@@ -167,6 +176,8 @@ def fence(source: str, text: str) -> str:
 
 def history_messages(turns: list[tuple[str, str]], keep: int = 8) -> list[BaseMessage]:
     """The last `keep` chat turns (`("user"|"assistant", text)`) as messages for the model."""
+    from langchain_core.messages import AIMessage, HumanMessage  # LangChain loads with the assistant's model
+
     messages: list[BaseMessage] = []
     for role, text in turns[-keep:]:
         messages.append(HumanMessage(text) if role == "user" else AIMessage(text))

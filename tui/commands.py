@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tools.errors import AutoresearchError
 
-class CommandError(ValueError):
+
+class CommandError(AutoresearchError, ValueError):
     """A line that starts with `/` but is not a command we know, or lacks its argument."""
 
 

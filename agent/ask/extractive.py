@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.ask.written import written_answer
+from agent.llm.errors import LLMError
 from memory.library import Library
 from memory.records import FigureHit, Passage
 from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS
@@ -45,8 +47,8 @@ class Answer(BaseModel):
 
 
 def figure_citation(figure: FigureHit) -> str:
-    """`[2501.12948, Fig. 3, p.7]`."""
-    return f"[{figure.arxiv_id}, Fig. {figure.number}" + (f", p.{figure.page}]" if figure.page else "]")
+    """`[2501.12948, Fig. 3, p.7]` (`FigureHit.citation`)."""
+    return figure.citation()
 
 
 def answer_question(library: Library, question: str, k: int = 8, arxiv_ids: list[str] | None = None,
@@ -67,9 +69,6 @@ def answer_question(library: Library, question: str, k: int = 8, arxiv_ids: list
                         passages=passages, figures=figures)
     if chat_model is None:
         return extractive
-    from agent.ask.written import written_answer
-    from agent.llm.errors import LLMError
-
     try:
         text, removed, cited = written_answer(chat_model, question, passages, figures)
     except LLMError as error:

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.llm.grounded import grounded_answer
 from memory.records import FigureHit, Passage
 
 
 def sources(passages: list[Passage], figures: list[FigureHit]) -> dict[str, tuple[str, Passage]]:
     """Key → (printed citation, stand-in passage whose `arxiv_id` is the key) for everything citable."""
-    from agent.ask.extractive import figure_citation
-
     items = [(p.citation(), p) for p in passages]
-    items += [(figure_citation(f), Passage(arxiv_id=f.arxiv_id, section=f"Figure {f.number}", page=f.page,
-                                           text=f"Figure {f.number}: {f.caption} {f.description}".strip()))
+    items += [(f.citation(), Passage(arxiv_id=f.arxiv_id, section=f"Figure {f.number}", page=f.page,
+                                     text=f"Figure {f.number}: {f.caption} {f.description}".strip()))
               for f in figures]
     return {f"S{i}": (citation, p.model_copy(update={"arxiv_id": f"S{i}"}))
             for i, (citation, p) in enumerate(items, start=1)}
@@ -29,8 +28,6 @@ def sources(passages: list[Passage], figures: list[FigureHit]) -> dict[str, tupl
 def written_answer(chat_model: Any, question: str, passages: list[Passage],
                    figures: list[FigureHit]) -> tuple[str, list[str], int]:
     """Ask the model: its answer with passage citations, the citations removed, how many kept."""
-    from agent.llm.grounded import grounded_answer
-
     keyed = sources(passages, figures)
     result = grounded_answer(chat_model, question, [stand_in for _, stand_in in keyed.values()])
     text = result.render(lambda keys: " ".join(keyed[k][0] for k in keys if k in keyed))

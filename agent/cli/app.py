@@ -8,32 +8,55 @@ from __future__ import annotations
 
 import logging
 import sys
+from importlib import import_module
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
+from typer.core import TyperGroup
 
-from agent.cli import (
-    ask,
-    common,
-    config,
-    digest,
-    figures,
-    ingest,
-    library,
-    llm,
-    mirror,
-    models,
-    parse,
-    review,
-    runs,
-    search,
-    slack,
-    summarize,
-    tui,
-    watch,
-)
+from agent.cli import common
+from tools.errors import AutoresearchError, BadUsage, explain
+
+if TYPE_CHECKING:  # Typer >= 0.29 parses with its own copy of click
+    from typer._click.core import Command, Context
+
+COMMANDS = {name: f"agent.cli.{name}" for name in (
+    "search", "parse", "ingest", "ask", "figures", "digest", "summarize", "review", "tui", "slack",
+    "library", "models", "watch", "runs", "config", "mirror", "llm")}
+"""Every command (in the order `--help` lists them) and the module whose `register(app)` adds it."""
+
+
+class CommandGroup(TyperGroup):
+    """The root group: a command's module is imported when that command runs, so `autoresearch ask`
+    never loads what `review` needs; listing every command (`--help`, `.commands`) imports them all."""
+
+    @property
+    def commands(self) -> dict[str, Command]:  # type: ignore[override]
+        """Every command, each module imported."""
+        for name in COMMANDS:
+            self._load(name)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, Command]) -> None:
+        self._commands = dict(value)
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [*COMMANDS, *(name for name in self._commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        self._load(cmd_name)
+        return self._commands.get(cmd_name)
+
+    def _load(self, name: str) -> None:
+        """Import the command's module and add what its `register` adds."""
+        if name in self._commands or name not in COMMANDS:
+            return
+        own = typer.Typer(add_completion=False)
+        import_module(COMMANDS[name]).register(own)
+        self._commands.update(dict(typer.main.get_group(own).commands))
+
 
 app = typer.Typer(
     name="autoresearch",
@@ -41,6 +64,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=CommandGroup,
 )
 
 
@@ -57,19 +81,14 @@ def root(
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (search, parse, ingest, library, ask, figures, models, watch, digest, summarize, review,
-               runs, tui, config, mirror, llm, slack):
-    module.register(app)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every failure into an exit code and one line on stderr."""
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="autoresearch", standalone_mode=False)
-    except (click.exceptions.Exit, typer.Exit) as done:
+    except typer.Exit as done:
         return done.exit_code
-    except (click.ClickException, typer.TyperException) as error:
+    except typer.TyperException as error:
         # Typer >= 0.29 parses with its own copy of click, whose errors are TyperExceptions.
         show = getattr(error, "show", None)
         if show is not None:
@@ -77,16 +96,24 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sys.stderr.write(f"autoresearch: {error}\n")
         return getattr(error, "exit_code", common.EXIT_USAGE)
-    except (click.exceptions.Abort, typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("autoresearch: interrupted\n")
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence: one clear line, no traceback
-        if "--verbose" in (argv or sys.argv) or "-v" in (argv or sys.argv):
-            logging.getLogger("autoresearch").exception("failed")
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        sys.stderr.write(f"autoresearch: {message}\n")
+    except AutoresearchError as error:  # the one place the CLI shows a failure: message and hint
+        _log_if_verbose(argv)
+        sys.stderr.write(f"autoresearch: {explain(error)}\n")
+        return common.EXIT_USAGE if isinstance(error, BadUsage) else common.EXIT_FAILED
+    except Exception as error:  # noqa: BLE001 - last resort for a bug: one clear line, no traceback
+        _log_if_verbose(argv)
+        sys.stderr.write(f"autoresearch: {explain(error)}\n")
         return common.EXIT_FAILED
     return result if isinstance(result, int) else common.EXIT_OK
+
+
+def _log_if_verbose(argv: list[str] | None) -> None:
+    """With --verbose, log the traceback too (the one line on stderr stays)."""
+    if "--verbose" in (argv or sys.argv) or "-v" in (argv or sys.argv):
+        logging.getLogger("autoresearch").exception("failed")
 
 
 if __name__ == "__main__":

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stderr, stdout
-from agent.settings import Settings
+from agent.cli.common import JSON_HELP, print_json, services_from, stderr, stdout
+from agent.usecases.ask import ask as answer
+from agent.usecases.library import paper_key
 
 
 def register(app: typer.Typer) -> None:
     """Add the command to the root app."""
     app.command("ask")(ask)
+
+
+def _no_model(role: str) -> None:
+    return None
 
 
 def ask(
@@ -24,34 +29,14 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Retrieve, rerank (MMR) and answer; extractive with citations when no LLM is configured."""
-    from agent.ask.extractive import answer_question
-    from agent.cli.library import open_library, paper_id
-
-    settings = settings_from(ctx)
-    ids = [paper_id(p) for p in paper or []]
-    library = open_library(settings)
-    for key in ids:
-        if library.get(key) is None:
-            fail(f"{key} is not in the library (see `autoresearch library list`)")
-    chat = None if no_llm else _chat_model(settings)
-    answer = answer_question(library, question, k, ids or None, chat, settings.memory.mmr_diversity)
+    ids = [paper_key(p) for p in paper or []]
+    result = answer(services_from(ctx), question, k=k, papers=ids, models=_no_model if no_llm else None)
     if as_json:
-        print_json(answer)
+        print_json(result)
         return
-    stdout().print(answer.answer, markup=False, highlight=False)
-    if answer.notice:
-        stderr().print(answer.notice, markup=False, highlight=False)
-    if answer.removed_citations:
-        stderr().print(f"removed {len(answer.removed_citations)} citation(s) that match no retrieved passage: "
-                       + " ".join(answer.removed_citations), markup=False, highlight=False)
-
-
-def _chat_model(settings: Settings) -> Any | None:
-    """The `chat` role's model (`llm.chat`), or None: then the answer is extractive."""
-    from agent import services
-    from agent.llm.errors import LLMError
-
-    try:
-        return services.chat_model(settings, "chat")
-    except LLMError as error:
-        fail(str(error))
+    stdout().print(result.answer, markup=False, highlight=False)
+    if result.notice:
+        stderr().print(result.notice, markup=False, highlight=False)
+    if result.removed_citations:
+        stderr().print(f"removed {len(result.removed_citations)} citation(s) that match no retrieved passage: "
+                       + " ".join(result.removed_citations), markup=False, highlight=False)

@@ -13,6 +13,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 
+from agent.services import Services
 from agent.settings import Settings, load_settings
 
 EXIT_OK = 0
@@ -37,6 +38,11 @@ def settings_from(ctx: typer.Context, **overrides: Any) -> Settings:
     """Settings with the global flags and a command's own flags applied (flags win)."""
     cli: CliContext = ctx.obj or CliContext()
     return load_settings(cli.config, home=cli.home, **overrides)
+
+
+def services_from(ctx: typer.Context, **overrides: Any) -> Services:
+    """The services of one command over the data dir the flags name (built as they are used)."""
+    return Services(settings_from(ctx, **overrides), cache_embeddings=False)
 
 
 def stdout() -> Console:
@@ -69,7 +75,12 @@ def to_jsonable(value: Any) -> Any:
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    """Stop with a one-line reason on stderr and a non-zero exit code."""
+    """Stop with a one-line reason on stderr and a non-zero exit code.
+
+    For what the front end itself refuses (a bad option, a file it cannot write); the core's
+    errors (`tools.errors.AutoresearchError`) are left to `agent.cli.app.main`, which shows them
+    with their hint.
+    """
     sys.stderr.write(f"autoresearch: {message.splitlines()[0] if message else 'failed'}\n")
     raise typer.Exit(code)
 

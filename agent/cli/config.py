@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 import typer
 
 from agent.cli.common import JSON_HELP, print_json, settings_from, stdout
+from agent.settings import default_config_file
+from agent.settings_doc import markdown, settings_reference
 
 config_app = typer.Typer(help="Inspect settings (defaults < config file < environment < flags).",
                          no_args_is_help=True)
@@ -21,8 +24,6 @@ def register(app: typer.Typer) -> None:
 def show(ctx: typer.Context,
          as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Print the effective settings, secrets masked."""
-    from agent.settings import default_config_file
-
     settings = settings_from(ctx)
     document = settings.masked()
     if as_json:
@@ -36,8 +37,6 @@ def show(ctx: typer.Context,
 @config_app.command("path")
 def path(ctx: typer.Context) -> None:
     """Print the config file's path and the data dir."""
-    from agent.settings import default_config_file
-
     settings = settings_from(ctx)
     stdout().print(f"config: {ctx.obj.config or default_config_file()}\ndata:   {settings.home}",
                    markup=False, highlight=False)
@@ -46,8 +45,6 @@ def path(ctx: typer.Context) -> None:
 @config_app.command("doc")
 def doc(as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Print the configuration reference: every setting, its environment variable, default and meaning."""
-    from agent.settings_doc import markdown, settings_reference
-
     rows = settings_reference()
     if as_json:
         print_json({"settings": [row.model_dump(mode="json") for row in rows]})
@@ -57,8 +54,6 @@ def doc(as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False
 
 def _toml(document: dict[str, Any]) -> str:
     """Render settings as TOML-looking text (flat keys first, then one table per group)."""
-    import json
-
     lines = [f"{k} = {json.dumps(v)}" for k, v in document.items() if not isinstance(v, dict)]
     for group, values in document.items():
         if isinstance(values, dict):

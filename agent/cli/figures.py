@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.cli.common import EXIT_USAGE, JSON_HELP, fail, print_json, settings_from, stdout
+from agent.cli.common import EXIT_USAGE, JSON_HELP, fail, print_json, services_from, stdout
+from agent.usecases import figures as usecase
 from tools.document import Figure
-from tools.figures.base import FigureDescription, figure_inputs
 
 
 def register(app: typer.Typer) -> None:
@@ -25,51 +25,9 @@ def figures(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """List a paper's figures with descriptions, describing those not yet described."""
-    from agent import services
-    from tools.figures import FigureModelMissing
-    from tools.paper import split_arxiv_id
-
     if reader is not None and reader not in ("gpu", "cpu"):
         fail(f"--reader must be gpu or cpu, not {reader!r}", code=EXIT_USAGE)
-    settings = settings_from(ctx)
-    library = services.library(settings)
-    record = library.get(arxiv_id.strip())  # an arXiv id, or a local PDF's `local-…` key
-    if record is None:
-        try:
-            record = library.get(split_arxiv_id(arxiv_id)[0])  # 2501.12948v1, a URL
-        except ValueError:
-            record = None
-    if record is None:
-        fail(f"{arxiv_id} is not in the library: add it with `autoresearch ingest {arxiv_id}`")
-    if record.parsed is None:
-        fail(f"only the abstract of {arxiv_id} is stored, so it has no figures to describe")
-    stored = record.parsed.figures
-    todo = [f for f in stored if redo or reader is not None or not f.description]
-    if todo:
-        try:
-            figure_reader = services.figure_reader(settings, prefer=reader)
-            described = figure_reader.describe(figure_inputs(record.paper.arxiv_id, record.parsed, todo,
-                                                             settings.pdf_cache))
-        except FigureModelMissing as missing:
-            fail(str(missing))
-        updated = _merge(stored, todo, described)
-        library.update_figures(record.paper.arxiv_id, updated)
-        stored = updated
-    _show(stored, as_json)
-
-
-def _merge(stored: list[Figure], todo: list[Figure],
-           described: list[FigureDescription]) -> list[Figure]:
-    """The stored figures with the new kinds and descriptions filled in."""
-    by_number = {f.number: d for f, d in zip(todo, described)}
-    out = []
-    for figure in stored:
-        description = by_number.get(figure.number)
-        if description is None:
-            out.append(figure)
-        else:
-            out.append(figure.model_copy(update={"kind": description.kind, "description": description.text()}))
-    return out
+    _show(usecase.describe(services_from(ctx), arxiv_id, reader=reader, redo=redo), as_json)
 
 
 def _show(stored: list[Figure], as_json: bool) -> None:

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.cli.common import EXIT_USAGE, JSON_HELP, fail, print_json, settings_from, stdout
-from agent.settings import Settings
+from agent.cli.common import JSON_HELP, print_json, services_from, settings_from, stdout
+from agent.usecases import library as usecase
 
 library_app = typer.Typer(help="The papers remembered across runs (list, show, remove, stats, migrate).",
                           no_args_is_help=True)
@@ -19,46 +19,13 @@ def register(app: typer.Typer) -> None:
     app.add_typer(library_app, name="library")
 
 
-def open_library(settings: Settings):
-    """The library, or a one-line failure a user can act on (bad store, missing model)."""
-    from agent import services
-    from memory.chroma import EmbeddingMismatch
-    from memory.embeddings import EmbeddingModelMissing
-    from memory.store import StoreUnavailable
-
-    try:
-        return services.library(settings)
-    except (EmbeddingMismatch, EmbeddingModelMissing, StoreUnavailable) as error:
-        fail(str(error))
-
-
-def paper_id(text: str) -> str:
-    """The library key for `2501.12948v2`, an arXiv URL, or a `local-…` key."""
-    from tools.paper import split_arxiv_id
-
-    if text.startswith("local-"):
-        return text
-    try:
-        return split_arxiv_id(text)[0]
-    except ValueError as error:
-        fail(f"{error} (use 2501.12948, 2501.12948v2, an arXiv URL or a local-… key)", EXIT_USAGE)
-
-
-def summary(record) -> dict:
-    """One library entry as plain JSON (what `library list --json` prints per paper)."""
-    paper = record.paper
-    return {"arxiv_id": paper.arxiv_id, "version": paper.version, "title": paper.title,
-            "authors": paper.authors, "published": paper.published, "chunks": record.chunks,
-            "figures": record.figures, "abstract_only": record.abstract_only, "added": record.added}
-
-
 @library_app.command("list")
 def list_papers(ctx: typer.Context,
                 as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """List every paper in the library."""
-    records = open_library(settings_from(ctx)).list(with_text=False)
+    records = usecase.papers(services_from(ctx))
     if as_json:
-        print_json([summary(r) for r in records])
+        print_json([usecase.entry(r) for r in records])
         return
     table = Table(title=f"{len(records)} papers in the library", title_justify="left")
     for column, style in (("id", "cyan"), ("title", "bold"), ("chunks", ""), ("figures", ""), ("added", "dim")):
@@ -73,16 +40,7 @@ def list_papers(ctx: typer.Context,
 def show(ctx: typer.Context, arxiv_id: Annotated[str, typer.Argument(help="arXiv id (2501.12948), URL, or local-… key.")],
          as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Show one paper: metadata, sections and figures as stored."""
-    record = open_library(settings_from(ctx)).get(paper_id(arxiv_id))
-    if record is None:
-        fail(f"{arxiv_id} is not in the library")
-    parsed = record.parsed
-    document = {**summary(record), "abstract": record.paper.abstract,
-                "sections": [{"path": path, "page": s.page, "paragraphs": len(s.paragraphs)}
-                             for path, s in (parsed.section_paths() if parsed else [])],
-                "figures_list": [f.model_dump(include={"number", "caption", "page", "image_path", "kind", "description"})
-                                 for f in (parsed.figures if parsed else [])],
-                "warnings": parsed.warnings if parsed else []}
+    record, document = usecase.show(services_from(ctx), arxiv_id)
     if as_json:
         print_json(document)
         return
@@ -102,9 +60,7 @@ def show(ctx: typer.Context, arxiv_id: Annotated[str, typer.Argument(help="arXiv
 def remove(ctx: typer.Context, arxiv_id: Annotated[str, typer.Argument(help="arXiv id, URL, or local-… key.")],
            as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Remove a paper and everything stored for it (chunks, figures, parsed text, figure images)."""
-    key = paper_id(arxiv_id)
-    if not open_library(settings_from(ctx)).remove(key):
-        fail(f"{arxiv_id} is not in the library")
+    key = usecase.remove(services_from(ctx), arxiv_id)
     if as_json:
         print_json({"removed": key})
     else:
@@ -115,11 +71,7 @@ def remove(ctx: typer.Context, arxiv_id: Annotated[str, typer.Argument(help="arX
 def stats(ctx: typer.Context,
           as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Count papers, chunks and figures; say where they are stored and with which model."""
-    settings = settings_from(ctx)
-    library = open_library(settings)
-    document = {**library.stats(), "embedding_model": library.embedder.name,
-                "backend": getattr(library.embedder, "backend", ""),
-                "store": settings.memory.chroma_url or str(settings.data_dir / "chroma")}
+    document = usecase.stats(services_from(ctx))
     if as_json:
         print_json(document)
         return
@@ -135,23 +87,7 @@ def migrate(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Copy the embedded library (this data dir's) to a Chroma server, vectors as stored; safe to re-run."""
-    from filelock import FileLock
-
-    from memory.chroma import ChromaStore, EmbeddingMismatch
-    from memory.migrate import migrate as copy_library
-    from memory.migrate import open_source
-    from memory.store import StoreUnavailable
-
-    settings = settings_from(ctx)
-    secret = token or (settings.memory.chroma_token.get_secret_value() if settings.memory.chroma_token else None)
-    try:
-        # The library's write lock: no process adds to the embedded store while it is read.
-        with FileLock(str(settings.path("locks", "library.lock"))):
-            source = open_source(settings.data_dir / "chroma")
-            target = ChromaStore(source.embedding_model, url=to, token=secret)
-            report = copy_library(source, target)
-    except (StoreUnavailable, EmbeddingMismatch) as error:
-        fail(str(error))
+    report = usecase.migrate(settings_from(ctx), to, token)
     if as_json:
         print_json(report)
     else:
@@ -165,5 +101,4 @@ def migrate(
         if report.verified:
             stdout().print(f"verified; now set memory.chroma_url = {to!r} (env AUTORESEARCH_MEMORY__CHROMA_URL)",
                            markup=False, highlight=False)
-    if not report.verified:
-        fail(f"{sum(c.missing for c in report.collections)} records did not reach {to}; run it again")
+    usecase.check_migrated(report, to)

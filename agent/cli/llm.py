@@ -9,6 +9,9 @@ import typer
 from rich.table import Table
 
 from agent.cli.common import EXIT_FAILED, JSON_HELP, fail, print_json, settings_from, stdout
+from agent.llm.errors import LLMError
+from agent.llm.factory import ROLES, chat_model, usage_recorder
+from agent.llm.prompts import PromptBook
 
 llm_app = typer.Typer(help="Chat models per role (planner, writer, summarizer, chat, translator).",
                       no_args_is_help=True)
@@ -23,9 +26,6 @@ def register(app: typer.Typer) -> None:
 def status(ctx: typer.Context,
            as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Show each role's model and whether it can be built here (no model is called)."""
-    from agent.llm.errors import LLMError
-    from agent.llm.factory import ROLES, chat_model
-
     settings = settings_from(ctx)
     rows: list[dict[str, Any]] = []
     for role in ROLES:
@@ -56,27 +56,19 @@ def ping(ctx: typer.Context,
          prompt: Annotated[str | None, typer.Option(help="Send this instead of the ping prompt.")] = None,
          as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Send one short prompt to a role's model; print the reply, tokens, speed and cost."""
-    from langchain_core.messages import HumanMessage
-
-    from agent.llm.errors import LLMError
-    from agent.llm.factory import chat_model, usage_recorder
-    from agent.llm.prompts import PromptBook
+    from langchain_core.messages import HumanMessage  # LangChain loads with the model, not with the CLI
 
     settings = settings_from(ctx)
     usage = usage_recorder(settings)
-    try:
-        model = chat_model(settings, role, usage=usage)
-        if model is None:
-            fail(f"llm.{role} is not set (e.g. AUTORESEARCH_LLM__{role.upper()}=llamacpp:smollm2)")
-        messages = ([HumanMessage(prompt)] if prompt
-                    else PromptBook(settings.llm.prompts).render("ping"))
-        model.count_tokens("warm up")  # loads a local model, so the timing is generation only
-        started = time.perf_counter()
-        with usage.stage("ping"):
-            reply = model.invoke(messages)
-        seconds = time.perf_counter() - started
-    except LLMError as error:
-        fail(str(error))
+    model = chat_model(settings, role, usage=usage)
+    if model is None:
+        fail(f"llm.{role} is not set (e.g. AUTORESEARCH_LLM__{role.upper()}=llamacpp:smollm2)")
+    messages = [HumanMessage(prompt)] if prompt else PromptBook(settings.llm.prompts).render("ping")
+    model.count_tokens("warm up")  # loads a local model, so the timing is generation only
+    started = time.perf_counter()
+    with usage.stage("ping"):
+        reply = model.invoke(messages)
+    seconds = time.perf_counter() - started
     snapshot = usage.snapshot()
     document = {"role": role, "model": getattr(settings.llm, role), "reply": str(reply.text),
                 "seconds": round(seconds, 3), "tokens_per_s": round(snapshot["output_tokens"] / seconds, 1)
@@ -94,13 +86,8 @@ def prompts(ctx: typer.Context,
             name: Annotated[str | None, typer.Argument(help="Show this template in full.")] = None,
             as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """List the prompt templates in force (with overrides) and their placeholders."""
-    from agent.llm.prompts import PromptBook, PromptError
-
-    try:
-        book = PromptBook(settings_from(ctx).llm.prompts)
-        chosen = [book.get(name)] if name else [book.get(n) for n in book.names()]
-    except PromptError as error:
-        fail(str(error))
+    book = PromptBook(settings_from(ctx).llm.prompts)
+    chosen = [book.get(name)] if name else [book.get(n) for n in book.names()]
     records = [{"name": p.name, "system": p.system, "user": p.user,
                 "placeholders": {"system": sorted(p.variables("system")),
                                  "user": sorted(p.variables("user"))}} for p in chosen]

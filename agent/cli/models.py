@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stdout
+from agent.cli.common import JSON_HELP, print_json, settings_from, stdout
+from tools.figures.models import pull_model
 
 models_app = typer.Typer(help="Fetch vision-language models for describing figures.",
                          no_args_is_help=True)
@@ -26,13 +27,7 @@ def pull(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Download a model where a network allows; then set figures.model to use it."""
-    from tools.figures.models import ModelPullFailed, pull_model
-
-    settings = settings_from(ctx)
-    try:
-        folder = pull_model(name, directory, settings.figures.hub_endpoint)
-    except ModelPullFailed as error:
-        fail(str(error))
+    folder = pull_model(name, directory, settings_from(ctx).figures.hub_endpoint)
     use = str(directory) if directory else name
     if as_json:
         print_json({"name": name, "path": str(folder), "setting": use})

@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stdout
+from agent.cli.common import JSON_HELP, print_json, settings_from, stdout
+from tools.pdf.parse import parse_pdf
 
 
 def register(app: typer.Typer) -> None:
@@ -26,14 +27,9 @@ def parse(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Parse a PDF into sections, figures, tables and references."""
-    from tools.pdf.parse import PdfError, parse_pdf
-
     settings = settings_from(ctx, pdf={"dpi": dpi})
-    try:
-        paper = parse_pdf(file, figures_dir=figures_dir, dpi=settings.pdf.dpi, password=password,
-                          time_budget_s=settings.pdf.time_budget_s)
-    except PdfError as error:
-        fail(str(error))
+    paper = parse_pdf(file, figures_dir=figures_dir, dpi=settings.pdf.dpi, password=password,
+                      time_budget_s=settings.pdf.time_budget_s)
     if as_json:
         print_json(paper)
         return

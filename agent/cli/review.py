@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
-from agent.cli.common import fail, parse_date, settings_from
+from agent.cli.common import parse_date, settings_from
 from agent.cli.render import follow
+from agent.runs.session import ReviewSession
+from agent.usecases import review as usecase
 
 JSON_EVENTS = "Stream events as JSON lines on stdout (one object per event)."
 
@@ -32,26 +34,24 @@ def review(
     planner: Annotated[str | None, typer.Option(help="Chat model that plans the search (default llm.planner).")] = None,
     writer: Annotated[str | None, typer.Option(help="Chat model that writes (default llm.writer; none = extractive).")] = None,
     task: Annotated[Path | None, typer.Option(help="A TOML task file with any of these options; flags win.")] = None,
+    from_bib: Annotated[Path | None, typer.Option("--from-bib", help="Start from a BibTeX/BibLaTeX file instead of an arXiv search.")] = None,
+    from_file: Annotated[Path | None, typer.Option("--from-file", help="Start from a CSL-JSON or RIS export (or a .bib).")] = None,
+    zotero: Annotated[str | None, typer.Option(help="Start from Zotero: a zotero.sqlite path, `local` (zotero.sqlite_path) or `web` (zotero.api_key, zotero.library_id).")] = None,
+    collection: Annotated[str | None, typer.Option(help="With --zotero: only this collection (and its subcollections).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_EVENTS)] = False,
 ) -> None:
     """Search, approve papers, read them, outline, approve, draft, verify, approve, export."""
-    from agent.review.taskfile import TaskFile, TaskFileError, build_request, load_task
-    from agent.runs.session import ReviewSession
-
     if approve not in (None, "auto", "ask"):
         raise typer.BadParameter("--approve must be auto or ask")
     if fmt not in (None, "md", "latex"):
         raise typer.BadParameter("--format must be md or latex")
     settings = settings_from(ctx)
-    try:
-        spec = load_task(task) if task else TaskFile()
-        request = build_request(spec, settings.review, topic=topic, approve=approve, max_papers=max_papers,
-                                since=parse_date(since), until=parse_date(until), categories=category,
-                                out=out.resolve() if out else None, format=fmt, max_revisions=max_revisions,
-                                models={"planner": planner, "writer": writer})
-    except TaskFileError as error:
-        fail(str(error))
+    start = usecase.collection_spec(from_bib, from_file, zotero, collection)
+    request = usecase.request(settings, task, topic=topic, approve=approve, max_papers=max_papers,
+                              since=parse_date(since), until=parse_date(until), categories=category,
+                              out=out.resolve() if out else None, format=fmt, max_revisions=max_revisions,
+                              models={"planner": planner, "writer": writer}, collection=start)
     with ReviewSession(settings) as session:
-        code = follow(session.start(request), as_json)
+        code = follow(usecase.start(session, request), as_json)
     if code:
         raise typer.Exit(code)

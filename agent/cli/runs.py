@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from pydantic import ValidationError
@@ -15,6 +13,10 @@ from rich.table import Table
 from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stdout
 from agent.cli.render import follow, show_pending
 from agent.cli.review import JSON_EVENTS
+from agent.review.approval import Decision, outline_from_markdown
+from agent.review.types import Outline
+from agent.runs.session import ReviewSession
+from agent.usecases import review as usecase
 
 runs_app = typer.Typer(help="Review runs: list, show, approve, resume, cancel.", no_args_is_help=True)
 
@@ -24,16 +26,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(runs_app, name="runs")
 
 
-@contextmanager
-def _session(ctx: typer.Context) -> Iterator:
-    """A session on the data dir; a missing, busy or finished run becomes one line and exit 1."""
-    from agent.runs.session import InvalidDecision, NotResumable, ReviewSession, RunBusy, RunNotFound
-
-    with ReviewSession(settings_from(ctx)) as session:
-        try:
-            yield session
-        except (RunNotFound, RunBusy, NotResumable, InvalidDecision) as error:
-            fail(str(error))
+def _session(ctx: typer.Context) -> ReviewSession:
+    """A session on the data dir (a missing, busy or finished run is one line on stderr and exit 1)."""
+    return ReviewSession(settings_from(ctx))
 
 
 @runs_app.command("list")
@@ -41,7 +36,7 @@ def list_runs(ctx: typer.Context, limit: Annotated[int, typer.Option(min=1, help
               as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """List review runs, newest first."""
     with _session(ctx) as session:
-        runs = session.runs(limit)
+        runs = usecase.runs(session, limit)
     if as_json:
         print_json({"runs": runs})
         return
@@ -60,7 +55,7 @@ def show(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="Run id 
          as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Show a run: status, timings, and what it waits for."""
     with _session(ctx) as session:
-        info = session.show(run_id)
+        info = usecase.show(session, run_id)
     if as_json:
         print_json(info)
         return
@@ -90,17 +85,15 @@ def approve(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_EVENTS)] = False,
 ) -> None:
     """Answer a paused run's gate (approve, or edit/revise with a payload) and continue it."""
-    from agent.review.approval import Decision, InvalidDecision
-
     with _session(ctx) as session:
-        info = session.show(run_id)
+        info = usecase.show(session, run_id)
         try:
             decision = Decision(action=_action(keep, drop, add, outline, feedback), keep=_ids(keep),
-                                drop=_ids(drop), add=_ids(add), feedback=feedback or "", by="cli",
+                                drop=_ids(drop), add=_ids(add), feedback=feedback or "",
                                 outline=_outline(outline, info.topic) if outline else None)
-        except (ValidationError, InvalidDecision, ValueError) as error:
+        except (ValidationError, ValueError) as error:
             fail(_first_error(error))
-        code = follow(session.resume(info.run_id, decision), as_json)
+        code = follow(usecase.answer(session, info.run_id, decision, by="cli"), as_json)
     if code:
         raise typer.Exit(code)
 
@@ -110,7 +103,7 @@ def resume(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="Run i
            as_json: Annotated[bool, typer.Option("--json", help=JSON_EVENTS)] = False) -> None:
     """Continue a run whose process died or failed, from its last checkpoint."""
     with _session(ctx) as session:
-        code = follow(session.resume(run_id), as_json)
+        code = follow(usecase.resume(session, run_id), as_json)
     if code:
         raise typer.Exit(code)
 
@@ -120,7 +113,7 @@ def cancel(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="Run i
            as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False) -> None:
     """Cancel a run; a live one stops at its next step."""
     with _session(ctx) as session:
-        info = session.cancel(run_id)
+        info = usecase.cancel(session, run_id)
     if as_json:
         print_json(info)
     elif info.status == "cancelled":
@@ -130,7 +123,7 @@ def cancel(ctx: typer.Context, run_id: Annotated[str, typer.Argument(help="Run i
 
 
 def _action(keep: str | None, drop: str | None, add: str | None, outline: Path | None,
-            feedback: str | None) -> str:
+            feedback: str | None) -> Literal["approve", "edit", "revise"]:
     if feedback:
         return "revise"
     return "edit" if (keep or drop or add or outline) else "approve"
@@ -140,11 +133,8 @@ def _ids(text: str | None) -> list[str]:
     return [i for i in re.split(r"[,\s]+", text or "") if i]
 
 
-def _outline(path: Path, topic: str):
+def _outline(path: Path, topic: str) -> Outline:
     """Read an edited outline: Markdown as `runs show` prints it, or the Outline's JSON."""
-    from agent.review.approval import outline_from_markdown
-    from agent.review.types import Outline
-
     try:
         text = path.read_text()
     except OSError as error:

@@ -8,7 +8,11 @@ from typing import Annotated
 
 import typer
 
-from agent.cli.common import fail, print_json, settings_from
+from agent import services
+from agent.cli.common import fail, print_json, services_from
+from agent.summary.extract import PaperSummary
+from agent.summary.render import render_summary_markdown
+from agent.usecases import summarize as usecase
 from tools.files import write_atomic
 
 FORMATS = ("md", "json")
@@ -31,92 +35,16 @@ def summarize(
 ) -> None:
     """Summarize a paper: one line, takeaways, background, prior methods, method, results,
     conclusion and figures, quoted verbatim from the paper unless a summarizer model is set."""
-    from agent import services
-    from agent.llm.translation import TranslationError, check_language
-    from agent.summary.written import SummaryError, translate_summary
-
     fmt = "json" if as_json else fmt
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
-    settings = settings_from(ctx)
-    try:
-        translator = services.translator(settings, check_language(translate)) if translate else None
-    except (ValueError, TranslationError) as error:
-        fail(str(error))
-    parsed = _load(settings, paper, password)
-    try:
-        summary = _write(settings, parsed, extractive)
-        if translator is not None:
-            translate_summary(summary, translator)
-    except (SummaryError, TranslationError) as error:
-        fail(str(error))
-    _emit(summary, fmt, out)
+    used = services_from(ctx)
+    translator = services.translator(used.settings, translate) if translate else None  # fails before any reading
+    parsed = usecase.load_paper(used, paper, password)
+    _emit(usecase.summarize(used.settings, parsed, extractive=extractive, translator=translator), fmt, out)
 
 
-def _load(settings, paper: str, password: str | None):
-    """The parsed paper: parse a PDF path, or read a library paper by arXiv id."""
-    path = Path(paper).expanduser()
-    if path.is_file():
-        return _parse(settings, path, password)
-    from tools.paper import split_arxiv_id
-
-    try:
-        arxiv_id, _ = split_arxiv_id(paper)
-    except ValueError:
-        fail(f"{paper!r} is neither a PDF file nor an arXiv id")
-    from agent import services
-
-    record = services.library(settings).get(arxiv_id)
-    if record is None:
-        fail(f"{arxiv_id} is not in the library: add it first (autoresearch ingest {arxiv_id}) "
-             "or pass the PDF's path")
-    if record.parsed is not None:
-        return record.parsed
-    from tools.document import ParsedPaper
-
-    meta = record.paper
-    return ParsedPaper(source=meta.abs_url, title=meta.title, authors=meta.authors, arxiv_id=meta.arxiv_id,
-                       version=meta.version, abstract=meta.abstract,
-                       warnings=["only the abstract is in the library; the summary quotes it alone"])
-
-
-def _parse(settings, path: Path, password: str | None):
-    """Parse a PDF with the project's parser (no figure rendering: captions are enough here)."""
-    from tools.pdf.parse import PdfError, parse_pdf
-
-    try:
-        return parse_pdf(path, figures_dir=None, password=password, time_budget_s=settings.pdf.time_budget_s)
-    except PdfError as error:
-        fail(str(error))
-
-
-def _write(settings, parsed, extractive: bool):
-    """Extractive by default; written by `llm.summarizer` when one is configured."""
-    from agent import services
-    from agent.llm.errors import LLMError
-    from agent.llm.prompts import PromptBook, PromptError
-    from agent.summary.extract import summarize_extractive
-    from agent.summary.written import SummaryError, summarize_with_model
-
-    name = settings.llm.summarizer
-    if extractive or not name.strip() or name.strip().lower() in ("none", "off"):
-        summary = summarize_extractive(parsed)
-    else:
-        try:
-            model = services.chat_model(settings, "summarizer")
-            prompts = PromptBook(settings.llm.prompts)
-        except (LLMError, PromptError) as error:
-            raise SummaryError(f"llm.summarizer = {name!r}: {error}") from error
-        if model is None:
-            raise SummaryError(f"the summarizer model {name!r} could not be built")
-        summary = summarize_with_model(parsed, model, name, prompts)
-    summary.warnings = list(parsed.warnings) + summary.warnings
-    return summary
-
-
-def _emit(summary, fmt: str, out: Path | None) -> None:
-    from agent.summary.render import render_summary_markdown
-
+def _emit(summary: PaperSummary, fmt: str, out: Path | None) -> None:
     if out is None and fmt == "json":
         print_json(summary)
         return

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from agent.cli.common import JSON_HELP, fail, print_json, settings_from, stdout
+from agent.cli.common import JSON_HELP, print_json, settings_from, stdout
+from agent.usecases import watch as usecase
+from agent.usecases.watch import record as _record
 
 watch_app = typer.Typer(help="Keyword watchlists for the daily digest.", no_args_is_help=True)
 
@@ -15,11 +17,6 @@ watch_app = typer.Typer(help="Keyword watchlists for the daily digest.", no_args
 def register(app: typer.Typer) -> None:
     """Add the command group to the root app."""
     app.add_typer(watch_app, name="watch")
-
-
-def _record(watch) -> dict:
-    return {"name": watch.name, "categories": watch.categories, "query": watch.query,
-            "search_query": watch.search_query(), "added": watch.added, "source": watch.source}
 
 
 @watch_app.command("add")
@@ -32,15 +29,7 @@ def add(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Watch a keyword: papers with the phrase in their title or abstract, newest first."""
-    from agent import services
-    from agent.digest.watch import Watch, WatchError
-
-    watches = services.watchlist(settings_from(ctx))
-    try:
-        watch, outcome = watches.add(Watch(name=" ".join(keyword.split()), categories=category or [],
-                                           query=(query or "").strip()), replace=replace)
-    except WatchError as error:
-        fail(str(error))
+    watch, outcome = usecase.add(settings_from(ctx), keyword, category, query or "", replace)
     if as_json:
         print_json({"outcome": outcome, "watch": _record(watch)})
         return
@@ -53,13 +42,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """List the watched keywords and the arXiv query each one sends."""
-    from agent import services
-    from agent.digest.watch import WatchError
-
-    try:
-        watches = services.watchlist(settings_from(ctx)).all()
-    except WatchError as error:
-        fail(str(error))
+    watches = usecase.watches(settings_from(ctx))
     if as_json:
         print_json({"watches": [_record(w) for w in watches]})
         return
@@ -82,13 +65,7 @@ def remove(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Stop watching a keyword."""
-    from agent import services
-    from agent.digest.watch import WatchError
-
-    try:
-        removed = services.watchlist(settings_from(ctx)).remove(name)
-    except WatchError as error:
-        fail(str(error))
+    removed = usecase.remove(settings_from(ctx), name)
     if as_json:
         print_json({"outcome": "removed", "watch": _record(removed)})
         return

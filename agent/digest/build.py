@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from agent.digest.seen import SeenState
 from agent.digest.watch import Watch
 from agent.llm.translation import TranslationError, Translator
+from tools.errors import AutoresearchError
 from tools.http import FetchError
 from tools.paper import Paper
 from tools.search.arxiv import ArxivClient
@@ -96,6 +97,10 @@ class DigestOptions(BaseModel):
     """Ask arXiv even when a cached answer is fresh."""
 
 
+class SinceError(AutoresearchError, ValueError):
+    """`--since` is neither a span nor a date."""
+
+
 def parse_since(text: str | None, now: datetime | None = None) -> date | None:
     """Read `--since`: `1d`, `12h`, `2w`, a date `YYYY-MM-DD`, or `all`/empty for no limit."""
     if text is None or text.strip().lower() in ("", "all"):
@@ -109,7 +114,7 @@ def parse_since(text: str | None, now: datetime | None = None) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"--since: not a span or a date: {text!r} (use 1d, 12h, 2w or YYYY-MM-DD)") from None
+        raise SinceError(f"--since: not a span or a date: {text!r} (use 1d, 12h, 2w or YYYY-MM-DD)") from None
 
 
 def build_digest(client: ArxivClient, watches: list[Watch], options: DigestOptions,

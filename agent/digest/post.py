@@ -7,12 +7,13 @@ on 127.0.0.1; 429 answers are retried after Slack's `Retry-After`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from agent.digest.build import Digest
 from agent.digest.slack_message import overview, paper_messages
+from tools.errors import AutoresearchError
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from agent.settings import SlackSettings
 
 
-class PostError(RuntimeError):
+class PostError(AutoresearchError, RuntimeError):
     """Slack did not take the digest; the message says what to fix."""
 
 
@@ -59,7 +60,7 @@ class SlackPoster:
             receipt.replies.append(reply["ts"])
         return receipt
 
-    def _send(self, **arguments: object) -> dict:
+    def _send(self, **arguments: Any) -> dict:
         """One `chat.postMessage`; Slack's errors become a `PostError` naming the cause."""
         from slack_sdk.errors import SlackApiError, SlackClientError
 

@@ -9,6 +9,7 @@ abstract folded in `<details>`, and long comments folded the same way. Everythin
 from __future__ import annotations
 
 import html
+import json
 from typing import Any
 
 from agent.digest.build import Digest, DigestPaper, KeywordDigest
@@ -173,7 +174,5 @@ def render(digest: Digest, fmt: str) -> str:
     if fmt == "html":
         return render_html(digest)
     if fmt == "json":
-        import json
-
         return json.dumps(digest_document(digest), ensure_ascii=False, indent=1) + "\n"
     raise ValueError(f"unknown format {fmt!r} (md, html or json)")

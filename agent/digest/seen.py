@@ -13,12 +13,17 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock
 
+from tools.errors import AutoresearchError
 from tools.files import write_atomic
 
 if TYPE_CHECKING:
     from agent.digest.build import Digest
 
 STATE_FILE = "digest_state.json"
+
+
+class DigestStateError(AutoresearchError, ValueError):
+    """The file of what earlier digests showed cannot be read."""
 
 
 class SeenState:
@@ -68,6 +73,6 @@ class SeenState:
             if not isinstance(seen, dict):
                 raise TypeError("seen is not an object")
         except (json.JSONDecodeError, KeyError, TypeError) as error:
-            raise ValueError(f"the digest state {self.path} is unreadable ({error}); "
+            raise DigestStateError(f"the digest state {self.path} is unreadable ({error}); "
                              "fix or delete it (every paper will then be new once)") from None
         return {str(k): dict(v) for k, v in seen.items()}

@@ -16,13 +16,14 @@ from typing import Literal
 from filelock import FileLock
 from pydantic import BaseModel, Field, ValidationError
 
+from tools.errors import AutoresearchError
 from tools.files import write_atomic
 from tools.search.query import is_raw_query, phrase_query, with_filters
 
 WATCH_FILE = "watchlist.json"
 
 
-class WatchError(ValueError):
+class WatchError(AutoresearchError, ValueError):
     """A watchlist change that cannot be made (duplicate, unknown name, unreadable file)."""
 
 

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import shutil
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -25,6 +25,7 @@ from tools.document import ParsedPaper
 from tools.download import Downloader
 from tools.http import FetchError
 from tools.paper import Paper
+from tools.pdf.parse import PdfError, parse_pdf, peek_arxiv_id
 from tools.search.arxiv import ArxivClient
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,43 @@ class IngestResult(BaseModel):
 
 def ingest_paper(paper: Paper, *, downloader: Downloader, library, store: PaperStore,
                  settings: Settings, item: str = "") -> IngestResult:
-    """Download, parse and store an arXiv paper; fall back to its abstract when that fails."""
+    """Download, parse and store an arXiv paper; fall back to its abstract when that fails.
+
+    A paper with no arXiv version (an OpenAlex work, a collection entry) is read from its
+    open-access PDF when it has one, else kept from its metadata.
+    """
     item = item or paper.versioned_id
+    if not paper.on_arxiv:
+        return _ingest_elsewhere(paper, downloader=downloader, library=library, store=store,
+                                 settings=settings, item=item)
     try:
         path = downloader.fetch_arxiv(paper.arxiv_id, paper.version)
     except FetchError as error:
         return _abstract_only(paper, library, item, f"download failed: {error}")
     return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
                             source=downloader.arxiv_url(paper.arxiv_id, paper.version))
+
+
+def _ingest_elsewhere(paper: Paper, *, downloader: Downloader, library, store: PaperStore,
+                      settings: Settings, item: str) -> IngestResult:
+    """A paper not on arXiv: its open-access PDF (through the same polite downloader), else its metadata."""
+    if not paper.pdf_url:
+        return _metadata_only(paper, library, item, "no arXiv version and no open-access PDF: kept from its metadata")
+    try:
+        path = downloader.fetch_url(paper.pdf_url)
+    except FetchError as error:
+        return _metadata_only(paper, library, item, f"open-access PDF failed: {error}")
+    return _parse_and_store(paper, path, library=library, store=store, settings=settings, item=item,
+                            source=paper.pdf_url)
+
+
+def _metadata_only(paper: Paper, library, item: str, reason: str) -> IngestResult:
+    """Store a paper known only by its metadata (title, authors, abstract when there is one)."""
+    if paper.abstract or not paper.title:
+        return _abstract_only(paper, library, item, reason)
+    record = library.add(paper, None)
+    return IngestResult(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title,
+                        status="abstract_only", chunks=record.chunks, error=reason)
 
 
 def ingest_url(url: str, *, downloader: Downloader, library, store: PaperStore, settings: Settings,
@@ -85,8 +115,6 @@ def ingest_local_pdf(path: Path, *, library, store: PaperStore, settings: Settin
                      arxiv_client: ArxivClient | None = None, password: str | None = None,
                      item: str = "", source: str = "") -> IngestResult:
     """Parse and store a PDF on disk, with arXiv metadata when the PDF carries an arXiv id."""
-    from tools.pdf.parse import PdfError, peek_arxiv_id
-
     path = Path(path)
     item = item or str(path)
     try:
@@ -120,8 +148,6 @@ def _metadata(found: tuple[str, str], client: ArxivClient | None) -> Paper | Non
 def _parse_and_store(paper: Paper, path: Path, *, library, store: PaperStore, settings: Settings,
                      item: str, source: str, password: str | None = None,
                      fill_from_pdf: bool = False) -> IngestResult:
-    from tools.pdf.parse import PdfError, parse_pdf
-
     figures_dir = store.figures_dir(paper_key(paper.arxiv_id))
     shutil.rmtree(figures_dir, ignore_errors=True)  # a new parse replaces the old figures
     try:
@@ -160,7 +186,8 @@ def _reconcile(paper: Paper, parsed: ParsedPaper, fill_from_pdf: bool) -> Paper:
 
 def _abstract_only(paper: Paper, library, item: str, reason: str) -> IngestResult:
     """Store what the metadata says when the full text cannot be had; `failed` without metadata."""
-    base = dict(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title, error=reason)
+    base: dict[str, Any] = dict(item=item, arxiv_id=paper.arxiv_id, version=paper.version, title=paper.title,
+                                error=reason)
     if not (paper.title and paper.abstract):
         return IngestResult(status="failed", **base)
     record = library.add(paper, None)

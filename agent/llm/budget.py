@@ -9,10 +9,11 @@ the margin kept below.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from langchain_core.messages import BaseMessage
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
 
 DEFAULT_WINDOW = 8192
 DEFAULT_OUTPUT = 1024
@@ -21,7 +22,16 @@ MARGIN = 0.05
 MIN_PASSAGE_TOKENS = 32
 """A passage that would be cut below this is left out rather than kept as a fragment."""
 
-P = TypeVar("P")
+
+class Passage(Protocol):
+    """Retrieved text that `fit_passages` may shorten: a pydantic model with a `text` field."""
+
+    text: str
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Any: ...
+
+
+P = TypeVar("P", bound=Passage)
 Counter = Callable[[str], int]
 
 
@@ -32,7 +42,7 @@ def estimate_tokens(text: str) -> int:
 
 def counter_for(model: Any) -> Counter:
     """The model's own token counter, or the four-characters estimate."""
-    own = getattr(model, "count_tokens", None)
+    own: Counter | None = getattr(model, "count_tokens", None)
     return own if callable(own) else estimate_tokens
 
 
@@ -76,10 +86,9 @@ def fit_passages(passages: Sequence[P], budget: int, count: Counter,
         room = budget - used - overhead
         if room < MIN_PASSAGE_TOKENS:
             break
-        text = truncate_to_tokens(passage.text, room, count)  # type: ignore[attr-defined]
+        text = truncate_to_tokens(passage.text, room, count)
         if not text:
             break
-        kept.append(passage.model_copy(update={"text": text})  # type: ignore[attr-defined]
-                    if text != passage.text else passage)  # type: ignore[attr-defined]
+        kept.append(passage.model_copy(update={"text": text}) if text != passage.text else passage)
         used += overhead + count(text)
     return kept

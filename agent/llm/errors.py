@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+from tools.errors import AutoresearchError
 
-class LLMError(RuntimeError):
+
+class LLMError(AutoresearchError, RuntimeError):
     """Something about a chat model went wrong."""
 
 

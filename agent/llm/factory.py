@@ -16,16 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.language_models import BaseChatModel
+from pydantic import ValidationError
 
 from agent.llm.errors import LLMConfigError, LLMUnavailable, rejects_temperature
-from agent.llm.guard import GuardedChatModel
-from agent.llm.usage import MODEL_KEY, ROLE_KEY, UsageRecorder
 from agent.settings import LLMSettings, Settings
 
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from agent.llm.guard import GuardedChatModel
+    from agent.llm.usage import UsageRecorder
+
 ROLES = ("planner", "writer", "summarizer", "chat", "translator")
+ModelFor = Callable[[str], "BaseChatModel | None"]
+"""Builds (or hands over) a role's chat model; None: that role takes its extractive path."""
 NONE_VALUES = ("", "none", "off")
 EXTRAS = {"openai": "openai", "anthropic": "anthropic", "ollama": "ollama"}
 """Providers with an extra of ours: `pip install 'autoresearch[openai]'`."""
@@ -40,6 +46,12 @@ class ModelSpec:
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.name}"
+
+
+def configured_model(settings: Settings, role: str) -> str:
+    """The model string `llm.<role>` names, or "" when the role has none (empty, `none`, `off`)."""
+    name = getattr(settings.llm, role, "").strip()
+    return "" if name.lower() in NONE_VALUES else name
 
 
 def parse_model(value: str, setting: str = "llm model") -> ModelSpec | None:
@@ -59,7 +71,7 @@ TOOL_ROLES = ("chat",)
 
 
 def chat_model(settings: Settings, role: str, *, usage: UsageRecorder | None = None,
-               allow_tools: bool = False) -> BaseChatModel | None:
+               allow_tools: bool = False) -> GuardedChatModel | None:
     """The chat model for `role`, guarded and labelled; None when the role has no model.
 
     With `usage`, every call of the model is recorded there (tokens, cost, role, stage).
@@ -79,6 +91,10 @@ def chat_model(settings: Settings, role: str, *, usage: UsageRecorder | None = N
 def guard(inner: BaseChatModel, spec: ModelSpec | str, role: str, llm: LLMSettings,
           usage: UsageRecorder | None = None, allow_tools: bool = False) -> GuardedChatModel:
     """Wrap any chat model the way `chat_model` does (tests wrap fakes with it)."""
+    # The LLM layer's LangChain classes load with the first model, never with the core.
+    from agent.llm.guard import GuardedChatModel
+    from agent.llm.usage import MODEL_KEY, ROLE_KEY
+
     if allow_tools and role not in TOOL_ROLES:
         raise LLMConfigError(f"the {role} model may not be given tools (only: {', '.join(TOOL_ROLES)})")
     return GuardedChatModel(
@@ -146,8 +162,6 @@ def _build_other(spec: ModelSpec, llm: LLMSettings) -> BaseChatModel:
 def _init(spec: ModelSpec, **kwargs: Any) -> BaseChatModel:
     """`init_chat_model`, with its failures turned into errors a user can act on."""
     from langchain.chat_models import init_chat_model
-    from pydantic import ValidationError
-
     try:
         return init_chat_model(spec.name, model_provider=spec.provider, **kwargs)
     except ImportError as error:
@@ -171,10 +185,11 @@ PROVIDERS: dict[str, Callable[[ModelSpec, LLMSettings], BaseChatModel]] = {
 
 def configured(settings: Settings) -> dict[str, str]:
     """Role → model string for the roles that have a model."""
-    return {role: getattr(settings.llm, role).strip() for role in ROLES
-            if getattr(settings.llm, role).strip().lower() not in NONE_VALUES}
+    return {role: name for role in ROLES if (name := configured_model(settings, role))}
 
 
 def usage_recorder(settings: Settings) -> UsageRecorder:
     """A recorder pricing calls with `llm.prices`."""
+    from agent.llm.usage import UsageRecorder  # a LangChain callback handler: loads with the first model
+
     return UsageRecorder(settings.llm.prices)

@@ -13,9 +13,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
 from agent.llm.budget import counter_for, fit_passages, prompt_budget, truncate_to_tokens
@@ -23,6 +22,9 @@ from agent.llm.citekeys import keep_allowed_citations, render_citations
 from agent.llm.errors import LLMCallFailed
 from agent.llm.prompts import PromptBook
 from agent.llm.thinking import strip_think
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 LANGUAGES = {"zh": "Simplified Chinese", "zh-cn": "Simplified Chinese", "zh-tw": "Traditional Chinese",
              "ja": "Japanese", "ko": "Korean", "de": "German", "fr": "French", "es": "Spanish",

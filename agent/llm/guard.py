@@ -27,14 +27,16 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from tenacity import AsyncRetrying, RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
-from agent.llm.budget import estimate_tokens
+from agent.llm.budget import Counter, estimate_tokens
 from agent.llm.errors import LLMCallFailed, is_retryable, is_temperature_rejection, retry_after, status_of
+from agent.llm.structured import structured
 from agent.llm.thinking import ThinkFilter, strip_think
 
 log = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ class GuardedChatModel(BaseChatModel):
 
     def count_tokens(self, text: str) -> int:
         """Tokens in `text`: the model's own tokenizer when it has an offline one, else chars/4."""
-        own = getattr(self.inner, "count_tokens", None)
+        own: Counter | None = getattr(self.inner, "count_tokens", None)
         return own(text) if callable(own) else estimate_tokens(text)
 
     def get_num_tokens(self, text: str) -> int:
@@ -98,12 +100,12 @@ class GuardedChatModel(BaseChatModel):
     def with_structured_output(self, schema: Any, *, include_raw: bool = False,
                                **kwargs: Any) -> Runnable:
         """A runnable returning a validated `schema` instance (via `agent.llm.structured.structured`)."""
-        from agent.llm.structured import structured
-
         if include_raw:
             raise NotImplementedError("include_raw is not supported; call agent.llm.structured.structured")
-        return RunnableLambda(
-            lambda value: structured(self, schema, self._convert_input(value).to_messages()))
+        def answer(value: LanguageModelInput) -> Any:
+            return structured(self, schema, self._convert_input(value).to_messages())
+
+        return RunnableLambda(answer)
 
     # -- calls ---------------------------------------------------------------------------------
 
@@ -136,7 +138,7 @@ class GuardedChatModel(BaseChatModel):
         if type(self.inner)._stream is BaseChatModel._stream:
             message = self._generate(messages, stop, run_manager, **kwargs).generations[0].message
             yield ChatGenerationChunk(message=AIMessageChunk(
-                content=message.content, usage_metadata=message.usage_metadata,
+                content=message.content, usage_metadata=_usage(message),
                 response_metadata=message.response_metadata))
             return
 
@@ -146,6 +148,7 @@ class GuardedChatModel(BaseChatModel):
             return _primed(model._stream(messages, stop=stop, **kwargs))
 
         with self._giving_up():
+            chunks: Iterator[ChatGenerationChunk] = iter(())  # set by the first good try; tenacity re-raises
             for attempt in Retrying(**self._retry_policy(run_manager)):
                 with attempt:
                     chunks = self._attempt(start)
@@ -266,14 +269,20 @@ def _primed(chunks: Iterator[ChatGenerationChunk]) -> Iterator[ChatGenerationChu
     return rest()
 
 
+def _usage(message: BaseMessage) -> UsageMetadata | None:
+    """A reply's token counts (only a model's own messages carry them)."""
+    return message.usage_metadata if isinstance(message, AIMessage) else None
+
+
 def filter_stream(chunks: Iterator[ChatGenerationChunk]) -> Iterator[ChatGenerationChunk]:
     """Drop `<think>` spans and tool calls from a stream of chunks."""
     thinking = ThinkFilter()
     for chunk in chunks:
         text = thinking.feed(str(chunk.message.text))
-        if text or chunk.message.usage_metadata or chunk.message.response_metadata:
+        usage = _usage(chunk.message)
+        if text or usage or chunk.message.response_metadata:
             yield ChatGenerationChunk(message=AIMessageChunk(
-                content=text, usage_metadata=chunk.message.usage_metadata,
+                content=text, usage_metadata=usage,
                 response_metadata=chunk.message.response_metadata))
     tail = thinking.flush()
     if tail:

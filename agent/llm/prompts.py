@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from string import Formatter
+from typing import TYPE_CHECKING
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
 
+from tools.errors import AutoresearchError
 
-class PromptError(ValueError):
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+
+
+class PromptError(AutoresearchError, ValueError):
     """A prompt template or override does not fit its placeholders."""
 
 
@@ -46,13 +51,16 @@ class Prompt(BaseModel):
 
     def render(self, **values: str) -> list[BaseMessage]:
         """The messages, with every placeholder filled; a missing or unknown value is an error."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
         wanted = self.variables()
         missing, extra = wanted - values.keys(), values.keys() - wanted
         if missing or extra:
             raise PromptError(f"prompt {self.name}: {_difference(missing, extra)}")
         system = self.system.format(**values)
         user = self.user.format(**values)
-        return ([SystemMessage(system)] if system.strip() else []) + [HumanMessage(user)]
+        messages: list[BaseMessage] = [SystemMessage(system)] if system.strip() else []
+        return [*messages, HumanMessage(user)]
 
 
 def placeholders(template: str) -> set[str]:

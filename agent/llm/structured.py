@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from pydantic import BaseModel, ValidationError
 
 from agent.llm.errors import StructuredOutputError
 from agent.llm.prompts import PromptBook
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
 
 T = TypeVar("T", bound=BaseModel)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
@@ -26,8 +28,10 @@ _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
 def structured(model: BaseChatModel, schema: type[T], messages: list[BaseMessage] | str,
                retries: int = 1, prompts: PromptBook | None = None) -> T:
     """Ask `model` for an instance of `schema`; repair an invalid reply at most `retries` times."""
+    from langchain_core.messages import AIMessage, HumanMessage
+
     prompts = prompts or PromptBook()
-    history = [HumanMessage(messages)] if isinstance(messages, str) else list(messages)
+    history: list[BaseMessage] = [HumanMessage(messages)] if isinstance(messages, str) else list(messages)
     schema_text = json.dumps(schema.model_json_schema(), ensure_ascii=False)
     history = _with_format(history, prompts.render("structured_format", schema=schema_text))
     problem = ""
@@ -75,6 +79,8 @@ def extract_json(text: str) -> str:
 
 def _with_format(history: list[BaseMessage], instruction: list[BaseMessage]) -> list[BaseMessage]:
     """Append the format instruction to the last human message (some APIs refuse two in a row)."""
+    from langchain_core.messages import HumanMessage
+
     note = "\n\n" + str(instruction[-1].text)
     for index in range(len(history) - 1, -1, -1):
         if isinstance(history[index], HumanMessage):

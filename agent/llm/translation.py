@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.llm.errors import LLMError
+from agent.llm.grounded import translate
+from agent.llm.prompts import TRANSLATE_RETRY_USER, PromptBook
+from tools.errors import AutoresearchError
 from tools.files import write_atomic
 
 if TYPE_CHECKING:
@@ -34,14 +37,18 @@ SCRIPTS = {
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
-class TranslationError(RuntimeError):
+class TranslationError(AutoresearchError, RuntimeError):
     """The model could not translate a text; the message says what it did instead."""
 
 
+class LanguageCodeError(AutoresearchError, ValueError):
+    """Not a language code."""
+
+
 def check_language(code: str) -> str:
-    """Return a language code (`zh`, `pt-BR`) unchanged, or raise ValueError for anything else."""
+    """Return a language code (`zh`, `pt-BR`) unchanged, or raise `LanguageCodeError` for anything else."""
     if not _LANG_RE.match(code.strip()):
-        raise ValueError(f"not a language code: {code!r} (use e.g. zh, ja, de, pt-BR)")
+        raise LanguageCodeError(f"not a language code: {code!r} (use e.g. zh, ja, de, pt-BR)")
     return code.strip()
 
 
@@ -50,8 +57,6 @@ class Translator:
 
     def __init__(self, model: BaseChatModel, language: str, cache_dir: Path | None = None,
                  model_name: str = "", prompt_overrides: Mapping[str, str] | None = None) -> None:
-        from agent.llm.prompts import PromptBook
-
         self.model = model
         self.language = check_language(language)
         self.cache_dir = cache_dir
@@ -89,14 +94,10 @@ class Translator:
 
     def _retry_prompts(self) -> PromptBook:
         """The prompts in force, with the plainer second-try wording for the translate prompt."""
-        from agent.llm.prompts import TRANSLATE_RETRY_USER, PromptBook
-
         return PromptBook({**self.overrides, "translate.user": TRANSLATE_RETRY_USER})
 
     def _ask(self, text: str, prompts: PromptBook | None) -> str:
         """One translation through the LLM layer; its typed failures become `TranslationError`."""
-        from agent.llm.grounded import translate
-
         try:
             return translate(self.model, text, self.language, prompts=prompts)
         except LLMError as error:

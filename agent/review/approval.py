@@ -9,18 +9,19 @@ inferred from free text, and no model ever passes a gate: only a person or an `a
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_validator
 
-from agent.review.types import GateName, Outline, Theme
+from agent.review.types import GateName, Outline, Theme, ThemeKind
 from agent.settings import GatePolicy, ReviewSettings
-from tools.paper import Candidate, split_arxiv_id
+from tools.errors import AutoresearchError
+from tools.paper import Candidate, key_of
 
 GATES: tuple[GateName, ...] = ("papers", "outline", "draft")
 
 
-class InvalidDecision(ValueError):
+class InvalidDecision(AutoresearchError, ValueError):
     """A decision that does not fit the gate it answers (the run is not resumed)."""
 
 
@@ -117,8 +118,9 @@ class Decision(BaseModel):
     @field_validator("keep", "drop", "add")
     @classmethod
     def _arxiv_ids(cls, ids: list[str]) -> list[str]:
-        """Versionless ids, whatever form they were typed in (`arXiv:2501.12948v2`, a URL)."""
-        return list(dict.fromkeys(split_arxiv_id(i)[0] for i in ids if i.strip()))
+        """Versionless ids, whatever form they were typed in (`arXiv:2501.12948v2`, a URL), or the key
+        of a paper not on arXiv (`W2741809807`, `ref-…`)."""
+        return list(dict.fromkeys(key_of(i) for i in ids if i.strip()))
 
     @model_validator(mode="after")
     def _payload_fits_action(self) -> Decision:
@@ -218,7 +220,7 @@ def outline_from_markdown(text: str, topic: str) -> Outline:
         elif line.startswith("# "):
             title = line[2:].strip()
         elif (match := _KIND.match(line)) and target is not None:
-            target.kind = match.group(1)  # type: ignore[assignment]
+            target.kind = cast(ThemeKind, match.group(1))  # the pattern admits only the four kinds
         elif (match := _PHRASES.match(line)) and target is not None:
             target.key_phrases = [p.strip() for p in match.group(1).split(",") if p.strip()]
         elif (match := _ID_LINE.match(line)) and target is not None:

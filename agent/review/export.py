@@ -1,8 +1,11 @@
-"""Write a verified review to disk: review.md, references.bib, figures/, run.json (and review.tex).
+"""Write a verified review to disk: review.md, references.bib (and .json, .ris), figures/, run.json
+(and review.tex).
 
 `review.md` is Pandoc Markdown with YAML front matter naming `references.bib`, so
 `pandoc review.md --citeproc -o review.pdf` renders it with its references; figures are copied
-next to it and linked relatively, so the folder can be moved or zipped as a whole.
+next to it and linked relatively, so the folder can be moved or zipped as a whole. The same
+references go out as CSL-JSON (`references.json`) and RIS (`references.ris`), keyed alike, for
+Zotero, Mendeley and EndNote.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from agent.review.latex import markdown_to_latex
 from agent.review.types import Draft, Verification
 from agent.review.writers.markdown import citation_keys, figure_filename
 from memory.records import LibraryPaper
+from tools.citation_formats import to_csl_json, to_ris
 from tools.citations import paper_year, to_bibtex
 from tools.paper import Paper
 
@@ -37,11 +41,14 @@ def export_review(draft: Draft, verification: Verification,
     written = list(figures)
 
     bib = out_dir / "references.bib"
-    bibtex = to_bibtex(cited, {p.arxiv_id: id_to_key[p.arxiv_id] for p in cited})
-    bib.write_text(bibtex, encoding="utf-8")
+    keys = {p.arxiv_id: id_to_key[p.arxiv_id] for p in cited}
+    bib.write_text(to_bibtex(cited, keys), encoding="utf-8")
+    csl, ris = out_dir / "references.json", out_dir / "references.ris"
+    csl.write_text(to_csl_json(cited, keys), encoding="utf-8")
+    ris.write_text(to_ris(cited, keys), encoding="utf-8")
     review = out_dir / "review.md"
     review.write_text(front_matter(draft.title) + markdown, encoding="utf-8")
-    written[:0] = [review, bib]
+    written[:0] = [review, bib, csl, ris]
     if fmt == "latex":
         tex = out_dir / "review.tex"
         latex = markdown_to_latex(markdown, draft.title, bibliography=bib.stem)

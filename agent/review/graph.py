@@ -5,9 +5,7 @@ bounded) → export. Wiring only; nodes live in agent/review/nodes/.
 
 from __future__ import annotations
 
-from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.graph import END, START, StateGraph
-from langgraph.graph.state import CompiledStateGraph
+from typing import TYPE_CHECKING
 
 from agent.review.context import ReviewContext
 from agent.review.nodes.draft import draft
@@ -26,13 +24,24 @@ from agent.review.nodes.snowball import snowball
 from agent.review.nodes.verify import verify
 from agent.review.state import InputState, State
 
+if TYPE_CHECKING:
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+    from langgraph.graph.state import CompiledStateGraph
+
 STAGES = ("plan", "search", "gate_papers", "ingest", "snowball", "gate_cited", "figures", "outline",
           "gate_outline", "draft", "verify", "gate_draft", "export")
 """Every stage in the order a run meets them (front ends size their progress views with it)."""
 
 
-def build_graph(checkpointer: BaseCheckpointSaver | None) -> CompiledStateGraph:
+if TYPE_CHECKING:
+    ReviewGraph = CompiledStateGraph[State, ReviewContext, InputState, State]
+    """The compiled graph: its state, its run context, what it takes and what it returns."""
+
+
+def build_graph(checkpointer: BaseCheckpointSaver | None) -> ReviewGraph:
     """Compile the review graph; gates need a checkpointer to pause and resume."""
+    from langgraph.graph import END, START, StateGraph  # LangGraph loads when a run is driven, not on import
+
     builder = StateGraph(State, input_schema=InputState, context_schema=ReviewContext)
     for node in (plan, search, gate_papers, ingest, snowball, gate_cited, figures, outline, gate_outline, draft, verify,
                  gate_draft, export):

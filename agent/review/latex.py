@@ -111,8 +111,8 @@ def _block(block: str, bibliography: str) -> str:
         return ""
     if lines[0].lstrip().startswith("|"):
         return _table(lines)
-    if _IMAGE.match(lines[0]):
-        return _figure(_IMAGE.match(lines[0]))
+    if image := _IMAGE.match(lines[0]):
+        return _figure(image)
     if _LIST_ITEM.match(lines[0]):
         return _list(lines)
     if lines[0].startswith(": "):
@@ -128,7 +128,8 @@ def _figure(match: re.Match) -> str:
 
 def _list(lines: list[str]) -> str:
     items: list[str] = []
-    numbered = bool(_LIST_ITEM.match(lines[0]).group("number"))
+    first = _LIST_ITEM.match(lines[0])  # the caller saw it match
+    numbered = bool(first and first.group("number"))
     for line in lines:
         found = _LIST_ITEM.match(line)
         if found:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from agent.review.taxonomy import settle, silhouettes, splits
-from agent.review.types import Theme
+from agent.review.types import Theme, ThemeKind
 from memory.embeddings import Embedder
 from memory.records import LibraryPaper
 from tools.citations import paper_date
@@ -83,7 +83,7 @@ class Sections:
         centroid = self.vectors[group].mean(axis=0)
         return float(centroid @ self.topic_vector) / (float(np.linalg.norm(centroid)) or 1.0)
 
-    def theme(self, title: str, group: list[int], kind: str = "topic",
+    def theme(self, title: str, group: list[int], kind: ThemeKind = "topic",
               phrases: list[str] | None = None, subthemes: list[Theme] | None = None) -> Theme:
         """A section: its papers oldest first (subsections' papers after the section's own)."""
         subthemes = subthemes or []
@@ -92,7 +92,7 @@ class Sections:
         if phrases is None:  # a section placed by kind: the phrases two or more of its papers share
             shared = self.index.candidates(group, topic_stems(self.topic), min_users=2)
             phrases = [c.surface for c in sorted(shared, key=lambda c: (-len(c.users & set(group)), c.key))][:4]
-        return Theme(title=title, kind=kind, paper_ids=ids, key_phrases=phrases,  # type: ignore[arg-type]
+        return Theme(title=title, kind=kind, paper_ids=ids, key_phrases=phrases,
                      subthemes=subthemes)
 
 

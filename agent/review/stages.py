@@ -7,31 +7,71 @@ production bundle imports the real modules; tests pass small deterministic stand
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
+from agent.ingest.pipeline import ingest_paper
+from agent.review.export import export_review
+from agent.review.outline import build_outline
 from agent.review.state import IngestOutcome
+from agent.review.verify import verify_draft
+from agent.review.writers import write_review
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
     from agent.review.context import ReviewServices
+    from agent.review.export import ExportFormat
+    from agent.review.sections import Namer
     from agent.review.types import Draft, Outline, Verification
+    from agent.settings import Settings
+    from memory.embeddings import Embedder
+    from memory.library import Library
     from memory.records import LibraryPaper
     from tools.paper import Paper
 
 
-IngestFn = Callable[["Paper", "ReviewServices"], IngestOutcome]
-OutlineFn = Callable[..., "Outline"]
-"""`build_outline(topic, papers, embedder, max_themes=6, namer=None) -> Outline` (`namer` only
-when a chat model is configured)"""
-WriteFn = Callable[..., "Draft"]
-"""`write_review(topic, outline, papers, library, settings, chat_model=None, feedback="",
-revision=0) -> Draft`"""
-VerifyFn = Callable[..., "tuple[Draft, Verification]"]
-"""`verify_draft(draft, library, papers) -> (cleaned draft, Verification)`"""
-ExportFn = Callable[..., "list[Path]"]
-"""`export_review(draft, verification, papers, out_dir, run_meta, fmt="md") -> [paths]`"""
+# Each stage is a Protocol rather than a bare Callable so that a stand-in with the wrong parameters
+# (a missing keyword the graph passes, a wrong type) is a type error, not a failed run. The graph
+# passes the parameters before `/` by position (so their names are free) and the others by keyword
+# (so their names are part of the contract); those with `= ...` need a default in every implementation.
+
+
+class IngestFn(Protocol):
+    """Read one approved paper into the library and say how (`ingest_pdf`, `ingest_abstract`)."""
+
+    def __call__(self, paper: Paper, services: ReviewServices, /) -> IngestOutcome: ...
+
+
+class OutlineFn(Protocol):
+    """Draw the taxonomy of the papers that were read (`agent.review.outline.build_outline`); `namer`
+    only when a chat model is configured."""
+
+    def __call__(self, topic: str, papers: list[LibraryPaper], embedder: Embedder, /,
+                 max_themes: int = ..., namer: Namer | None = ...) -> Outline: ...
+
+
+class WriteFn(Protocol):
+    """Draft the review along the outline (`agent.review.writers.write_review`)."""
+
+    def __call__(self, topic: str, outline: Outline, papers: list[LibraryPaper], library: Library,
+                 settings: Settings, /, chat_model: BaseChatModel | None = ..., feedback: str = ...,
+                 revision: int = ...) -> Draft: ...
+
+
+class VerifyFn(Protocol):
+    """Drop citations that name no stored paper and score the rest (`agent.review.verify.verify_draft`)."""
+
+    def __call__(self, draft: Draft, library: Library, papers: list[LibraryPaper], /
+                 ) -> tuple[Draft, Verification]: ...
+
+
+class ExportFn(Protocol):
+    """Write the review's files and return their paths (`agent.review.export.export_review`)."""
+
+    def __call__(self, draft: Draft, verification: Verification, papers: list[LibraryPaper],
+                 out_dir: Path, run_meta: dict[str, Any], /, fmt: ExportFormat = ...) -> list[Path]: ...
 
 
 @dataclass(frozen=True)
@@ -46,20 +86,13 @@ class Stages:
 
 
 def production_stages() -> Stages:
-    """The real content modules (imported here, so importing the graph stays light)."""
-    from agent.review.export import export_review
-    from agent.review.outline import build_outline
-    from agent.review.verify import verify_draft
-    from agent.review.writers import write_review
-
+    """The real content modules."""
     return Stages(ingest=ingest_pdf, build_outline=build_outline, write_review=write_review,
                   verify_draft=verify_draft, export_review=export_review)
 
 
 def ingest_pdf(paper: Paper, services: ReviewServices) -> IngestOutcome:
     """Download, parse and store a paper; its abstract when the PDF cannot be had or read."""
-    from agent.ingest.pipeline import ingest_paper
-
     result = ingest_paper(paper, downloader=services.downloader, library=services.library,
                           store=services.library.papers, settings=services.settings)
     return IngestOutcome(arxiv_id=paper.arxiv_id, version=paper.version, status=result.status,

@@ -25,11 +25,29 @@ from tools.paper import Candidate, Paper
 IngestStatus = Literal["ingested", "abstract_only", "stored", "failed"]
 
 
+class CollectionSpec(BaseModel):
+    """Where a review's starting papers come from, instead of an arXiv search (`review --from-bib`)."""
+
+    path: str = ""
+    """A .bib, .ris or CSL-JSON file, or a `zotero.sqlite` (empty: `zotero.sqlite_path`)."""
+    kind: Literal["bibtex", "ris", "csl-json", "zotero", "zotero-web"] | None = None
+    """None: told by the file's extension and first line."""
+    name: str = ""
+    """A Zotero collection name (its subcollections included); empty: the whole library."""
+
+    def describe(self) -> str:
+        """"refs.bib", "Zotero (local): Reading list", …"""
+        if self.kind in ("zotero", "zotero-web"):
+            where = "Zotero web library" if self.kind == "zotero-web" else "Zotero (local)"
+            return f"{where}: {self.name}" if self.name else where
+        return Path(self.path).name
+
+
 class ReviewRequest(BaseModel):
     """What a person asked for; a task file (`--task review.toml`) maps onto it."""
 
     topic: str = Field(min_length=1)
-    max_papers: int | None = Field(None, ge=1, le=500)
+    max_papers: int | None = Field(default=None, ge=1, le=500)
     """Most papers proposed at the papers gate; None = `review.max_papers`."""
     categories: list[str] = Field(default_factory=list)
     """arXiv categories (any of them), e.g. `cs.CV`; empty = all."""
@@ -40,10 +58,12 @@ class ReviewRequest(BaseModel):
     format: Literal["md", "latex"] = "md"
     gates: GatePolicies | None = None
     """Per-gate policies; None = `review.approve_*`."""
-    max_revisions: int | None = Field(None, ge=0)
+    max_revisions: int | None = Field(default=None, ge=0)
     """None = `review.max_revisions`."""
     models: dict[str, str] = Field(default_factory=dict)
     """Chat models by role (`planner`, `writer`) for this run, over the settings' `llm.*`."""
+    collection: CollectionSpec | None = None
+    """Start from this collection (matched on OpenAlex or arXiv) instead of an arXiv search."""
 
 
 class SearchPlan(BaseModel):
@@ -100,8 +120,8 @@ def add_usage(left: dict[str, dict[str, Any]], right: dict[str, dict[str, Any]])
         mine = out.setdefault(stage, {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cost_usd": 0.0})
         for key in ("calls", "input_tokens", "output_tokens"):
             mine[key] = mine.get(key, 0) + tally.get(key, 0)
-        costs = (mine.get("cost_usd"), tally.get("cost_usd"))
-        mine["cost_usd"] = None if None in costs else round(costs[0] + costs[1], 8)
+        mine_cost, their_cost = mine.get("cost_usd"), tally.get("cost_usd")
+        mine["cost_usd"] = None if mine_cost is None or their_cost is None else round(mine_cost + their_cost, 8)
     return out
 
 

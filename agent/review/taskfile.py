@@ -30,9 +30,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agent.review.approval import GatePolicies
 from agent.review.state import ReviewRequest
 from agent.settings import GatePolicy, ReviewSettings
+from tools.errors import AutoresearchError
 
 
-class TaskFileError(ValueError):
+class TaskFileError(AutoresearchError, ValueError):
     """A task file that cannot be read; the message names the file and the problem."""
 
 
@@ -54,7 +55,7 @@ class TaskFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     topic: str | None = None
-    max_papers: int | None = Field(None, ge=1)
+    max_papers: int | None = Field(default=None, ge=1)
     categories: list[str] = Field(default_factory=list)
     since: date | None = None
     until: date | None = None
@@ -62,7 +63,7 @@ class TaskFile(BaseModel):
     format: Literal["md", "latex"] | None = None
     approve: GatePolicy | None = None
     gates: _Gates = Field(default_factory=_Gates)
-    max_revisions: int | None = Field(None, ge=0)
+    max_revisions: int | None = Field(default=None, ge=0)
     models: _Models = Field(default_factory=_Models)
 
 
@@ -86,7 +87,8 @@ def load_task(path: Path) -> TaskFile:
 def build_request(task: TaskFile, review: ReviewSettings, **flags: Any) -> ReviewRequest:
     """The run's request: settings < task file < command-line flags (None = flag not given)."""
     merged = task.model_dump(exclude={"gates", "models"})
-    merged.update({k: v for k, v in flags.items() if v not in (None, [], ()) and k not in ("approve", "models")})
+    merged.update({k: v for k, v in flags.items()
+                   if v not in (None, [], ()) and k not in ("approve", "models", "collection")})
     if not merged.get("topic"):
         raise TaskFileError("a topic is needed: `autoresearch review \"TOPIC\"` or `topic = …` in --task")
     approve = flags.get("approve") or task.approve
@@ -98,4 +100,5 @@ def build_request(task: TaskFile, review: ReviewSettings, **flags: Any) -> Revie
                          categories=merged.get("categories") or [], since=merged.get("since"),
                          until=merged.get("until"), out_dir=str(merged.get("out") or ""),
                          format=merged.get("format") or "md", gates=gates,
-                         max_revisions=merged.get("max_revisions"), models=models)
+                         max_revisions=merged.get("max_revisions"), models=models,
+                         collection=flags.get("collection"))

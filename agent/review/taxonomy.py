@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from memory.embeddings import Embedder
 
@@ -33,14 +34,15 @@ def splits(vectors: np.ndarray, k_max: int, k_min: int = 2) -> list[list[list[in
     """The k-means splits for k in [k_min, k_max], best silhouette first (one group if none)."""
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
-    from threadpoolctl import threadpool_limits
 
     n = len(vectors)
     scored: list[tuple[float, int, list[list[int]]]] = []
     # One thread: on a busy machine OpenMP's threads cost far more than they save on tiny inputs.
     with threadpool_limits(1):
         for k in range(max(2, k_min), min(k_max, n - 1) + 1):
-            labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(vectors)
+            # sklearn is unannotated: pyright guesses `n_init: str` from its "auto" default.
+            kmeans = KMeans(n_clusters=k, n_init=10, random_state=0)  # pyright: ignore[reportArgumentType]
+            labels = kmeans.fit_predict(vectors)
             if len(set(labels)) < 2:
                 continue
             score = float(silhouette_score(vectors, labels, metric="cosine"))

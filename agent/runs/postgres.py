@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from agent.settings import CheckpointSettings
+from tools.errors import AutoresearchError
 
 CONNECT_TIMEOUT_S = 10
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
@@ -21,7 +22,7 @@ KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
 through NAT and firewalls, and a vanished peer is noticed within about a minute."""
 
 
-class PostgresUnavailable(RuntimeError):
+class PostgresUnavailable(AutoresearchError, RuntimeError):
     """Postgres cannot be used: the extra is missing, the DSN is absent or bad, or it is unreachable."""
 
 
@@ -169,7 +170,7 @@ def postgres_checkpointer(checkpoint: CheckpointSettings, serde: Any) -> Any:
             # keeps two processes starting at once from racing on the same CREATE.
             with setting_up(dsn), exclusive(dsn, "autoresearch:checkpoint-setup"):
                 saver.setup()
-    except Exception:
+    except Exception:  # noqa: BLE001 - cleanup only: the pool is closed and the error re-raised as it was
         pool.close()
         raise
     return saver

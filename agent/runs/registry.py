@@ -24,6 +24,7 @@ from filelock import FileLock, Timeout
 from pydantic import BaseModel
 
 from agent.review.types import GateName
+from tools.errors import AutoresearchError
 
 RunStatus = Literal["running", "paused", "finished", "failed", "cancelled"]
 FINAL: tuple[RunStatus, ...] = ("finished", "cancelled")
@@ -36,14 +37,14 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
-class RunNotFound(KeyError):
+class RunNotFound(AutoresearchError, KeyError):
     """No run has this id (or prefix)."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "run not found"
 
 
-class RunBusy(RuntimeError):
+class RunBusy(AutoresearchError, RuntimeError):
     """Another process is driving this run right now."""
 
 

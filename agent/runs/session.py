@@ -12,13 +12,17 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from agent import services as factories
+from agent.llm.factory import configured_model
 from agent.review.approval import Decision, InvalidDecision, parse_request
 from agent.review.context import ReviewContext, ReviewServices, RunCancelled
+from agent.review.graph import build_graph
 from agent.review.stages import Stages, production_stages
 from agent.review.state import ReviewRequest, State, resolve_request, run_counts
 from agent.runs.events import ApprovalNeeded, BaseEvent, Failed, Finished, parse_event
 from agent.runs.registry import RunBusy, RunInfo, RunNotFound, RunRegistry, new_run_id
 from agent.settings import Settings
+from tools.errors import AutoresearchError, explain
 
 log = logging.getLogger(__name__)
 ROLES_USED = ("planner", "writer")
@@ -26,7 +30,7 @@ ROLES_USED = ("planner", "writer")
 __all__ = ["ReviewSession", "RunBusy", "RunNotFound", "InvalidDecision", "NotResumable"]
 
 
-class NotResumable(RuntimeError):
+class NotResumable(AutoresearchError, RuntimeError):
     """The run is finished or cancelled."""
 
 
@@ -43,8 +47,6 @@ class ReviewSession:
                  stages: Stages | None = None, checkpointer: Any = None,
                  registry: RunRegistry | None = None,
                  chat_models: Callable[..., Any] | None = None) -> None:
-        from agent import services as factories
-
         self.settings = settings
         self.chat_models = chat_models or _configured_chat_model
         self.services = services or ReviewServices(settings)
@@ -59,9 +61,6 @@ class ReviewSession:
         """The compiled review graph over the checkpointer (built on first use: listing and
         cancelling runs never pay for importing LangGraph)."""
         if self._graph is None:
-            from agent import services as factories
-            from agent.review.graph import build_graph
-
             self._checkpointer = self._checkpointer or factories.checkpointer(self.settings)
             self._graph = build_graph(self._checkpointer)
         return self._graph
@@ -144,8 +143,6 @@ class ReviewSession:
 
     def _context(self, run_id: str, request: ReviewRequest) -> ReviewContext:
         """The nodes' runtime context: this session's services, the run's own models."""
-        from agent import services as factories
-
         settings = self.settings
         if request.models:
             settings = settings.model_copy(update={"llm": settings.llm.model_copy(update=request.models)})
@@ -185,9 +182,9 @@ class ReviewSession:
                 return
             # The session is the run's last line of defence: any failure becomes a Failed event
             # and a `failed` status, and the run stays resumable from its last checkpoint.
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:  # noqa: BLE001 - a run's last resort (see above)
                 log.debug("run %s failed", run_id, exc_info=True)
-                message = str(error).splitlines()[0] if str(error) else type(error).__name__
+                message = explain(error)
                 self.registry.set_status(run_id, "failed", error=message)
                 yield Failed(run_id=run_id, error=message)
                 return
@@ -198,11 +195,9 @@ class ReviewSession:
 
 
 def _configured_chat_model(settings: Settings, role: str, usage: Any = None) -> Any:
-    """`agent.services.chat_model`, without importing the LLM layer for a role that has no model."""
-    if not getattr(settings.llm, role, "").strip():
+    """`agent.services.chat_model`, without loading the LLM layer for a role that has no model."""
+    if not configured_model(settings, role):
         return None
-    from agent import services as factories
-
     return factories.chat_model(settings, role, usage=usage)
 
 

@@ -12,13 +12,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from agent.llm.budget import counter_for, fit_passages, prompt_budget
 from agent.llm.errors import LLMError
+from agent.llm.grounded import fence_passage, strip_fences
 from agent.llm.prompts import SUMMARY_FIELD_TASKS, PromptBook
+from agent.llm.thinking import strip_think
 from agent.llm.translation import Translator
 from agent.summary.extract import FIELD_TITLES, FIELDS, PaperSummary, SummaryTranslation, summarize_extractive
 from agent.summary.sentences import section_roles, split_sentences
 from memory.records import Passage
 from tools.document import ParsedPaper
+from tools.errors import AutoresearchError
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -34,7 +38,7 @@ FIELD_ROLES = {
 }
 
 
-class SummaryError(RuntimeError):
+class SummaryError(AutoresearchError, RuntimeError):
     """The summarizer model failed; the message says how."""
 
 
@@ -75,10 +79,6 @@ def summarize_with_model(paper: ParsedPaper, model: BaseChatModel, model_name: s
 def _ask(model: BaseChatModel, prompts: PromptBook, paper: ParsedPaper, passages: list[Passage],
          task: str) -> str:
     """One call with the passages that fit; the LLM layer's failures become `SummaryError`."""
-    from agent.llm.budget import counter_for, fit_passages, prompt_budget
-    from agent.llm.grounded import fence_passage, strip_fences
-    from agent.llm.thinking import strip_think
-
     title = paper.title or "(untitled)"
     fixed = prompts.render("summary_field", passages="", title=title, task=task)
     kept = fit_passages(passages, prompt_budget(model, fixed), counter_for(model),

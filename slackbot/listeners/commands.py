@@ -6,11 +6,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from agent.digest.post import PostError, SlackPoster
+from agent.usecases import digest as usecase
 from slackbot.args import UsageError, parse_research
 from slackbot.bot import Bot
 from slackbot.mrkdwn import escape
 from slackbot.runner import show_run, start_review
 from slackbot.web import SlackCallError, call
+from tools.errors import explain
 
 log = logging.getLogger(__name__)
 
@@ -61,27 +64,14 @@ def handle_digest(bot: Bot, ack: Any, command: dict[str, Any], client: Any, resp
 
 def post_digest(bot: Bot, client: Any, channel: str, user: str, keyword: str, respond: Any = None) -> None:
     """Search each watched keyword (or `keyword`), post the digest, and remember what it showed."""
-    from agent import services
-    from agent.digest.build import DigestOptions, build_digest
-    from agent.digest.post import PostError, SlackPoster
-    from agent.digest.watch import Watch
-
-    settings = bot.settings
-    watchlist = services.watchlist(settings)
-    watches = [watchlist.get(keyword) or Watch(name=keyword)] if keyword else watchlist.all()
-    if not watches:
+    try:
+        usecase.digest(bot.settings, [keyword] if keyword else [],
+                       deliver=lambda result: SlackPoster(client).post(channel, result))
+    except usecase.NoWatches:
         tell_in_channel(client, channel, user, "No keywords are watched: add one with "
                         "`autoresearch watch add \"video anomaly detection\"`, or type `/digest <keyword>`.", respond)
-        return
-    seen = services.seen_state(settings)
-    digest = build_digest(services.digest_client(settings), watches,
-                          DigestOptions(max_per_keyword=settings.digest.max_per_keyword), seen)
-    try:
-        SlackPoster(client).post(channel, digest)
     except PostError as error:
-        tell_in_channel(client, channel, user, str(error), respond)
-        return
-    seen.commit(digest, {w.name: w.key for w in watches})
+        tell_in_channel(client, channel, user, explain(error), respond)
 
 
 def tell_in_channel(client: Any, channel: str, user: str, line: str, respond: Any = None) -> None:

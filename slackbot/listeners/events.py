@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from agent.usecases.ask import ask
+from slackbot.answers import answer_message
 from slackbot.bot import Bot
 from slackbot.mrkdwn import strip_mentions
 from slackbot.refs import Place
@@ -49,11 +51,7 @@ def handle_mention(bot: Bot, event: dict[str, Any], client: Any) -> None:
 
 def answer(bot: Bot, client: Any, place: Place, question: str) -> None:
     """Retrieve and answer with the shared `ask` core; post it with arXiv links."""
-    from agent.ask.extractive import answer_question
-    from slackbot.answers import answer_message
-
-    result = answer_question(bot.library(), question, k=8, chat_model=bot.chat_model(),
-                             diversity=bot.settings.memory.mmr_diversity)
+    result = ask(bot.session.services, question, k=8, models=lambda role: bot.chat_model())
     text, blocks = answer_message(result)
     call(client, "chat_postMessage", channel=place.channel, thread_ts=place.thread_ts, text=text, blocks=blocks,
          unfurl_links=False, unfurl_media=False)

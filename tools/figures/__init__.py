@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from tools.figures.base import FigureDescription, FigureInput, FigureKind, FigureReader
 from tools.figures.cpu import CPUReader
-from tools.figures.models import FigureModelMissing, ModelPullFailed
+from tools.figures.models import FigureModelMissing, ModelPullFailed, resolve_model
+from tools.figures.vlm import VLMReader
 
 if TYPE_CHECKING:
     from tools.settings import FigureSettings
@@ -35,9 +36,6 @@ def make_reader(settings: FigureSettings, prefer: str | None = None) -> FigureRe
         raise ValueError(f"unknown figure reader {choice!r}: use auto, cpu or gpu")
     if choice == "cpu" or (choice == "auto" and not settings.model.strip()):
         return CPUReader()
-    from tools.figures.models import resolve_model
-    from tools.figures.vlm import VLMReader
-
     try:
         resolve_model(settings.model)  # fail now, with the message, rather than mid-run
     except FigureModelMissing as missing:

@@ -113,13 +113,15 @@ def tick_scales(words: list[Word]) -> tuple[Scale | None, Scale | None]:
     numeric = [w for w in words if not w.vertical and number(w.text) is not None]
     rows = []
     for group in _groups(numeric, lambda w: w.cy, 2.0):
-        values, xs = [number(w.text) for w in group], [w.cx for w in group]
+        values = [v for w in group if (v := number(w.text)) is not None]  # every one is, in `numeric`
+        xs = [w.cx for w in group]
         if len(set(values)) == len(values) and _linear(xs, values):
             rows.append(Scale(axis="x", values=values, positions=xs, edge=max(w.bbox[3] for w in group)))
     columns = []
     for key in (lambda w: w.bbox[2], lambda w: w.cx):
         for group in _groups(numeric, key, 3.0):
-            values, ys = [number(w.text) for w in group], [w.cy for w in group]
+            values = [v for w in group if (v := number(w.text)) is not None]
+            ys = [w.cy for w in group]
             if len(set(values)) == len(values) and _linear(ys, values):
                 columns.append(Scale(axis="y", values=values, positions=ys, edge=min(w.bbox[0] for w in group)))
     x = max(rows, key=lambda s: s.edge, default=None)

@@ -58,12 +58,12 @@ class CPUReader:
 
 def _region_facts(figure: FigureInput) -> tuple[RegionFacts, str]:
     """The region's measurements, or the words we were given when the PDF cannot be opened."""
-    import pymupdf
+    from pymupdf import mupdf
 
     if figure.pdf_path and figure.bbox and figure.page > 0 and Path(figure.pdf_path).is_file():
         try:
             return measure_region(figure.pdf_path, figure.page, figure.bbox), ""
-        except (RuntimeError, ValueError, IndexError, pymupdf.mupdf.FzErrorBase) as error:
+        except (RuntimeError, ValueError, IndexError, mupdf.FzErrorBase) as error:
             # a broken or encrypted PDF, or a page it does not have
             log.warning("figure %s: could not measure its region: %s", figure.number, error)
             note = f"its PDF region could not be read ({error})"

@@ -118,10 +118,10 @@ def _split_first(text: str) -> tuple[str, str]:
 
 def classify(facts: RegionFacts, pixels: PixelFacts, caption: str) -> KindCall:
     """The figure's kind, from its region, its pixels and its caption."""
-    scores: dict[str, float] = {"plot": 0.0, "diagram": 0.0, "table-image": 0.0, "photo": 0.0, "other": 0.0}
-    reasons: dict[str, list[str]] = {kind: [] for kind in scores}
+    scores: dict[FigureKind, float] = {"plot": 0.0, "diagram": 0.0, "table-image": 0.0, "photo": 0.0, "other": 0.0}
+    reasons: dict[FigureKind, list[str]] = {kind: [] for kind in scores}
 
-    def add(kind: str, points: float, why: str) -> None:
+    def add(kind: FigureKind, points: float, why: str) -> None:
         scores[kind] += points
         reasons[kind].append(why)
 
@@ -132,5 +132,5 @@ def classify(facts: RegionFacts, pixels: PixelFacts, caption: str) -> KindCall:
     _caption_evidence(text, add)
     best = max(scores, key=lambda k: scores[k])  # ties go to the first kind listed
     if scores[best] < 1.0:
-        return KindCall(kind="other", scores=scores, reasons=["no decisive evidence"])
-    return KindCall(kind=best, scores=scores, reasons=reasons[best])
+        return KindCall(kind="other", scores={**scores}, reasons=["no decisive evidence"])
+    return KindCall(kind=best, scores={**scores}, reasons=reasons[best])

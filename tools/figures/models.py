@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
+
+from tools.errors import AutoresearchError
+
 SETTING = "figures.model (env AUTORESEARCH_FIGURES__MODEL)"
 
 
-class FigureModelMissing(RuntimeError):
+class FigureModelMissing(AutoresearchError, RuntimeError):
     """The configured figure model is not on this machine."""
 
 
-class ModelPullFailed(RuntimeError):
+class ModelPullFailed(AutoresearchError, RuntimeError):
     """A model could not be fetched (no network, unknown name, refused)."""
 
 
@@ -61,7 +65,6 @@ def _from_cache(name: str) -> Path:
 
 def pull_model(name: str, directory: Path | None = None, endpoint: str = "") -> Path:
     """Download `name` from the hub into `directory` (default: the shared cache); return its folder."""
-    import httpx
     from huggingface_hub import constants, snapshot_download
     from huggingface_hub.errors import (
         HfHubHTTPError,

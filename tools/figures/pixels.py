@@ -8,6 +8,7 @@ charts have long straight dark lines (axes, frames) meeting at a corner. pymupdf
 
 from __future__ import annotations
 
+import numpy as np
 from pydantic import BaseModel
 
 MAX_SIDE = 400
@@ -35,12 +36,12 @@ class PixelFacts(BaseModel):
 
 def measure_pixels(image_path: str) -> PixelFacts:
     """Measure the PNG at `image_path`; an unreadable file gives empty facts."""
-    import numpy as np
     import pymupdf
+    from pymupdf import mupdf
 
     try:
         pix = pymupdf.Pixmap(image_path)
-    except (RuntimeError, ValueError, OSError, pymupdf.mupdf.FzErrorBase):  # missing or not an image
+    except (RuntimeError, ValueError, OSError, mupdf.FzErrorBase):  # missing or not an image
         return PixelFacts()
     if pix.alpha or pix.n != 3:
         pix = pymupdf.Pixmap(pymupdf.csRGB, pix, 0)
@@ -53,8 +54,6 @@ def measure_pixels(image_path: str) -> PixelFacts:
 
 def _stats(rgb) -> PixelFacts:
     """Compute the statistics of an (h, w, 3) int array."""
-    import numpy as np
-
     height, width = rgb.shape[:2]
     white = (rgb.min(axis=2) > 235)
     ink = ~white
@@ -76,8 +75,6 @@ def _stats(rgb) -> PixelFacts:
 
 def _long_runs(dark, length: int) -> int:
     """Rows of a boolean grid holding a contiguous True run of at least half `length`."""
-    import numpy as np
-
     need = max(length // 2, 8)
     count = 0
     for row in dark:

@@ -49,7 +49,7 @@ def normalise_kind(text: str) -> FigureKind:
     """Map the model's word for the kind onto the five kinds (`bar chart` → plot)."""
     value = text.strip().lower().strip(".\"'` ")
     if value in ("plot", "diagram", "table-image", "photo", "other"):
-        return value  # type: ignore[return-value]
+        return value
     for kind, pattern in _KIND_WORDS:
         if pattern.search(value):
             return kind

@@ -83,7 +83,8 @@ class VLMReader:
             if tokenizer.pad_token is None:
                 tokenizer.pad_token = tokenizer.eos_token
             model = AutoModelForImageTextToText.from_pretrained(folder, local_files_only=True, dtype=self.dtype)
-            self._model = model.to(self.device).eval()
+            # transformers wraps `.to` in a decorator whose type still asks for `self`: its typing, not ours.
+            self._model = model.to(self.device).eval()  # pyright: ignore[reportArgumentType]
             self._processor = processor
             log.info("figure model %s on %s (%s), torch %s", folder, self.device, self.dtype, torch.__version__)
 

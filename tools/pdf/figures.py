@@ -153,7 +153,7 @@ def render_png(page, region: BBox, dpi: int, target: Path) -> BBox | None:
     clip = pymupdf.Rect(region) & page.rect
     pix = page.get_pixmap(dpi=dpi, clip=clip, alpha=False, colorspace=pymupdf.csRGB)
     pixels = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)
-    ink = (pixels[:, :, :3] < INK_LEVEL).any(axis=2)
+    ink: np.ndarray = np.asarray((pixels[:, :, :3] < INK_LEVEL).any(axis=2))  # numpy types it "bool or array"
     if ink.sum() < max(12, ink.size // 5000) or pixels.std() < 2:
         return None
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
@@ -195,7 +195,8 @@ def _union(a: BBox, b: BBox) -> BBox:
 
 
 def _round(box: BBox) -> BBox:
-    return tuple(round(float(v), 2) for v in box)  # type: ignore[return-value]
+    x0, y0, x1, y1 = box
+    return round(float(x0), 2), round(float(y0), 2), round(float(x1), 2), round(float(y1), 2)
 
 
 def _slug(number: str) -> str:

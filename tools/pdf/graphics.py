@@ -126,7 +126,7 @@ def _invisible(path: dict) -> bool:
         and (path.get("stroke_opacity") or 1.0) > 0.05
     fill = path.get("fill")
     filled = fill is not None and "f" in path.get("type", "") and (path.get("fill_opacity") or 1.0) > 0.05
-    if filled and stroked is False and min(fill) > 0.98:
+    if filled and stroked is False and fill is not None and min(fill) > 0.98:
         return True  # white on white
     return not (stroked or filled)
 

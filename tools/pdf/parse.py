@@ -15,11 +15,20 @@ import logging
 import re
 import time
 from pathlib import Path
+from typing import cast
 
 from tools.document import ParsedPaper
+from tools.errors import AutoresearchError
 from tools.pdf.captions import find_captions
 from tools.pdf.figures import RegionFinder, build_figures
-from tools.pdf.front import arxiv_stamp, authors_after_title, find_title, reference_heading_block, reference_lines
+from tools.pdf.front import (
+    STAMP,
+    arxiv_stamp,
+    authors_after_title,
+    find_title,
+    reference_heading_block,
+    reference_lines,
+)
 from tools.pdf.layout import PageText, Style, document_style, is_body, mark_furniture, read_page
 from tools.pdf.references import parse_reference, split_entries
 from tools.pdf.sections import (
@@ -34,7 +43,7 @@ from tools.pdf.sections import (
 log = logging.getLogger(__name__)
 
 
-class PdfError(Exception):
+class PdfError(AutoresearchError):
     """The PDF cannot be read; the message says why and what to do."""
 
 
@@ -198,12 +207,10 @@ def peek_arxiv_id(path: Path, password: str | None = None) -> tuple[str, str] | 
 
     Cheap (reads page one's text only), so ingest can key a local PDF before parsing it.
     """
-    from tools.pdf.front import STAMP
-
     path = Path(path)
     doc = open_pdf(_read(path), path, password)
     try:
-        match = STAMP.search(doc[0].get_text())
+        match = STAMP.search(cast(str, doc[0].get_text()))  # PyMuPDF types every get_text form as one union
     finally:
         doc.close()
     if match:

@@ -19,7 +19,8 @@ from tools.pdf.layout import Line, join_lines
 MARKER = re.compile(r"^\s*(?:\[(?P<br>\d{1,3})\]|(?P<num>\d{1,3})\.?(?=\s+\S))\s*")
 ARXIV = re.compile(r"(?:arXiv\s*[:.]?\s*|arxiv\.org/(?:abs|pdf)/|abs/)(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?P<v>v\d+)?", re.I)
 DOI = re.compile(r"\b(?:doi\s*:?\s*|doi\.org/)?(?P<doi>10\.\d{4,9}/[^\s,;\]]+)", re.I)
-YEAR = re.compile(r"(?<![\d./])(?P<y>(?:19|20)\d{2})[a-z]?(?![\d]|\.\d)")
+YEAR = re.compile(r"(?<![\d./:–-])(?P<y>(?:19|20)\d{2})[a-z]?(?![\d]|\.\d|\s*[–-]\s*\d)")
+"""A year, not a page: "35(8):1915–1929, 2013" reads 2013."""
 QUOTED = re.compile(r"[“\"](?P<t>[^”\"]{8,})[”\"]")
 _ABBREV = re.compile(r"(?:\b[A-Z]|\bProc|\bConf|\bInt|\bVol|\bvol|\bpp|\bNo|\bJ|\bRev|\bPhys|"
                      r"\bLett|\bTrans|\bInf|\bComput|\bSci|\bAdv|\bEng|\bUniv|\bDept|\bSt|\bJr|\bMr|\bDr|"

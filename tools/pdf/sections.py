@@ -127,7 +127,7 @@ def _plausible(title: str) -> bool:
             and re.search(r"[A-Za-z]{3,}", title) is not None and not re.search(r"[=+<>]", title))
 
 
-def _level(number: str, roman: bool, sizes: list[float], block: Block) -> int:
+def _level(number: str, roman: bool, sizes: list[int], block: Block) -> int:
     if re.fullmatch(r"[IVX]+", number):
         return 1
     if re.fullmatch(r"[A-Z]", number):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from statistics import median
 
 from tools.pdf.graphics import Graphic
@@ -109,7 +110,7 @@ def _distance(x: float, span: tuple[float, float]) -> float:
     return 0.0 if span[0] <= x <= span[1] else min(abs(x - span[0]), abs(x - span[1]))
 
 
-def to_markdown(rows: list[list[str | None]]) -> str:
+def to_markdown(rows: Sequence[Sequence[str | None]]) -> str:
     """Cells as a GitHub Markdown table (first row as the header), blank columns dropped."""
     cleaned = [[_cell(c) for c in row] for row in rows if any(_cell(c) for c in row)]
     if len(cleaned) < 2:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import arxiv
 import httpx
 from arxiv import _feed  # the package's own Atom parser (reads the 2016 and 2026 serializations)
-from lxml import etree
+from lxml import etree  # pyright: ignore[reportAttributeAccessIssue]  # a compiled module, shipped without stubs
 
 from tools.files import write_atomic
 from tools.http import FetchError, RetryPolicy, polite_call, raise_for_transient
@@ -87,17 +87,19 @@ class ArxivClient:
 
     def _fetch_page(self, url: str, first_page: bool) -> bytes:
         """GET one page; an empty later page (an arXiv hiccup) is retried a few times."""
+        content = b""
         for attempt in range(EMPTY_PAGE_TRIES):
             response = polite_call(self.limiter, url, lambda: raise_for_transient(self.http.get(url)),
                                    self.policy, service="arXiv")
             self.requests_made += 1
             check_answer(response, url)
-            feed = parse_feed(response.content, url)
+            content = response.content
+            feed = parse_feed(content, url)
             if feed.results or first_page:
-                return response.content
+                return content
             log.warning("arXiv sent an empty page (try %d of %d): %s", attempt + 1,
                         EMPTY_PAGE_TRIES, url)
-        return response.content
+        return content
 
     def _cache_path(self, url: str) -> Path:
         return self.cache_dir / f"{cache_key(url)}.xml"

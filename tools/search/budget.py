@@ -1,4 +1,4 @@
-"""A hard cap on the arXiv API requests one search may send, retries included.
+"""A hard cap on the API requests (arXiv's, OpenAlex's) one search may send, retries included.
 
 Every request costs at least 3 s against real arXiv, and a 429 answered with a retry is a second
 request all the same. Counting `ArxivClient.requests_made` between queries would miss retries and
@@ -10,13 +10,23 @@ then stops with what it has.
 from __future__ import annotations
 
 import threading
+from typing import Protocol
 
 import httpx
 
-from tools.search.arxiv import ArxivClient
+from tools.errors import AutoresearchError
 
 
-class BudgetSpent(RuntimeError):
+class _Client(Protocol):
+    """A client whose API requests go through `http` to `settings.api_url` (arXiv's, OpenAlex's)."""
+
+    http: httpx.Client
+
+    @property
+    def settings(self) -> object: ...
+
+
+class BudgetSpent(AutoresearchError, RuntimeError):
     """The search's request budget is used up; no request was sent."""
 
 
@@ -26,13 +36,14 @@ class RequestBudget:
     Use as a context manager around the search. Cache hits send nothing and cost nothing.
     """
 
-    def __init__(self, client: ArxivClient, limit: int) -> None:
+    def __init__(self, client: _Client, limit: int, service: str = "arXiv") -> None:
         if limit < 0:
             raise ValueError(f"a request budget cannot be negative (got {limit})")
         self.client = client
         self.limit = limit
+        self.service = service
         self.sent = 0
-        self._prefix = client.settings.api_url.split("?")[0].rstrip("/")
+        self._prefix = str(getattr(client.settings, "api_url", "")).split("?")[0].rstrip("/")
         self._lock = threading.Lock()
 
     @property
@@ -55,5 +66,5 @@ class RequestBudget:
             return
         with self._lock:
             if self.sent >= self.limit:
-                raise BudgetSpent(f"the search's budget of {self.limit} arXiv requests is spent")
+                raise BudgetSpent(f"the search's budget of {self.limit} {self.service} requests is spent")
             self.sent += 1

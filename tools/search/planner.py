@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from tools.errors import AutoresearchError
 from tools.search.expansion import Expansion
 from tools.search.query import topic_terms
 from tools.text.keyphrases import normalise, stems
@@ -19,7 +20,7 @@ from tools.text.keyphrases import normalise, stems
 MAX_WORDS = 6
 
 
-class PlannerError(RuntimeError):
+class PlannerError(AutoresearchError, RuntimeError):
     """The planner could not help (its message says why); the search goes on without it."""
 
 

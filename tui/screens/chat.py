@@ -18,18 +18,26 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from agent.summary.render import render_summary_markdown
+from tools.errors import explain
+from tools.paper import split_arxiv_id
+from tui.app_node import AppNode
 from tui.commands import CommandError, Parsed, parse, review_arguments, split_items
 from tui.messages import LibraryChanged, PaperRequested
+from tui.screens.chat_assistant import run_assistant
+from tui.screens.pick import PickScreen
 from tui.widgets.chat_log import AnswerMarkdown, ChatLog, ErrorLine, Notice, Pending, UserMessage
 from tui.widgets.command_input import CommandInput
 from tui.widgets.header import AppHeader
+from tui.widgets.results import IngestCard, SearchResults, digest_markdown
+from tui.widgets.run_progress import RunCard
 
 WELCOME = ("Ask a question about your library, or type [b]/[/b] for commands: [b]/search[/b] a topic, "
            "[b]/ingest[/b] papers, [b]/review[/b] a topic. F1 lists every key.")
 Show = Callable[[Any], "Widget | list[Widget] | None"]
 
 
-class ChatScreen(Screen):
+class ChatScreen(AppNode, Screen):
     """The conversation with the assistant."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,7 +59,7 @@ class ChatScreen(Screen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        model = self.app.backend.chat_model_name()  # type: ignore[attr-defined]
+        model = self.app.backend.chat_model_name()
         mode = (f"Free text goes to the assistant ([b]{model}[/b]); it shows each tool it uses." if model
                 else "No chat model is set (llm.chat): answers quote the papers, each claim cited.")
         self.log_view.say(Notice(f"{WELCOME}\n[dim]{mode}[/]"))
@@ -92,7 +100,7 @@ class ChatScreen(Screen):
     def _background(self, pending: Pending, job: Callable[[], Any], show: Show) -> None:
         try:
             result = job()
-        except Exception as error:  # noqa: BLE001 - the front end's last line: say it, keep the app
+        except Exception as error:  # noqa: BLE001 - the chat's one place for failures: message and hint, the app goes on
             self.app.call_from_thread(self._failed, pending, error)
             return
         self.app.call_from_thread(self._done, pending, show, result)
@@ -108,15 +116,12 @@ class ChatScreen(Screen):
             self.log_view.mount(widget, after=widgets[widgets.index(widget) - 1])
 
     def _failed(self, pending: Pending, error: BaseException) -> None:
-        text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        self.log_view.replace(pending, ErrorLine(text))
+        self.log_view.replace(pending, ErrorLine(explain(error)))
 
     # -- commands -------------------------------------------------------------------------------
 
     def command_search(self, topic: str) -> None:
-        from tui.widgets.results import SearchResults
-
-        count = self.app.settings.tui.search_results  # type: ignore[attr-defined]
+        count = self.app.settings.tui.search_results
 
         def show(outcome: Any) -> list[Widget]:
             if not outcome.results:
@@ -128,8 +133,6 @@ class ChatScreen(Screen):
         self.background(f"searching arXiv for “{topic}”", lambda: self.app.backend.search(topic, count), show)
 
     def command_ingest(self, argument: str) -> None:
-        from tui.widgets.results import IngestCard
-
         items = split_items(argument)
         card = IngestCard(items)
         self.log_view.say(card)
@@ -163,10 +166,8 @@ class ChatScreen(Screen):
         return widgets
 
     def command_review(self, argument: str) -> None:
-        from tui.widgets.run_progress import RunCard
-
-        topic, max_papers = review_arguments(argument, self.app.settings.tui.review_papers)  # type: ignore[attr-defined]
-        run_id = self.app.start_review(topic, max_papers)  # type: ignore[attr-defined]
+        topic, max_papers = review_arguments(argument, self.app.settings.tui.review_papers)
+        run_id = self.app.start_review(topic, max_papers)
         self.log_view.say(RunCard(run_id))
         self.log_view.say(Notice("[dim]It pauses for you at the papers, outline and draft; progress in Runs (F3).[/]"))
 
@@ -174,15 +175,11 @@ class ChatScreen(Screen):
         arxiv_id = _paper_id(argument)
 
         def show(summary: Any) -> Widget:
-            from agent.summary.render import render_summary_markdown
-
             return AnswerMarkdown(render_summary_markdown(summary), title=f"summary · {summary.mode}")
 
         self.background(f"summarizing {arxiv_id}", lambda: self.app.backend.summarize(arxiv_id), show)
 
     def command_digest(self, keyword: str) -> None:
-        from tui.widgets.results import digest_markdown
-
         self.background("building the digest", lambda: self.app.backend.digest(keyword),
                         lambda digest: AnswerMarkdown(digest_markdown(digest), title="digest"))
 
@@ -199,25 +196,21 @@ class ChatScreen(Screen):
         self.action_clear()
 
     def command_help(self, _: str) -> None:
-        self.app.action_help()  # type: ignore[attr-defined]
+        self.app.action_help()
 
     # -- free text ------------------------------------------------------------------------------
 
     def free_text(self, text: str) -> None:
         """Ask the library, or hand the message to the assistant when a chat model is set."""
-        if not self.app.backend.chat_model_name():  # type: ignore[attr-defined]
+        if not self.app.backend.chat_model_name():
             self.command_ask(text)
             return
-        from tui.screens.chat_assistant import run_assistant
-
         run_assistant(self, text)
 
     # -- actions --------------------------------------------------------------------------------
 
     def action_sources(self) -> None:
         """Pick one of the papers the latest answer cites, and open it."""
-        from tui.screens.pick import PickScreen
-
         citations = self.log_view.last_citations()
         if not citations:
             self.notify("No answer with citations yet: ask a question first.")
@@ -240,8 +233,6 @@ class ChatScreen(Screen):
 
 def _paper_id(text: str) -> str:
     """A library key from `2501.12948v2`, an arXiv URL or a `local-…` key (as typed otherwise)."""
-    from tools.paper import split_arxiv_id
-
     text = text.strip()
     if text.startswith("local-"):
         return text

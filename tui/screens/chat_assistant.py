@@ -11,7 +11,23 @@ from __future__ import annotations
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
+from agent.llm.errors import LLMError
+from agent.llm.prompts import PromptBook
+from tools.errors import explain
+from tui.agent_tools import build_tools
+from tui.chat_agent import (
+    AgentFailed,
+    AgentReply,
+    ChatAgent,
+    ToolCalled,
+    ToolDeclined,
+    ToolReturned,
+    describe_call,
+    history_messages,
+)
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.chat_log import AnswerMarkdown, ErrorLine, Notice, Pending, ToolLine
+from tui.widgets.run_progress import RunCard
 
 if TYPE_CHECKING:
     from tui.screens.chat import ChatScreen
@@ -30,11 +46,7 @@ def run_assistant(screen: ChatScreen, text: str) -> None:
 def _assistant(screen: ChatScreen) -> Any:
     """The assistant (built once per chat; raises when the chat model cannot take tools)."""
     if screen.assistant is None:
-        from agent.llm.prompts import PromptBook
-        from tui.agent_tools import build_tools
-        from tui.chat_agent import ChatAgent
-
-        app: Any = screen.app
+        app = screen.app
         model = app.backend.agent_model()
         tools = build_tools(app.backend, lambda topic, n: _start_review(screen, topic, n))
         agent = ChatAgent(model, tools, PromptBook(app.settings.llm.prompts), app.settings.tui.agent_steps)
@@ -44,21 +56,17 @@ def _assistant(screen: ChatScreen) -> Any:
 
 
 def _work(screen: ChatScreen, history: list[tuple[str, str]], text: str, pending: Pending) -> None:
-    from agent.llm.errors import LLMError
-    from tui.chat_agent import AgentFailed, history_messages
-
-    app: Any = screen.app
+    app = screen.app
     try:
         agent = _assistant(screen)
     except LLMError as error:
-        app.call_from_thread(_fallback, screen, text, pending, str(error))
+        app.call_from_thread(_fallback, screen, text, pending, explain(error))
         return
     try:
         for step in agent.run(history_messages(history), text, lambda question: _confirm(screen, question)):
             app.call_from_thread(_show, screen, step, pending)
     except Exception as error:  # noqa: BLE001 - a provider's unexpected error: one line, the chat goes on
-        app.call_from_thread(_show, screen, AgentFailed(error=str(error).splitlines()[0] if str(error) else
-                                                        type(error).__name__), pending)
+        app.call_from_thread(_show, screen, AgentFailed(error=explain(error)), pending)
 
 
 def _fallback(screen: ChatScreen, text: str, pending: Pending, why: str) -> None:
@@ -69,15 +77,6 @@ def _fallback(screen: ChatScreen, text: str, pending: Pending, why: str) -> None
 
 
 def _show(screen: ChatScreen, step: Any, pending: Pending) -> None:
-    from tui.chat_agent import (
-        AgentFailed,
-        AgentReply,
-        ToolCalled,
-        ToolDeclined,
-        ToolReturned,
-        describe_call,
-    )
-
     log = screen.log_view
     if isinstance(step, ToolCalled):
         log.mount(ToolLine(f"⚙ {describe_call(step)}"), before=pending)
@@ -95,8 +94,6 @@ def _show(screen: ChatScreen, step: Any, pending: Pending) -> None:
 
 def _confirm(screen: ChatScreen, question: str) -> bool:
     """Ask the person (from the worker thread) and wait for the answer."""
-    from tui.screens.confirm import ConfirmScreen
-
     answer: Future[bool] = Future()
     screen.app.call_from_thread(screen.app.push_screen, ConfirmScreen(question),
                                 lambda yes: answer.set_result(bool(yes)))
@@ -105,10 +102,8 @@ def _confirm(screen: ChatScreen, question: str) -> bool:
 
 def _start_review(screen: ChatScreen, topic: str, max_papers: int) -> str:
     """The review tool: start the run in the app (from the worker thread) and show its card."""
-    from tui.widgets.run_progress import RunCard
-
     def start() -> str:
-        run_id = screen.app.start_review(topic, max_papers)  # type: ignore[attr-defined]
+        run_id = screen.app.start_review(topic, max_papers)
         screen.log_view.say(RunCard(run_id))
         return run_id
 

@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Markdown, Static
 
 from agent.review.approval import DraftRequest
-from tui.screens.gates import GateScreen, LineEditor
+from tui.screens.gate_base import GateScreen, LineEditor
 
 
 def draft_facts(request: DraftRequest) -> str:

@@ -9,7 +9,7 @@ otherwise the edited outline goes back to the run (checked there against the pap
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.markup import escape
 from textual import on
@@ -20,7 +20,8 @@ from textual.widgets import Footer, Input, Static, Tree
 
 from agent.review.approval import OutlineRequest
 from tui.outline_edit import OutlineEdit
-from tui.screens.gates import GateScreen, LineEditor
+from tui.screens.gate_base import GateScreen, LineEditor
+from tui.screens.pick import PickScreen
 
 Target = tuple[str, Any]
 """What a tree line is: ("title", -1), ("theme", index), ("sub", (index, sub)), ("paper", id) or
@@ -60,15 +61,15 @@ class OutlineGate(GateScreen):
     def on_mount(self) -> None:
         self.query_one("#outline-editor", LineEditor).display = False
         self.redraw(("title", -1))
-        self.tree.focus()
+        self.outline_tree.focus()
 
     @property
-    def tree(self) -> Tree[Target]:
+    def outline_tree(self) -> Tree[Target]:
         return self.query_one(Tree)
 
     def redraw(self, keep: Target = ("title", -1)) -> None:
         """Rebuild the tree from the edit model; put the cursor back on `keep`."""
-        tree = self.tree
+        tree = self.outline_tree
         tree.clear()
         tree.root.set_label(f"[b]{escape(self.edit.title)}[/b]")
         lines: list[Target] = [("title", -1)]
@@ -105,11 +106,11 @@ class OutlineGate(GateScreen):
         return f"[cyan]{pid}[/]  {escape(self.titles.get(pid, ''))}"
 
     def _target(self) -> Target:
-        node = self.tree.cursor_node
+        node = self.outline_tree.cursor_node
         return node.data if node is not None and node.data is not None else ("title", -1)
 
     @on(Tree.NodeHighlighted)
-    def _highlighted(self, event: Tree.NodeHighlighted) -> None:
+    def _highlighted(self, event: Tree.NodeHighlighted[Target]) -> None:
         kind, value = event.node.data or ("title", -1)
         info = ""
         if kind == "theme" and value < len(self.edit.themes) and self.edit.themes[value].key_phrases:
@@ -117,13 +118,13 @@ class OutlineGate(GateScreen):
         elif kind == "sub" and self._sub(value) is not None and self._sub(value).key_phrases:
             info = "key phrases: " + ", ".join(self._sub(value).key_phrases)
         elif kind == "paper":
-            why = self.edit.why_left_out(value) if value in self.edit.left_out else ""
-            info = self.titles.get(value, "") + (f" — left out: {why}" if why else "")
+            why = self.edit.why_left_out(str(value)) if value in self.edit.left_out else ""
+            info = self.titles.get(str(value), "") + (f" — left out: {why}" if why else "")
         self.query_one("#outline-info", Static).update(escape(info))
 
     # -- edits ----------------------------------------------------------------------------------
 
-    def _sub(self, value: tuple[int, int]) -> Any:
+    def _sub(self, value: Any) -> Any:
         index, number = value
         subs = self.edit.themes[index].subthemes if index < len(self.edit.themes) else []
         return subs[number] if number < len(subs) else None
@@ -150,33 +151,32 @@ class OutlineGate(GateScreen):
         if kind == "new":
             keep: Target = ("theme", self.edit.add_theme(event.value))
         elif kind == "sub":
-            self.edit.rename_sub(*value, event.value)
+            index, sub = cast(tuple[int, int], value)
+            self.edit.rename_sub(index, sub, event.value)
             keep = (kind, value)
         else:
             self.edit.rename(value if kind == "theme" else -1, event.value)
             keep = (kind, value)
         self._editing = None
         self.redraw(keep)
-        self.tree.focus()
+        self.outline_tree.focus()
 
     @on(LineEditor.Cancelled)
     def _cancelled(self) -> None:
         self._editing = None
-        self.tree.focus()
+        self.outline_tree.focus()
 
     def action_move(self, step: int) -> None:
         kind, value = self._target()
         if kind == "theme":
             self.redraw(("theme", self.edit.move_theme(value, step)))
         elif kind == "sub":
-            self.redraw(("sub", (value[0], self.edit.move_sub(*value, step))))
+            self.redraw(("sub", (value[0], self.edit.move_sub(value[0], value[1], step))))
         elif kind == "paper":
             self.edit.move_paper(value, step)
             self.redraw(("paper", value))
 
     def action_assign(self) -> None:
-        from tui.screens.pick import PickScreen
-
         kind, pid = self._target()
         if kind != "paper" or not self.edit.themes:
             self.notify("Put the cursor on a paper to move it to a section.")

@@ -21,8 +21,8 @@ from textual.widgets import Footer, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from agent.review.approval import PapersRequest
-from tools.paper import Candidate
-from tui.screens.gates import GateScreen, LineEditor
+from tools.paper import Candidate, split_arxiv_id
+from tui.screens.gate_base import GateScreen, LineEditor
 
 ABSTRACT_CHARS = 900
 AUTHORS_SHOWN = 6
@@ -124,8 +124,6 @@ class PapersGate(GateScreen):
 
     @on(Input.Submitted, "#add-id")
     def _add(self, event: Input.Submitted) -> None:
-        from tools.paper import split_arxiv_id
-
         editor = self.query_one("#add-id", LineEditor)
         try:
             arxiv_id = split_arxiv_id(event.value)[0]

@@ -14,6 +14,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.commands import COMMANDS
+from tui.keys import APP_BINDINGS
+from tui.screens.chat import ChatScreen
+from tui.screens.gate_base import GateScreen
+from tui.screens.gate_draft import DraftGate
+from tui.screens.gate_outline import OutlineGate
+from tui.screens.gate_papers import PapersGate
+from tui.screens.library import LibraryScreen
+from tui.screens.paper import PaperScreen
+from tui.screens.runs import RunsScreen
 
 EXTRA_KEYS = {
     "Chat": [("/", "open the command list (↑/↓ move, tab or enter takes one)"),
@@ -58,18 +67,8 @@ def command_table() -> Table:
 
 def sections() -> list[tuple[str, Table]]:
     """(title, table) for the commands and every screen's keys."""
-    from tui.app import AutoresearchApp
-    from tui.screens.chat import ChatScreen
-    from tui.screens.gate_draft import DraftGate
-    from tui.screens.gate_outline import OutlineGate
-    from tui.screens.gate_papers import PapersGate
-    from tui.screens.gates import GateScreen
-    from tui.screens.library import LibraryScreen
-    from tui.screens.paper import PaperScreen
-    from tui.screens.runs import RunsScreen
-
     gate = list(GateScreen.BINDINGS)
-    screens = (("Everywhere", AutoresearchApp.BINDINGS), ("Chat", ChatScreen.BINDINGS),
+    screens = (("Everywhere", APP_BINDINGS), ("Chat", ChatScreen.BINDINGS),
                ("Runs", RunsScreen.BINDINGS), ("Library", LibraryScreen.BINDINGS),
                ("Paper", PaperScreen.BINDINGS), ("Papers gate", gate + PapersGate.BINDINGS),
                ("Outline gate", gate + OutlineGate.BINDINGS), ("Draft gate", gate + DraftGate.BINDINGS))

@@ -17,7 +17,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from tools.errors import explain
+from tui.app_node import AppNode
 from tui.messages import LibraryChanged, PaperRequested
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.header import AppHeader
 
 SORTS = {"added": ("newest added", lambda r: r.added, True),
@@ -34,7 +37,7 @@ def matches(record: Any, words: list[str]) -> bool:
     return all(word in text for word in words)
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(AppNode, Screen):
     """The papers table with its filter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,8 +66,11 @@ class LibraryScreen(Screen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "library_version", lambda _: self.load())
+        self.watch(self.app, "library_version", self._library_changed)
         self.query_one("#papers", DataTable).focus()
+
+    def _library_changed(self, _version: int) -> None:
+        self.load()
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -73,9 +79,9 @@ class LibraryScreen(Screen):
     def load(self) -> None:
         """Read the library's entries (no parsed text: fast even for big libraries)."""
         try:
-            records = self.app.backend.papers()  # type: ignore[attr-defined]
+            records = self.app.backend.papers()
         except Exception as error:  # noqa: BLE001 - shown in place of the table
-            self.app.call_from_thread(self._info, f"The library could not be read: {error}")
+            self.app.call_from_thread(self._info, f"The library could not be read: {explain(error)}")
             return
         self.app.call_from_thread(self._loaded, records)
 
@@ -144,19 +150,21 @@ class LibraryScreen(Screen):
         self.load()
 
     def action_remove(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
-
         arxiv_id = self._highlighted_id()
         if arxiv_id is None:
             return
         title = next((r.paper.title for r in self.records if r.paper.arxiv_id == arxiv_id), "")
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.remove_paper(arxiv_id)
+
         self.app.push_screen(ConfirmScreen(f"Remove {arxiv_id} “{title}” and everything stored for it?",
-                                           yes="Remove", no="Keep"),
-                             lambda yes: self.remove_paper(arxiv_id) if yes else None)
+                                           yes="Remove", no="Keep"), confirmed)
 
     @work(thread=True, group="library-remove", exit_on_error=False)
     def remove_paper(self, arxiv_id: str) -> None:
         """Remove a paper (in a worker: it deletes chunks, figures and files)."""
-        removed = self.app.backend.remove(arxiv_id)  # type: ignore[attr-defined]
+        removed = self.app.backend.remove(arxiv_id)
         self.app.call_from_thread(self.notify, f"Removed {arxiv_id}" if removed else f"{arxiv_id} was not stored")
         self.app.post_message(LibraryChanged())

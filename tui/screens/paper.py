@@ -16,6 +16,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TabbedContent, TabPane
 
+from agent.summary.render import render_summary_markdown
+from tools.errors import explain
+from tui.app_node import AppNode
 from tui.citations import Citation
 from tui.messages import LibraryChanged
 from tui.paper_text import (
@@ -24,11 +27,12 @@ from tui.paper_text import (
     references_markdown,
     sections_markdown,
 )
+from tui.screens.confirm import ConfirmScreen
 
 TABS = ("overview", "sections", "figures", "references", "summary")
 
 
-class PaperScreen(Screen):
+class PaperScreen(AppNode, Screen):
     """A paper, tab by tab (1–5 switch tabs, esc goes back)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,9 +66,9 @@ class PaperScreen(Screen):
     def load(self) -> None:
         """Read the paper with its parsed text."""
         try:
-            record = self.app.backend.paper(self.arxiv_id)  # type: ignore[attr-defined]
+            record = self.app.backend.paper(self.arxiv_id)
         except Exception as error:  # noqa: BLE001 - shown on the screen
-            self.app.call_from_thread(self._missing, f"could not be read: {error}")
+            self.app.call_from_thread(self._missing, f"could not be read: {explain(error)}")
             return
         if record is None:
             self.app.call_from_thread(self._missing, "is not in the library (/ingest it from the chat)")
@@ -115,17 +119,13 @@ class PaperScreen(Screen):
     @work(thread=True, group="paper-summary", exit_on_error=False)
     def summarize(self) -> None:
         """Write the summary (extractive unless `llm.summarizer` is set)."""
-        from agent.summary.render import render_summary_markdown
-
         try:
-            text = render_summary_markdown(self.app.backend.summarize(self.arxiv_id))  # type: ignore[attr-defined]
+            text = render_summary_markdown(self.app.backend.summarize(self.arxiv_id))
         except Exception as error:  # noqa: BLE001 - shown in the tab
-            text = f"_The summary could not be written: {error}_"
+            text = f"_The summary could not be written: {explain(error)}_"
         self.app.call_from_thread(self.query_one("#md-summary", Markdown).update, text)
 
     def action_remove(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
-
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.remove_paper()
@@ -136,7 +136,7 @@ class PaperScreen(Screen):
     @work(thread=True, group="paper-remove", exit_on_error=False)
     def remove_paper(self) -> None:
         """Remove the paper, then go back."""
-        removed = self.app.backend.remove(self.arxiv_id)  # type: ignore[attr-defined]
+        removed = self.app.backend.remove(self.arxiv_id)
         self.app.call_from_thread(self.notify, f"Removed {self.arxiv_id}" if removed else "Nothing was stored")
         self.app.post_message(LibraryChanged())
         self.app.call_from_thread(self.dismiss)

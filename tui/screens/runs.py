@@ -16,8 +16,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
+from tui.app_node import AppNode
 from tui.messages import GateRequested
 from tui.run_state import RunView
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.header import AppHeader
 from tui.widgets.run_progress import RunProgress
 
@@ -27,7 +29,7 @@ STATUS_STYLE = {"running": "bold", "paused": "bold yellow", "finished": "green",
                 "cancelled": "dim", "stopped": "yellow"}
 
 
-class RunsScreen(Screen):
+class RunsScreen(AppNode, Screen):
     """The runs table and the progress of the highlighted run."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,11 +54,11 @@ class RunsScreen(Screen):
     def on_mount(self) -> None:
         self.watch(self.app, "runs_version", self._redraw)
         self.ticker = self.set_interval(1.0, self._tick, pause=True)
-        self.poller = self.set_interval(REFRESH_S, self.app.refresh_runs, pause=True)  # type: ignore[attr-defined]
+        self.poller = self.set_interval(REFRESH_S, self.app.refresh_runs, pause=True)
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.app.refresh_runs()  # type: ignore[attr-defined]
+        self.app.refresh_runs()
         self.ticker.resume()
         self.poller.resume()
 
@@ -66,7 +68,7 @@ class RunsScreen(Screen):
 
     @property
     def views(self) -> dict[str, RunView]:
-        return self.app.run_views  # type: ignore[attr-defined]
+        return self.app.run_views
 
     def _redraw(self, _: int = 0) -> None:
         table = self.query_one(DataTable)
@@ -87,7 +89,7 @@ class RunsScreen(Screen):
 
     def _show_selected(self) -> None:
         view = self.views.get(self.selected) if self.selected else None
-        self.query_one(RunProgress).show(view, self.app.clock())  # type: ignore[attr-defined]
+        self.query_one(RunProgress).show(view, self.app.clock())
 
     def _tick(self) -> None:
         view = self.views.get(self.selected) if self.selected else None
@@ -107,7 +109,7 @@ class RunsScreen(Screen):
     def load_detail(self, run_id: str) -> None:
         """Read a run's stage timings and pending request (a run driven elsewhere sends no events)."""
         try:
-            info = self.app.backend.show(run_id)  # type: ignore[attr-defined]
+            info = self.app.backend.show(run_id)
         except Exception:  # noqa: BLE001 - the table row still shows what the registry said
             return
         self.app.call_from_thread(self._detail, info)
@@ -136,15 +138,13 @@ class RunsScreen(Screen):
         self.post_message(GateRequested(view.run_id))
 
     def action_cancel(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
-
         view = self._view()
         if view is None or view.status in ("finished", "cancelled"):
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.app.cancel_run(view.run_id)  # type: ignore[attr-defined]
+                self.app.cancel_run(view.run_id)
 
         self.app.push_screen(ConfirmScreen(f"Cancel run {view.run_id} ({view.topic})? A cancelled run "
                                            "cannot be resumed.", yes="Cancel run", no="Keep it"), confirmed)
@@ -157,10 +157,10 @@ class RunsScreen(Screen):
             self.notify(f"Run {view.run_id} is {view.status}: only a stopped or failed run resumes"
                         + (" (answer its gate with enter)" if view.status == "paused" else ""))
             return
-        self.app.resume_run(view.run_id)  # type: ignore[attr-defined]
+        self.app.resume_run(view.run_id)
 
     def action_refresh(self) -> None:
-        self.app.refresh_runs()  # type: ignore[attr-defined]
+        self.app.refresh_runs()
 
 
 def _cells(view: RunView) -> tuple[Any, ...]:

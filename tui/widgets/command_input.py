@@ -7,7 +7,7 @@ Without the list, ↑/↓ walk through what you sent before.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -43,15 +43,20 @@ class PromptInput(Input):
         Binding("escape", "dismiss", "Close list", show=False),
     ]
 
+    @property
+    def command_input(self) -> CommandInput:
+        """The `CommandInput` this line sits in (its parent: it is only ever composed there)."""
+        return cast("CommandInput", self.parent)
+
     def action_move(self, step: int) -> None:
-        self.parent.move(step)  # type: ignore[union-attr]
+        self.command_input.move(step)
 
     def action_accept(self) -> None:
-        if not self.parent.accept():  # type: ignore[union-attr]
+        if not self.command_input.accept():
             self.screen.focus_next()
 
     def action_dismiss(self) -> None:
-        self.parent.close_completions()  # type: ignore[union-attr]
+        self.command_input.close_completions()
 
 
 class CommandInput(Vertical):

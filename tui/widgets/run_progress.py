@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ProgressBar, Static
 
+from tui.app_node import AppNode
 from tui.run_state import STAGES, RunView, StageView
 
 ICONS = {"waiting": "·", "running": "▸", "done": "✓", "paused": "◆", "failed": "✗", "skipped": "–"}
@@ -93,7 +94,7 @@ class RunProgress(Vertical):
         self.query_one("#run-warnings", Static).update("\n".join(lines))
 
 
-class RunCard(Static):
+class RunCard(AppNode, Static):
     """The chat's view of a run it started: topic, where it stands, the current stage's count."""
 
     def __init__(self, run_id: str) -> None:
@@ -105,7 +106,7 @@ class RunCard(Static):
         self.watch(self.app, "runs_version", self._refresh_card)
 
     def _refresh_card(self, _: int = 0) -> None:
-        view = self.app.run_views.get(self.run_id)  # type: ignore[attr-defined]
+        view = self.app.run_views.get(self.run_id)
         if view is None:
             return
         stage = view.current()

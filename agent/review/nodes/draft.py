@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.context import ReviewContext
 from agent.review.nodes.outline import readable_ids
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.stages import library_papers
 from agent.review.state import State
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("draft")

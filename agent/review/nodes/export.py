@@ -6,9 +6,7 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.context import ReviewContext
 from agent.review.nodes.outline import readable_ids
@@ -16,6 +14,9 @@ from agent.review.nodes.stage import Reporter, stage
 from agent.review.stages import library_papers
 from agent.review.state import State, add_usage, run_counts
 from tools.files import write_atomic
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("export")

@@ -8,9 +8,7 @@ their captions and the run says so.
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.context import ReviewContext
 from agent.review.nodes.outline import readable_ids
@@ -20,13 +18,15 @@ from agent.review.state import State
 from memory.records import LibraryPaper
 from tools.document import Figure
 from tools.figures.base import FigureDescription, figure_inputs
+from tools.figures.models import FigureModelMissing
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("figures")
 def figures(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> dict[str, Any]:
     """Describe every figure of the run's papers that has no description yet."""
-    from tools.figures import FigureModelMissing
-
     services = runtime.context.services
     pending = [r for r in library_papers(services, readable_ids(state)) if _undescribed(r)]
     if not pending:

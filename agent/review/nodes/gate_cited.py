@@ -6,9 +6,7 @@ with the checklist it already has; each candidate says which approved papers cit
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.approval import PapersRequest
 from agent.review.context import ReviewContext
@@ -16,7 +14,10 @@ from agent.review.nodes.gate_papers import apply
 from agent.review.nodes.stage import Reporter, ask, record, stage
 from agent.review.state import State
 
-CITED_QUERY = "works cited by the approved papers"
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
+
+CITED_QUERY = "works cited by the approved papers, and works citing them"
 
 
 @stage("gate_cited")

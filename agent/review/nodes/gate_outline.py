@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.approval import OutlineRequest, PaperBrief
 from agent.review.context import ReviewContext
 from agent.review.nodes.outline import readable_ids
 from agent.review.nodes.stage import Reporter, ask, record, stage
 from agent.review.state import State
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("gate_outline")

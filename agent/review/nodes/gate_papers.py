@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.approval import Decision, PapersRequest
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, ask, record, stage
 from agent.review.state import State
-from tools.paper import Candidate, Paper
+from tools.paper import ARXIV_ID_RE, Candidate, Paper
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("gate_papers")
@@ -44,6 +45,11 @@ def apply(decision: Decision, proposed: list[Candidate], runtime: Runtime[Review
     chosen += [p for p in candidates if p.arxiv_id in add and p not in chosen]
     known = {p.arxiv_id for p in candidates}
     wanted = [i for i in [*(keep - known), *decision.add] if i not in known]
+    elsewhere = [i for i in wanted if not ARXIV_ID_RE.fullmatch(i)]
+    if elsewhere:
+        report.warn(f"{', '.join(sorted(elsewhere))}: not among the candidates, and only arXiv papers can be "
+                    "added by id; skipped")
+        wanted = [i for i in wanted if i not in elsewhere]
     if wanted:
         fetched = runtime.context.services.arxiv.fetch(sorted(set(wanted)))
         missing = set(wanted) - {p.arxiv_id for p in fetched}

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.review.context import ReviewContext, ReviewError, ReviewServices
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.stages import IngestFn
 from agent.review.state import IngestOutcome, State
 from tools.paper import Paper
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("ingest")

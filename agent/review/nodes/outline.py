@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from langgraph.runtime import Runtime
+from typing import TYPE_CHECKING, Any
 
 from agent.llm.prompts import PromptBook
 from agent.review.context import ReviewContext, ReviewError
@@ -12,6 +10,9 @@ from agent.review.naming_llm import model_namer
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.stages import library_papers
 from agent.review.state import State
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("outline")

@@ -8,9 +8,8 @@ person's own categories and dates always win, and a planner failure falls back t
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field
 
 from agent.llm.errors import LLMError
@@ -19,6 +18,9 @@ from agent.llm.structured import structured
 from agent.review.context import ReviewContext
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.state import ReviewRequest, SearchPlan, State
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 MAX_QUERIES = 4
 _CATEGORY = re.compile(r"^[a-z\-]+(\.[A-Za-z\-]+)?$")

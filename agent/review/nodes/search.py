@@ -1,17 +1,17 @@
 """search: ask arXiv like a librarian (`tools.search.coverage`), within the request budget; rank, dedupe,
 and explain every candidate.
 
-The topic goes first, then the plan's queries and the topic's other names, then the thin themes
+A review started from a collection (`review --from-bib`) reads it instead
+(`agent.review.collection`). Candidates get OpenAlex's citation counts as a reason line. The topic goes first, then the plan's queries and the topic's other names, then the thin themes
 of what came back, until a round adds less than `search.min_new_fraction` new relevant papers or
 `search.max_requests` is spent. A raw arXiv query (`ti:… AND cat:…`) is sent as written.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langgraph.runtime import Runtime
-
+from agent.review.collection import import_collection
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.state import SearchPlan, State
@@ -20,6 +20,10 @@ from tools.search.coverage import coverage_search
 from tools.search.query import is_raw_query
 from tools.search.relevance import assess
 from tools.search.topic import SearchRequest, search_topic
+from tools.sources.counts import with_citation_counts
+
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
 
 
 @stage("search")
@@ -28,6 +32,14 @@ def search(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
     assert state.plan is not None, "plan runs before search"
     context, plan, topic = runtime.context, state.plan, state.request.topic
     limit = state.request.max_papers or context.settings.review.max_papers
+    if state.request.collection is not None:
+        candidates, summary, warnings = import_collection(state.request.collection, topic, limit,
+                                                          context.services, context.settings)
+        for warning in warnings:
+            report.warn(warning)
+        report.progress(1, 1, f"{summary['matched']} of {summary['entries']} entries of {summary['collection']} "
+                        f"matched on {summary['matched_by']}")
+        return {"candidates": candidates, "search": summary}
     if is_raw_query(topic):
         candidates, summary = _one_query(topic, plan, limit, context, rerank=False)
         report.progress(1, 1, f"{len(candidates)} papers for the query as written")
@@ -54,6 +66,10 @@ def search(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
     if not candidates:
         raise ReviewError(f"arXiv found no papers for {topic!r}; "
                           "try broader words, fewer categories or a wider date range")
+    if context.services.openalex is not None:
+        candidates, warning = with_citation_counts(candidates, context.services.openalex)
+        if warning:
+            report.warn(warning)
     candidates = assess(topic, candidates, context.services.embedder)
     flagged = sum(1 for c in candidates if c.flag)
     if flagged:

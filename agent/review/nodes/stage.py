@@ -10,10 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
-
-from langgraph.runtime import Runtime
-from langgraph.types import interrupt
+from typing import TYPE_CHECKING, Any, Protocol
 
 from agent.review.approval import Decision, auto_approve
 from agent.review.context import ReviewContext
@@ -22,9 +19,20 @@ from agent.review.types import GateName
 from agent.runs.events import Progress, StageFinished, StageStarted, Warning
 from agent.settings import GatePolicy
 
-NodeBody = Callable[[State, Runtime[ReviewContext], "Reporter"], dict[str, Any]]
+if TYPE_CHECKING:
+    from langgraph.runtime import Runtime
+
+NodeBody = Callable[[State, "Runtime[ReviewContext]", "Reporter"], dict[str, Any]]
 HALT_POLL_S = 0.1
 """How often a halted stage (the crash-test hook) looks for a cancellation."""
+
+
+class Node(Protocol):
+    """A wrapped node as LangGraph calls it: the state, and the runtime by its name."""
+
+    __name__: str
+
+    def __call__(self, state: State, runtime: Runtime[ReviewContext]) -> dict[str, Any]: ...
 
 
 class Reporter:
@@ -56,10 +64,10 @@ class Reporter:
             self.context.check_cancelled()
 
 
-def stage(name: str) -> Callable[[NodeBody], Callable[[State, Runtime[ReviewContext]], dict[str, Any]]]:
+def stage(name: str) -> Callable[[NodeBody], Node]:
     """Wrap a node body with the stage's events, timing, warnings and cancellation check."""
 
-    def wrap(body: NodeBody) -> Callable[[State, Runtime[ReviewContext]], dict[str, Any]]:
+    def wrap(body: NodeBody) -> Node:
         def node(state: State, runtime: Runtime[ReviewContext]) -> dict[str, Any]:
             runtime.context.check_cancelled()
             runtime.stream_writer(StageStarted(stage=name).model_dump(mode="json"))
@@ -100,6 +108,8 @@ def ask(gate: GateName, policy: GatePolicy, request: Any) -> Decision:
     """
     if policy == "auto":
         return auto_approve()
+    from langgraph.types import interrupt  # LangGraph itself loads only where a run is driven
+
     answer = interrupt(request.model_dump(mode="json"))
     decision = Decision.model_validate(answer)
     decision.check(request)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agent.review.types import Draft, Outline
+from agent.review.writers.extractive import write_extractive
+from agent.review.writers.llm import write_abstractive
 from agent.settings import Settings
 from memory.records import LibraryPaper
 
@@ -23,10 +25,6 @@ def write_review(topic: str, outline: Outline, papers: list[LibraryPaper], libra
                  revision: int = 0) -> Draft:
     """Draft the review of `papers` along `outline`, honouring the reviewer's `feedback`."""
     if chat_model is None:
-        from agent.review.writers.extractive import write_extractive
-
         return write_extractive(topic, outline, papers, feedback, revision)
-    from agent.review.writers.llm import write_abstractive
-
     return write_abstractive(topic, outline, papers, library, settings, chat_model, feedback,
                              revision)

@@ -19,9 +19,9 @@ from itertools import chain, zip_longest
 from typing import TYPE_CHECKING, Any
 
 from agent.llm.errors import LLMError
+from agent.llm.factory import usage_recorder
 from agent.llm.grounded import GroundedText, write_grounded
 from agent.llm.prompts import PromptBook
-from agent.llm.usage import UsageRecorder
 from agent.review.types import Draft, Outline, Theme
 from agent.review.writers import extractive
 from agent.review.writers.common import (
@@ -46,6 +46,7 @@ from memory.records import LibraryPaper, Passage
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from agent.llm.usage import UsageRecorder
     from memory.library import Library
 
 PASSAGES_PER_PAPER = 3
@@ -57,7 +58,7 @@ class _Session:
 
     def __init__(self, model: BaseChatModel, settings: Settings, ctx: Context,
                  library: Library) -> None:
-        self.usage = UsageRecorder(settings.llm.prices)
+        self.usage = usage_recorder(settings)
         self.model = _recording(model, self.usage)
         self.prompts = PromptBook(settings.llm.prompts)
         self.ctx = ctx
