@@ -59,10 +59,12 @@ def self_description(record: LibraryPaper) -> str:
     if len(abstract_of(record).split()) >= ABSTRACT_WORDS:
         return ""
     parsed = record.parsed
-    if parsed is not None and parsed.pages <= EXCERPT_PAGES:
+    if parsed is None:  # an entry of the person's bibliography, metadata only: the writer marks
+        return ""       # it as known by its title only, rather than dropping what was chosen
+    if parsed.pages <= EXCERPT_PAGES:
         return (f"a {parsed.pages}-page excerpt with no abstract: its own text does not say what "
                 "it is about")
-    if parsed is None or not any(s.paragraphs for s in parsed.sections):
+    if not any(s.paragraphs for s in parsed.sections):
         return "no abstract and no text: nothing says what it is about"
     return ""
 

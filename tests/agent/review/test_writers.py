@@ -344,7 +344,8 @@ def test_table_and_quotes_on_real_parsed_pdfs(shared_data, embedder, tmp_path) -
     for row in rows.values():
         source = paper_text(next(r for r in records if r.paper.arxiv_id == row.arxiv_id))
         assert all(value in source for value in [*row.datasets, *row.metrics, row.code])
-    assert "We introduce PaSa" in draft.markdown
+    # PaSa's contribution, in the reviewer's voice (third person), not the authors' "we"
+    assert "introduce PaSa" in draft.markdown and "We introduce PaSa" not in draft.markdown
     assert draft.figures and all(Path(f.image_path).is_file() for f in draft.figures)
 
 
