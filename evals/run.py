@@ -16,7 +16,8 @@ SUITES = {
     "bench": ["bench_parse", "bench_memory", "bench_figures", "bench_review", "bench_pipeline", "llm_overhead",
               "bench_slack"],
     "eval": ["topic_retrieval", "search_strategies", "reportbench", "pdf_quality", "ask_eval", "figure_kinds",
-             "summary_coverage", "review_content", "snowball_eval", "reference_resolution", "bib_import"],
+             "summary_coverage", "review_content", "review_quality", "snowball_eval", "taxonomy",
+             "reference_resolution", "bib_import"],
 }
 
 

@@ -60,12 +60,15 @@ def papers_message(ref: GateRef, request: PapersRequest) -> tuple[str, list[Bloc
     for rank, candidate in enumerate(shown, start=1):
         paper = candidate.paper
         reasons = escape(" · ".join(candidate.reasons))[:600] or "no reason recorded"
-        text = (f"*{rank}. {link(paper.abs_url, paper.title)}*  {paper.year} · score {candidate.score:.2f}\n"
-                f"_{reasons}_")
+        relevance = "" if candidate.relevance is None else f" · relevance {candidate.relevance:.2f}"
+        flag = f"\n:warning: _unticked: {escape(candidate.flag)[:300]}_" if candidate.flag else ""
+        why = f"\n{escape(candidate.reason)[:300]}" if candidate.reason else ""
+        text = (f"*{rank}. {link(paper.abs_url, paper.title)}*  {paper.year} · score {candidate.score:.2f}"
+                f"{relevance}{flag}{why}\n_{reasons}_")
         option = {"text": {"type": "mrkdwn", "text": "keep"}, "value": paper.arxiv_id}
+        box = {"type": "checkboxes", "action_id": PAPER_KEEP, "options": [option]}
         blocks.append({**mrkdwn(text), "block_id": f"paper:{paper.arxiv_id}",
-                       "accessory": {"type": "checkboxes", "action_id": PAPER_KEEP, "options": [option],
-                                     "initial_options": [option]}})
+                       "accessory": box if candidate.flag else {**box, "initial_options": [option]}})
     if len(request.candidates) > len(shown):
         blocks.append(context(f"…and {len(request.candidates) - len(shown)} more, all kept (drop them with "
                               f"`autoresearch runs approve {ref.run} --drop ID,ID`)."))
@@ -75,12 +78,14 @@ def papers_message(ref: GateRef, request: PapersRequest) -> tuple[str, list[Bloc
 
 
 def selection(state_values: dict[str, Any], request: PapersRequest) -> tuple[list[str], list[str]]:
-    """(kept, dropped) arXiv ids from the checklist's state; candidates not listed are kept."""
+    """(kept, dropped) arXiv ids from the checklist's state; a candidate whose box is not in it
+    stays as proposed (kept, unless flagged)."""
     kept, dropped = [], []
     for candidate in request.candidates:
         arxiv_id = candidate.paper.arxiv_id
         box = (state_values.get(f"paper:{arxiv_id}") or {}).get(PAPER_KEEP)
-        ticked = box is None or any(o.get("value") == arxiv_id for o in box.get("selected_options") or [])
+        ticked = (not candidate.flag if box is None
+                  else any(o.get("value") == arxiv_id for o in box.get("selected_options") or []))
         (kept if ticked else dropped).append(arxiv_id)
     return kept, dropped
 
@@ -94,11 +99,19 @@ def outline_message(ref: GateRef, request: OutlineRequest) -> tuple[str, list[Bl
     blocks = [mrkdwn(f":raised_hand: *Outline gate*: “{escape(outline.title)}”, {len(outline.themes)} themes "
                      f"over {len(request.papers)} papers.")]
     for number, theme in enumerate(outline.themes[:MAX_LISTED], start=1):
-        lines = [f"*{number}. {escape(theme.title)}*"]
+        kind = f"  ({theme.kind})" if theme.kind != "topic" else ""
+        lines = [f"*{number}. {escape(theme.title)}*{kind}"]
         if theme.key_phrases:
             lines.append("_" + escape(", ".join(theme.key_phrases))[:300] + "_")
-        lines += [f"• {link(f'https://arxiv.org/abs/{pid}', titles.get(pid) or pid)}" for pid in theme.paper_ids]
+        own = theme.direct_ids() if theme.subthemes else theme.paper_ids
+        lines += [f"• {link(f'https://arxiv.org/abs/{pid}', titles.get(pid) or pid)}" for pid in own]
+        for sub_number, sub in enumerate(theme.subthemes, start=1):
+            lines.append(f"*{number}.{sub_number} {escape(sub.title)}*")
+            lines += [f"    ◦ {link(f'https://arxiv.org/abs/{pid}', titles.get(pid) or pid)}" for pid in sub.paper_ids]
         blocks.append(mrkdwn("\n".join(lines)))
+    if outline.left_out:
+        blocks.append(context("Left out: " + "; ".join(
+            f"{escape(titles.get(pid) or pid)} ({escape(why)})" for pid, why in outline.left_out.items())))
     blocks.append(actions("outline_gate", button("Approve outline", OUTLINE_APPROVE, ref.value(), "primary"),
                           button("Edit outline…", OUTLINE_OPEN, ref.value())))
     return f"Outline gate: {outline.title}", blocks
@@ -114,8 +127,8 @@ def outline_text(request: OutlineRequest) -> str:
 def outline_modal(meta: ModalMeta, request: OutlineRequest) -> Block:
     """The outline in a modal: edit titles, order and membership; submitting approves it."""
     text = outline_text(request)
-    blocks = [mrkdwn("One `## Theme` per section, one `- id  title` line per paper. Submitting approves "
-                     "the outline as it stands here.")]
+    blocks = [mrkdwn("One `## Theme` per section, `### Subsection` under it, one `- id  title` line per "
+                     "paper. Submitting approves the outline as it stands here.")]
     if len(text) <= INPUT_CHARS:
         blocks.append({"type": "input", "block_id": OUTLINE_BLOCK, "label": {"type": "plain_text", "text": "Outline"},
                        "element": {"type": "plain_text_input", "action_id": OUTLINE_INPUT, "multiline": True,

@@ -89,6 +89,13 @@ class Candidate(BaseModel):
     """Relevance to the topic (higher first)."""
     reasons: list[str] = Field(default_factory=list)
     """Human-readable explanation: the query or citing paper that found it, the score, …"""
+    relevance: float | None = None
+    """Closeness to the request in meaning, 0–1 (`tools.search.relevance`); None when not assessed."""
+    reason: str = ""
+    """One line: why the candidate is (or may not be) relevant."""
+    flag: str = ""
+    """Why it is proposed unticked ("" when it is not): far below the other candidates, or no
+    abstract of its own. Approving the gate leaves flagged candidates out unless kept by name."""
 
 
 def split_arxiv_id(text: str) -> tuple[str, str]:

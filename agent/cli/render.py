@@ -84,6 +84,19 @@ def _code(last: BaseEvent | None) -> int:
     return EXIT_FAILED
 
 
+def papers_table(request: PapersRequest) -> Table:
+    """The candidates: rank, id, year, score, relevance to the request (⚑ when flagged), title
+    and the one-line reason."""
+    table = Table(show_edge=False)
+    for column in ("#", "id", "year", "score", "relevance", "title", "why"):
+        table.add_column(column, overflow="fold")
+    for rank, c in enumerate(request.candidates, start=1):
+        relevance = "" if c.relevance is None else f"{c.relevance:.2f}"
+        table.add_row(str(rank), c.paper.versioned_id, c.paper.year, f"{c.score:.2f}",
+                      relevance + (" ⚑" if c.flag else ""), c.paper.title, c.reason)
+    return table
+
+
 def show_pending(run_id: str, raw: dict) -> None:
     """Print what a paused run waits for and the commands that answer it."""
     out = stdout()
@@ -91,13 +104,12 @@ def show_pending(run_id: str, raw: dict) -> None:
     approve = f"autoresearch runs approve {run_id}"
     if isinstance(request, PapersRequest):
         out.print(f"Run {run_id} waits for approval of {len(request.candidates)} papers:")
-        table = Table(show_edge=False)
-        for column in ("#", "id", "year", "score", "title"):
-            table.add_column(column, overflow="fold")
-        for rank, c in enumerate(request.candidates, start=1):
-            table.add_row(str(rank), c.paper.versioned_id, c.paper.year, f"{c.score:.2f}", c.paper.title)
-        out.print(table)
-        hints = [approve, f"{approve} --drop ID,ID  (or --keep ID,ID, --add ID,ID)"]
+        out.print(papers_table(request), markup=False, highlight=False)
+        flagged = [c for c in request.candidates if c.flag]
+        for c in flagged:
+            out.print(f"  ⚑ {c.paper.arxiv_id}: {c.flag}", markup=False, highlight=False)
+        left = " (the ⚑ flagged ones are left out unless you --keep or --add them)" if flagged else ""
+        hints = [approve + left, f"{approve} --drop ID,ID  (or --keep ID,ID, --add ID,ID)"]
     elif isinstance(request, OutlineRequest):
         titles = {p.arxiv_id: p.title for p in request.papers}
         out.print(f"Run {run_id} waits for approval of the outline:\n")

@@ -108,6 +108,16 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
              "(ids: {allowed_keys}).",
     ),
     Prompt(
+        name="review_synthesis",
+        system=_GROUNDED_SYSTEM,
+        user="{passages}\n\nThe <text> block below holds checked statements for the section "
+             "\"{section}\" of a survey on \"{topic}\", each built from what the papers above state:\n"
+             "{statements}\n\nRewrite them as connected survey prose in paragraphs: compare the papers, "
+             "say what they share and how they differ. Keep every fact with the [@ID] citations that "
+             "follow it; a sentence about several papers cites all of them. Add no fact, number, "
+             "dataset or paper that the statements do not hold. {guidance} (ids: {allowed_keys}).",
+    ),
+    Prompt(
         name="review_introduction",
         system=_GROUNDED_SYSTEM,
         user="{passages}\n\nWrite two short paragraphs that open a survey on \"{topic}\", whose "
@@ -150,6 +160,15 @@ BUILTIN: dict[str, Prompt] = {p.name: p for p in [
              "acronyms, other wordings) as \"phrasings\", and up to {limit} narrower sub-topics, "
              "methods or tasks that a survey of it would cover as \"subtopics\". Each item is 1 "
              "to 6 plain words, without quotes or search operators.",
+    ),
+    Prompt(
+        name="name_section",
+        system="You name the sections of literature surveys the way researchers do: a short noun "
+               "phrase for an approach, a problem setting, a data type or a kind of contribution. "
+               + DATA_RULE,
+        user="These papers form one section of a survey on \"{topic}\":\n<text>\n{titles}\n</text>\n\n"
+             "Candidate names (phrases the papers themselves use):\n{names}\n\nReply with the number "
+             "of the candidate a survey would use as the section's title, and nothing else.",
     ),
     Prompt(
         name="translate",

@@ -9,11 +9,11 @@ inferred from free text, and no model ever passes a gate: only a person or an `a
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_validator
 
-from agent.review.types import GateName, Outline, Theme
+from agent.review.types import GateName, Outline, Theme, ThemeKind
 from agent.settings import GatePolicy, ReviewSettings
 from tools.errors import BadUsage
 from tools.paper import Candidate, key_of
@@ -188,33 +188,66 @@ def auto_approve() -> Decision:
 # -- the outline as Markdown, so a person can edit it in any editor -------------------------------
 
 def outline_to_markdown(outline: Outline, titles: dict[str, str] | None = None) -> str:
-    """`# Title`, one `## Theme` per section, one `- id  title` line per paper."""
+    """`# Title`, one `## Section` per section and `### Subsection` per subsection, one
+    `- id  title` line per paper; how a section was formed and the papers left out as comments."""
+    titles = titles or {}
     lines = [f"# {outline.title}", ""]
     for theme in outline.themes:
         lines.append(f"## {theme.title}")
-        if theme.key_phrases:
-            lines.append(f"<!-- key phrases: {', '.join(theme.key_phrases)} -->")
-        lines.extend(f"- {pid}  {(titles or {}).get(pid, '')}".rstrip() for pid in theme.paper_ids)
+        lines += _comments(theme)
+        lines.extend(_paper_line(pid, titles) for pid in (theme.direct_ids() if theme.subthemes else theme.paper_ids))
+        for sub in theme.subthemes:
+            lines += ["", f"### {sub.title}", *_comments(sub)]
+            lines.extend(_paper_line(pid, titles) for pid in sub.paper_ids)
         lines.append("")
+    if outline.left_out:
+        lines.append("<!-- left out (move a line under a section to include the paper):")
+        lines += [f"{_paper_line(pid, titles)}  ({why})" for pid, why in outline.left_out.items()]
+        lines += ["-->", ""]
     return "\n".join(lines)
+
+
+def _paper_line(pid: str, titles: dict[str, str]) -> str:
+    return f"- {pid}  {titles.get(pid, '')}".rstrip()
+
+
+def _comments(theme: Theme) -> list[str]:
+    out = [f"<!-- kind: {theme.kind} -->"] if theme.kind != "topic" else []
+    if theme.key_phrases:
+        out.append(f"<!-- key phrases: {', '.join(theme.key_phrases)} -->")
+    return out
 
 
 _ID_LINE = re.compile(r"^\s*[-*]\s+(?:arXiv:)?(\S+)")
 _PHRASES = re.compile(r"^\s*<!--\s*key phrases:(.*?)-->")
+_KIND = re.compile(r"^\s*<!--\s*kind:\s*(topic|surveys|datasets|other)\s*-->")
 
 
 def outline_from_markdown(text: str, topic: str) -> Outline:
-    """Read an outline edited as Markdown (the format `outline_to_markdown` writes)."""
-    title, themes = "", []
+    """Read an outline edited as Markdown (the format `outline_to_markdown` writes): `##` starts a
+    section, `###` a subsection of the section above it; comment blocks are skipped."""
+    title, themes, sub, in_comment = "", [], None, False
     for line in text.splitlines():
-        if line.startswith("## "):
+        if in_comment or (line.lstrip().startswith("<!--") and "-->" not in line):
+            in_comment = "-->" not in line
+            continue
+        target = sub or (themes[-1] if themes else None)
+        if line.startswith("### ") and themes:
+            sub = Theme(title=line[4:].strip())
+            themes[-1].subthemes.append(sub)
+        elif line.startswith("## "):
             themes.append(Theme(title=line[3:].strip()))
+            sub = None
         elif line.startswith("# "):
             title = line[2:].strip()
-        elif (match := _PHRASES.match(line)) and themes:
-            themes[-1].key_phrases = [p.strip() for p in match.group(1).split(",") if p.strip()]
-        elif (match := _ID_LINE.match(line)) and themes:
-            themes[-1].paper_ids.append(re.sub(r"v\d+$", "", match.group(1)))
+        elif (match := _KIND.match(line)) and target is not None:
+            target.kind = cast(ThemeKind, match.group(1))  # the pattern admits only the four kinds
+        elif (match := _PHRASES.match(line)) and target is not None:
+            target.key_phrases = [p.strip() for p in match.group(1).split(",") if p.strip()]
+        elif (match := _ID_LINE.match(line)) and target is not None:
+            target.paper_ids.append(re.sub(r"v\d+$", "", match.group(1)))
     if not themes:
         raise InvalidDecision("no `## Theme` sections found in the outline file")
-    return Outline(topic=topic, title=title or topic, themes=themes)
+    # Re-validate, so every subsection's papers belong to its section too.
+    return Outline.model_validate({"topic": topic, "title": title or topic,
+                                   "themes": [t.model_dump() for t in themes]})

@@ -1,123 +1,129 @@
-"""Propose the survey's taxonomy: cluster the papers by meaning and name each cluster.
+"""Propose the survey's taxonomy: the sections a researcher would draw, named the way surveys name them.
 
-Clustering is k-means on the papers' title+abstract embeddings (unit vectors, so Euclidean k-means
-follows cosine similarity), with k chosen by silhouette within a range that suits a survey: about
-3–10 papers a section, never more than `max_themes`. Everything is deterministic (papers sorted by
-id, a fixed seed), so the same papers always give the same outline. Papers left alone in a cluster
-are gathered into a closing "Other directions" section (or joined to their nearest theme when only
-one is left), as surveys do.
+1. Papers whose own text does not say what they are about (a one- or two-page excerpt with no
+   abstract) are left out, with the reason, for a person to put back at the outline gate.
+2. Earlier surveys and dataset/benchmark papers are recognised by what they say they are
+   (`tools.text.kinds`) and placed where a survey puts them: the surveys in the introduction, the
+   datasets and benchmarks in a section of their own (from two of them on).
+3. The other papers are split by k-means with k chosen by silhouette (`agent.review.taxonomy`);
+   papers left alone go to a closing "Other approaches" section, and every paper then moves to the
+   section it is closest to (no negative silhouette).
+4. Each section is named by a phrase at least half of its papers use (`tools.text.naming`); a
+   section no such phrase fits joins its nearest neighbour. With a chat model, the model picks the
+   name among those phrases.
+5. A section of six or more papers is split the same way into named subsections.
+
+The same papers always give the same outline (sorted input, fixed seeds). Reviews of fewer than
+four papers keep whatever sections they get; larger ones never get a one-paper section.
 """
 
 from __future__ import annotations
 
-import math
-import re
-
-import numpy as np
-
+from agent.review.sections import (
+    SMALL_REVIEW,
+    Namer,
+    Sections,
+    finish,
+    name_groups,
+    partition,
+    subsections,
+)
+from agent.review.taxonomy import paper_vectors, survey_range
 from agent.review.types import Outline, Theme
 from memory.embeddings import Embedder
 from memory.records import LibraryPaper
-from tools.citations import paper_date
-from tools.text.naming import class_tfidf, key_phrases, surface_form, topic_stems
+from tools.text.kinds import paper_kind
+from tools.text.naming import topic_stems
 
-OTHER_TITLE = "Other Directions"
+SURVEYS_TITLE, DATASETS_TITLE, OTHER_TITLE = "Existing surveys", "Datasets and benchmarks", "Other approaches"
+EXCERPT_PAGES = 2
+"""A parsed document this short without an abstract is an excerpt, not a paper."""
+ABSTRACT_WORDS = 10
+"""Fewer words than this is no abstract."""
+
+__all__ = ["Namer", "build_outline", "paper_text", "self_description", "survey_title"]
 
 
 def paper_text(record: LibraryPaper) -> str:
     """What a paper is about, for clustering and naming: its title and abstract."""
-    abstract = record.paper.abstract or (record.parsed.abstract if record.parsed else "")
-    return f"{record.paper.title}. {abstract}".strip()
+    return f"{record.paper.title}. {abstract_of(record)}".strip()
 
 
-def choose_k(vectors: np.ndarray, max_themes: int) -> tuple[int, np.ndarray]:
-    """The number of themes and the labels: best silhouette for k in a survey-sized range."""
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
-
-    n = len(vectors)
-    # Sections of about 3+ papers; a handful of papers may also split into pairs.
-    k_max = min(max_themes, n // 3 if n >= 12 else n // 2)
-    if n < 4 or k_max < 2:
-        return 1, np.zeros(n, dtype=int)
-    k_min = min(max(2, math.ceil(n / 10)), k_max)
-    scored: list[tuple[float, int, np.ndarray]] = []
-    for k in range(k_min, k_max + 1):
-        # sklearn is unannotated: pyright guesses `n_init: str` from its "auto" default.
-        kmeans = KMeans(n_clusters=k, n_init=10, random_state=0)  # pyright: ignore[reportArgumentType]
-        labels = kmeans.fit_predict(vectors)
-        if len(set(labels)) > 1:
-            scored.append((float(silhouette_score(vectors, labels, metric="cosine")), k, labels))
-    if not scored:
-        return 1, np.zeros(n, dtype=int)
-    # Silhouette often ties a coarse and a fine split; a survey reads better with the finer one.
-    top = max(score for score, _, _ in scored)
-    _, k, labels = max((item for item in scored if item[0] >= top - SILHOUETTE_TOLERANCE),
-                       key=lambda item: item[1])
-    return k, labels
+def abstract_of(record: LibraryPaper) -> str:
+    """The paper's abstract: the arXiv record's, else the one parsed from its PDF."""
+    return record.paper.abstract or (record.parsed.abstract if record.parsed else "") or ""
 
 
-SILHOUETTE_TOLERANCE = 0.015
-"""Among splits this close to the best silhouette, the one with the most themes wins."""
-JOIN_SIMILARITY = 0.35
-"""A lone paper at least this close (cosine) to a theme's centroid joins that theme."""
-
-
-def _regroup_singletons(labels: np.ndarray, vectors: np.ndarray) -> tuple[list[list[int]], bool]:
-    """Clusters as index lists, and whether the last one gathers lone papers ("other").
-
-    A lone paper close to a theme joins it; in a larger review the remaining lone papers are
-    gathered into one "other directions" section, in a small one they keep their own sections.
-    """
-    groups = [[int(i) for i in np.flatnonzero(labels == c)] for c in sorted(set(labels))]
-    alone = [g[0] for g in groups if len(g) == 1]
-    groups = [g for g in groups if len(g) > 1]
-    if not groups or not alone:
-        return groups + [[i] for i in alone], False
-    centroids = np.stack([_unit(vectors[g].mean(axis=0)) for g in groups])
-    left = []
-    for i in alone:
-        similarity = centroids @ vectors[i]
-        if float(similarity.max()) >= JOIN_SIMILARITY:
-            groups[int(np.argmax(similarity))].append(i)
-        else:
-            left.append(i)
-    if len(left) >= 2 and len(vectors) >= 10:
-        return groups + [left], True
-    return groups + [[i] for i in left], False
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    return vector / (float(np.linalg.norm(vector)) or 1.0)
+def self_description(record: LibraryPaper) -> str:
+    """Why a document's own text does not say what it is about (`` when it does)."""
+    if len(abstract_of(record).split()) >= ABSTRACT_WORDS:
+        return ""
+    parsed = record.parsed
+    if parsed is None:  # an entry of the person's bibliography, metadata only: the writer marks
+        return ""       # it as known by its title only, rather than dropping what was chosen
+    if parsed.pages <= EXCERPT_PAGES:
+        return (f"a {parsed.pages}-page excerpt with no abstract: its own text does not say what "
+                "it is about")
+    if not any(s.paragraphs for s in parsed.sections):
+        return "no abstract and no text: nothing says what it is about"
+    return ""
 
 
 def build_outline(topic: str, papers: list[LibraryPaper], embedder: Embedder,
-                  max_themes: int = 6) -> Outline:
-    """Cluster `papers` into at most `max_themes` named themes, largest and most central first."""
+                  max_themes: int = 6, namer: Namer | None = None) -> Outline:
+    """The taxonomy of `papers`: at most `max_themes` topic sections (plus the surveys, datasets
+    and "other" sections), largest and most central first."""
     records = sorted({r.paper.arxiv_id: r for r in papers}.values(), key=lambda r: r.paper.arxiv_id)
+    left_out = {r.paper.arxiv_id: why for r in records if (why := self_description(r))}
+    records = [r for r in records if r.paper.arxiv_id not in left_out]
     title = survey_title(topic)
     if not records:
-        return Outline(topic=topic, title=title)
+        return Outline(topic=topic, title=title, left_out=left_out)
     texts = [paper_text(r) for r in records]
-    vectors = embedder.embed(texts)
-    _, labels = choose_k(vectors, max(1, max_themes))
-    groups, has_other = _regroup_singletons(labels, vectors)
-    weights = class_tfidf([[texts[i] for i in g] for g in groups])
-    topic_vector = embedder.embed([topic])[0] if topic.strip() else vectors.mean(axis=0)
-    exclude = topic_stems(topic)
-    themes: list[tuple[tuple, Theme]] = []
-    for n, group in enumerate(groups):
-        centroid = vectors[group].mean(axis=0)
-        phrases = key_phrases(weights[n], centroid, embedder, exclude)
-        other = has_other and n == len(groups) - 1
-        members = [texts[i] for i in group]
-        theme = Theme(title=OTHER_TITLE if other else _theme_title(phrases, members),
-                      key_phrases=[surface_form(p, members) for p in phrases],
-                      paper_ids=[records[i].paper.arxiv_id for i in _chronological(group, records)])
-        centrality = float(centroid @ topic_vector) / (float(np.linalg.norm(centroid)) or 1.0)
-        themes.append(((other, -len(group), -centrality, theme.title), theme))
-    ordered = [t for _, t in sorted(themes, key=lambda item: item[0])]
-    return Outline(topic=topic, title=title, themes=_unique_titles(ordered))
+    vectors = paper_vectors([r.paper.title for r in records], texts, embedder)
+    sec = Sections(topic, records, texts, vectors, embedder, namer)
+    kinds = _kinds(records)
+    themes, other = _topic_sections(sec, [i for i, k in enumerate(kinds) if k == "paper"],
+                                    max(1, max_themes))
+    surveys = [i for i, k in enumerate(kinds) if k == "survey"]
+    datasets = [i for i, k in enumerate(kinds) if k == "dataset"]
+    ordered = [sec.theme(SURVEYS_TITLE, surveys, "surveys")] if surveys else []
+    ordered += themes
+    if datasets:
+        ordered.append(sec.theme(DATASETS_TITLE, datasets, "datasets"))
+    if other:
+        ordered.append(sec.theme(OTHER_TITLE, other, "other"))
+    return Outline(topic=topic, title=title, themes=ordered, left_out=left_out)
+
+
+def _kinds(records: list[LibraryPaper]) -> list[str]:
+    """Each paper's kind; in a small review, or with a lone dataset paper, every paper is a paper."""
+    kinds = [paper_kind(r.paper.title, abstract_of(r)) for r in records]
+    if len(records) < SMALL_REVIEW:
+        return ["paper"] * len(records)
+    if kinds.count("dataset") < 2 or kinds.count("paper") < 2:
+        kinds = ["paper" if k == "dataset" else k for k in kinds]
+    return kinds
+
+
+def _topic_sections(sec: Sections, regular: list[int], max_themes: int) -> tuple[list[Theme], list[int]]:
+    """The sections of papers grouped by wording and meaning, biggest and most central first, and
+    the papers of "Other approaches"."""
+    if not regular:
+        return [], []
+    strict = len(sec.records) >= SMALL_REVIEW
+    exclude = topic_stems(sec.topic)
+    groups, other = partition(sec, regular, survey_range(len(regular), max_themes), exclude,
+                              fallback=True, strict=strict)
+    named = name_groups(sec, groups, exclude, fallback=True)
+    if strict:
+        named, other = finish(sec, named, regular, exclude)
+    else:
+        other = sorted(set(regular) - {i for g, _, _ in named for i in g})
+    ordered = sorted(named, key=lambda n: (-len(n[0]), -sec.centrality(n[0]), n[1]))
+    themes = [sec.theme(title, group, phrases=phrases, subthemes=subsections(sec, group, title))
+              for group, title, phrases in ordered]
+    return themes, other
 
 
 def survey_title(topic: str) -> str:
@@ -127,32 +133,3 @@ def survey_title(topic: str) -> str:
         return "A Survey"
     named = topic if any(c.isupper() for c in topic) else topic.title()
     return f"{named}: A Survey"
-
-
-def _theme_title(phrases: list[str], texts: list[str]) -> str:
-    """The best multi-word phrase among the top two, else the top two joined."""
-    if not phrases:
-        return "Further Work"
-    for phrase in phrases[:2]:
-        if len(re.split(r"[\s\-]+", phrase)) > 1:
-            return surface_form(phrase, texts)
-    if len(phrases) == 1:
-        return surface_form(phrases[0], texts)
-    return f"{surface_form(phrases[0], texts)} and {surface_form(phrases[1], texts)}"
-
-
-def _chronological(group: list[int], records: list[LibraryPaper]) -> list[int]:
-    return sorted(group, key=lambda i: (paper_date(records[i].paper) or "9999",
-                                        records[i].paper.arxiv_id))
-
-
-def _unique_titles(themes: list[Theme]) -> list[Theme]:
-    """Disambiguate equal section titles with each theme's next key phrase."""
-    seen: dict[str, int] = {}
-    for theme in themes:
-        seen[theme.title.lower()] = seen.get(theme.title.lower(), 0) + 1
-    for theme in themes:
-        if seen[theme.title.lower()] > 1:
-            extra = next((p for p in theme.key_phrases if p.lower() not in theme.title.lower()), "")
-            theme.title = f"{theme.title}: {extra}" if extra else theme.title
-    return themes

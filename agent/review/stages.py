@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from agent.ingest.pipeline import Describe
     from agent.review.context import ReviewServices
     from agent.review.export import ExportFormat
+    from agent.review.sections import Namer
     from agent.review.types import Draft, Outline, Verification
     from agent.settings import Settings
     from memory.embeddings import Embedder
@@ -47,10 +48,11 @@ class IngestFn(Protocol):
 
 
 class OutlineFn(Protocol):
-    """Cluster the papers that were read into themes (`agent.review.outline.build_outline`)."""
+    """Draw the taxonomy of the papers that were read (`agent.review.outline.build_outline`); `namer`
+    only when a chat model is configured."""
 
     def __call__(self, topic: str, papers: list[LibraryPaper], embedder: Embedder, /,
-                 max_themes: int = ...) -> Outline: ...
+                 max_themes: int = ..., namer: Namer | None = ...) -> Outline: ...
 
 
 class WriteFn(Protocol):

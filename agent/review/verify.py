@@ -4,35 +4,47 @@ Two checks, for every writer alike:
 
 1. Every citation key must resolve to a paper stored in the library. A key that does not (an LLM
    inventing `[@smith2020deep]`) is removed from the text and listed in `unresolved`.
-2. Every cited sentence must be supported by the paper it cites. A sentence (or the quotation it
-   carries) found verbatim in the paper's stored text is supported outright; any other sentence is
-   scored against the cited paper's closest chunks (`library.search(…, arxiv_ids=[cited])`) by
-   embedding similarity and word overlap, and numbers it states must occur in the paper. Sentences
-   below the bar are listed in an "Unverified statements" appendix and counted.
+2. Every (sentence, cited paper) pair must be supported: each cited paper must support the part of
+   the sentence it is cited for (`agent.review.claims`: a sentence about four papers claims its
+   clause of each of the four). A part (or the quotation it carries) found verbatim in the paper's
+   stored text is supported outright; any other part is scored against the cited paper's closest
+   chunks (`library.search(…, arxiv_ids=[cited])`) by embedding similarity and word overlap, and
+   numbers it states must occur in the paper (a year its metadata vouches for excepted). A paper
+   cited only as the object of a relation must be the paper the sentence names. When some cited
+   papers support a sentence and others do not, the others' citations are removed from it (and a
+   count of papers corrected); a sentence no cited paper supports stays, and is listed in an
+   "Unverified statements" appendix. Both are counted.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from agent.review.types import Draft, Statement, Verification
+from agent.review.appendix import APPENDIX_TITLE, appendix, drop_unsupported_pairs, strip_appendix  # noqa: F401 (re-exported)
+from agent.review.claims import FRAMING, Part, metadata_years, parts
+from agent.review.types import Draft, PairSupport, Statement, Verification
 from agent.review.writers.markdown import (
     CITATION,
     CITATION_GROUP,
     citation_keys,
-    escape,
     heading_text,
     unescape,
 )
 from agent.review.writers.sentences import split_sentences
 from memory.library import Library
 from memory.records import LibraryPaper
-from tools.citations import assign_keys
+from tools.citations import assign_keys, paper_year
 from tools.text.words import DOCUMENT_WORDS, FUNCTION_WORDS, stem
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SUPPORT_THRESHOLD = 0.55
 """Below this blend of similarity and word overlap a sentence counts as unsupported."""
-APPENDIX_TITLE = "Unverified Statements"
+FACT_WORDS = 6
+"""A part with at most this many content words is a fact: supported when one sentence of the paper
+holds all of them (`weakly supervised`, `evaluate on UCF-Crime`)."""
 MAX_FRAMING_WORDS = 8
 """Words outside quotation marks (beyond the paper's title) a quoting sentence may add unchecked."""
 
@@ -60,11 +72,28 @@ class _Papers:
         self.library = library
         self._records: dict[str, LibraryPaper | None] = {}
         self._texts: dict[str, str] = {}
+        self._sentences: dict[str, list[set[str]]] = {}
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def prefetch(self, texts: list[str]) -> None:
+        """Embed the texts that will be searched, in one batch (one call is far cheaper than many)."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self.vectors]
+        # An embedder with its own query form (`embed_query`) is asked one query at a time, as search does.
+        if todo and not hasattr(self.library.embedder, "embed_query"):
+            self.vectors.update(zip(todo, self.library.embedder.embed(todo), strict=True))
 
     def record(self, arxiv_id: str) -> LibraryPaper | None:
         if arxiv_id not in self._records:
             self._records[arxiv_id] = self.library.get(arxiv_id)
         return self._records[arxiv_id]
+
+    def sentences(self, arxiv_id: str) -> list[set[str]]:
+        """The content words of each sentence of the paper's stored text (and of its title)."""
+        if arxiv_id not in self._sentences:
+            record = self.record(arxiv_id)
+            text = _stored_text(record)
+            self._sentences[arxiv_id] = [content_words(s) for s in split_sentences(text)]
+        return self._sentences[arxiv_id]
 
     def normalized(self, arxiv_id: str) -> str:
         """The paper's whole stored text, normalized and padded with spaces for word matching."""
@@ -87,7 +116,7 @@ def _stored_text(record: LibraryPaper | None) -> str:
 
 def verify_draft(draft: Draft, library: Library, papers: list[LibraryPaper],
                  threshold: float = SUPPORT_THRESHOLD) -> tuple[Draft, Verification]:
-    """Remove citations that resolve to no stored paper and score every cited sentence."""
+    """Remove citations that resolve to no stored paper or do not support their part; score the rest."""
     body = strip_appendix(draft.markdown)
     key_to_id = {key: arxiv_id for arxiv_id, key in assign_keys(p.paper for p in papers).items()}
     key_to_id |= draft.keys
@@ -97,19 +126,24 @@ def verify_draft(draft: Draft, library: Library, papers: list[LibraryPaper],
         return key in key_to_id and store.record(key_to_id[key]) is not None
 
     total = len(citation_keys(body))
-    statements = [_score(section, sentence, keys, key_to_id, resolves, store, threshold)
-                  for section, sentence, keys in cited_sentences(body)]
+    found = cited_sentences(body)
+    store.prefetch([p.text for _, sentence, _ in found for p in parts(sentence) if p.text])
+    checked = [(_score(section, sentence, keys, key_to_id, resolves, store, threshold), sentence)
+               for section, sentence, keys in found]
+    statements = [statement for statement, _ in checked]
     unresolved = sorted({k for k in citation_keys(body) if not resolves(k)})
+    body, failed = drop_unsupported_pairs(body, checked)
     body = remove_keys(body, set(unresolved))
     # The LLM writer already cut citations of papers outside the review; they count here too.
     earlier = [m.lstrip("@") for m in draft.removed_citations]
     unresolved = sorted(set(unresolved) | {m for m in earlier if not resolves(m)})
     total += len(draft.removed_citations)
-    unsupported = [s for s in statements if not s.supported]
-    if unsupported:
-        body = body.rstrip("\n") + "\n\n" + appendix(unsupported, threshold)
+    unsupported = [s for s in statements if not any(p.supported for p in s.pairs)]
+    if unsupported or failed:
+        body = body.rstrip("\n") + "\n\n" + appendix(unsupported, threshold, failed)
     verification = Verification(total=total, unresolved=unresolved, unsupported=unsupported,
-                                statements=len(statements))
+                                statements=len(statements), pairs=sum(len(s.pairs) for s in statements),
+                                unsupported_pairs=failed)
     return draft.model_copy(update={"markdown": body}), verification
 
 
@@ -127,7 +161,7 @@ def cited_sentences(markdown: str) -> list[tuple[str, str, list[str]]]:
             lines = lines[1:]
         if not lines or lines[0].lstrip().startswith(("|", "![", ":::", ": ")):
             continue  # tables, figures and fenced divs are checked for keys, not as prose
-        text = " ".join(line.strip().lstrip("-*+ ").strip() for line in lines)
+        text = " ".join(re.sub(r"^[-*+]\s+", "", line.strip()) for line in lines)
         for sentence in split_sentences(text):
             keys = citation_keys(sentence)
             if keys:
@@ -137,17 +171,43 @@ def cited_sentences(markdown: str) -> list[tuple[str, str, list[str]]]:
 
 def _score(section: str, sentence: str, keys: list[str], key_to_id: dict[str, str], resolves,
            store: _Papers, threshold: float) -> Statement:
-    """How well the cited papers support one sentence (the best of them counts)."""
+    """How well each cited paper supports its part of one sentence."""
     text = unescape(CITATION_GROUP.sub("", sentence)).strip()
     text = " ".join(CITATION.sub("", text).split())
     statement = Statement(section=section, text=text, keys=keys)
-    good = [key_to_id[k] for k in keys if resolves(k)]
+    good = [k for k in keys if resolves(k)]
     if not good:
         return statement.model_copy(update={"reason": "cites no stored paper"})
-    support, reason, vetoed = max((_support(text, arxiv_id, store) for arxiv_id in good),
-                                  key=lambda r: (not r[2], r[0]))
-    return statement.model_copy(update={"support": round(support, 3), "reason": reason,
-                                        "supported": support >= threshold and not vetoed})
+    claimed = {p.key: p for p in parts(sentence)}
+    pairs = [_pair(claimed.get(k) or Part(key=k, text=text, names=[]), key_to_id[k], store, threshold)
+             for k in good]
+    weakest = min(pairs, key=lambda p: (p.supported, p.support))
+    failed = [p for p in pairs if not p.supported]
+    reason = weakest.reason if len(pairs) == 1 or not failed else "; ".join(f"{p.key}: {p.reason}" for p in failed)
+    return statement.model_copy(update={"support": weakest.support, "reason": reason, "pairs": pairs,
+                                        "supported": all(p.supported for p in pairs)})
+
+
+def _pair(part: Part, arxiv_id: str, store: _Papers, threshold: float) -> PairSupport:
+    """One paper's support for its part: verbatim, similar enough, or (as an object) named right."""
+    record = store.record(arxiv_id)
+    if part.object_only:
+        named = any(_names_paper(name, record) for name in part.names)
+        return PairSupport(key=part.key, part=part.text, support=1.0 if named else 0.0, supported=named,
+                           reason="named as the object of a relation" if named
+                           else "the name does not match the cited paper")
+    support, reason, vetoed = _support(part.text, arxiv_id, store)
+    return PairSupport(key=part.key, part=part.text, support=round(support, 3), reason=reason,
+                       supported=support >= threshold and not vetoed)
+
+
+def _names_paper(name: str, record: LibraryPaper | None) -> bool:
+    """Whether `name` is how the paper calls itself (in its title) or its authors' names."""
+    if record is None:
+        return False
+    own = f" {normalize(record.paper.title)} {normalize(' '.join(record.paper.authors))} "
+    words = [w for w in normalize(name.replace("et al.", "")).split() if w not in ("and", "the", "authors", "of")]
+    return bool(words) and all(f" {w} " in own for w in words)
 
 
 def _support(text: str, arxiv_id: str, store: _Papers) -> tuple[float, str, bool]:
@@ -157,27 +217,38 @@ def _support(text: str, arxiv_id: str, store: _Papers) -> tuple[float, str, bool
     contain, or a number the paper never states.
     """
     paper_text = store.normalized(arxiv_id)
+    record = store.record(arxiv_id)
     quotes, residue = quotations(text)
     if quotes and all(f" {normalize(q)} " in paper_text for q in quotes):
-        record = store.record(arxiv_id)
         title = content_words(record.paper.title) if record else set()
-        if len(content_words(residue) - title) <= MAX_FRAMING_WORDS:
+        if len(content_words(residue) - title - FRAMING) <= MAX_FRAMING_WORDS:
             return 1.0, "verbatim quotation", False
     if any(f" {normalize(q)} " not in paper_text for q in quotes):
         return 0.0, "quotation not found in the paper", True
     if len(normalize(text)) > 30 and f" {normalize(text)} " in paper_text:
         return 1.0, "verbatim", False
-    numbers = [n for n in _NUMBER.findall(text) if f" {normalize(n)} " not in paper_text]
-    passages = store.library.search(text, k=4, arxiv_ids=[arxiv_id])
+    dated = metadata_years(text, paper_year(record.paper)) if record else set()
+    numbers = [n for n in _NUMBER.findall(text) if n not in dated and f" {normalize(n)} " not in paper_text]
+    words = content_words(text) - {stem(w) for w in FRAMING}
+    if not numbers and 0 < len(words) <= FACT_WORDS and any(
+            all(_holds(w, sentence) for w in words) for sentence in store.sentences(arxiv_id)):
+        return 1.0, "stated in one sentence of the paper", False
+    passages = store.library.search(text, k=4, arxiv_ids=[arxiv_id], vector=store.vectors.get(text))
     similarity = max((p.score for p in passages), default=0.0)
-    words = content_words(text)
-    found = content_words(" ".join(p.text for p in passages))
+    found = content_words(" ".join([p.text for p in passages] + [record.paper.title if record else ""]))
     overlap = len(words & found) / len(words) if words else 0.0
     support = 0.5 * similarity + 0.5 * overlap
     reason = f"similarity {similarity:.2f}, word overlap {overlap:.2f}"
     if numbers:
         return support, f"{reason}; numbers not in the paper: {', '.join(numbers)}", True
     return support, reason, False
+
+
+def _holds(word: str, sentence: set[str]) -> bool:
+    """Whether a sentence has `word`, or a word sharing its stem (convolution / convolutional)."""
+    return word in sentence or any(
+        min(len(word), len(other)) >= 4 and (other.startswith(word) or word.startswith(other))
+        for other in sentence)
 
 
 def quotations(text: str) -> tuple[list[str], str]:
@@ -216,19 +287,3 @@ def remove_keys(markdown: str, bad: set[str]) -> str:
     return re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", markdown))
 
 
-def appendix(unsupported: list[Statement], threshold: float) -> str:
-    """The "Unverified statements" appendix: each flagged sentence, what it cites, and why."""
-    lines = [f"# {APPENDIX_TITLE}", "",
-             "These cited statements could not be matched to the stored text of the papers they "
-             f"cite (support below {threshold:.2f}); check them before relying on them.", ""]
-    for n, s in enumerate(unsupported, 1):
-        cited = ", ".join(f"`{k}`" for k in s.keys)
-        lines.append(f"{n}. “{escape(s.text)}” (section “{escape(s.section)}”; cites {cited}; "
-                     f"support {s.support:.2f}; {escape(s.reason)})")
-    return "\n".join(lines) + "\n"
-
-
-def strip_appendix(markdown: str) -> str:
-    """The draft without a previous verification's appendix (verification is repeatable)."""
-    head, _, _ = markdown.partition(f"\n# {APPENDIX_TITLE}\n")
-    return head.rstrip("\n") + "\n"

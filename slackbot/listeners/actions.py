@@ -93,6 +93,9 @@ def answer_gate(bot: Bot, body: dict[str, Any], client: Any) -> None:
         if not kept:
             raise Refused("Tick at least one paper, or cancel the run with `autoresearch runs cancel "
                           f"{ref.run}`.")
+        if any(c.flag and c.paper.arxiv_id in kept for c in request.candidates):
+            return Decision(action="edit", keep=kept)  # a flagged one ticked: name what stays
+        dropped = [c.paper.arxiv_id for c in request.candidates if c.paper.arxiv_id in dropped and not c.flag]
         return Decision(action="edit", drop=dropped) if dropped else Decision(action="approve")
 
     bot.workers.run(lambda: resume_review(bot, client, place, ref, user, decide),

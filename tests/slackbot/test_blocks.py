@@ -37,6 +37,35 @@ def test_the_checklist_shows_reasons_and_both_buttons() -> None:
     assert GateRef.parse(blocks[-1]["elements"][0]["value"]) == REF
 
 
+def test_flagged_candidates_come_unticked_with_relevance_and_why() -> None:
+    candidates = _candidates(3)
+    candidates[2] = candidates[2].model_copy(update={
+        "relevance": 0.31, "reason": "relevance 0.31 (the better half: 0.74)",
+        "flag": "far below the other candidates: likely an off-topic keyword match"})
+    request = PapersRequest(topic="t", candidates=candidates)
+    _, blocks = kit.papers_message(REF, request)
+    assert not _check_blocks(blocks)
+    rows = [b for b in blocks if "accessory" in b]
+    assert "initial_options" in rows[0]["accessory"] and "initial_options" not in rows[2]["accessory"]
+    assert "relevance 0.31" in rows[2]["text"]["text"] and "off-topic keyword match" in rows[2]["text"]["text"]
+    assert kit.selection({}, request) == ([c.paper.arxiv_id for c in candidates[:2]], [candidates[2].paper.arxiv_id])
+
+
+def test_the_outline_lists_subsections_kinds_and_papers_left_out() -> None:
+    ids = [f"2501.{i:05d}" for i in range(5)]
+    outline = Outline(topic="t", title="T: A Survey", themes=[
+        Theme(title="Existing surveys", kind="surveys", paper_ids=ids[:1]),
+        Theme(title="Video anomaly detection", paper_ids=ids[1:2], subthemes=[
+            Theme(title="Weakly supervised learning", paper_ids=ids[2:4])])],
+        left_out={ids[4]: "a 1-page excerpt with no abstract"})
+    request = OutlineRequest(topic="t", outline=outline, papers=[PaperBrief(arxiv_id=i, title=f"P{i}") for i in ids])
+    _, blocks = kit.outline_message(REF, request)
+    assert not _check_blocks(blocks)
+    text = json.dumps(blocks)
+    assert "(surveys)" in text and "*2.1 Weakly supervised learning*" in text
+    assert "a 1-page excerpt with no abstract" in text and "### Weakly supervised learning" in kit.outline_text(request)
+
+
 def test_a_long_candidate_list_fits_one_message_and_the_rest_are_kept() -> None:
     request = PapersRequest(topic="t", candidates=_candidates(120))
     _, blocks = kit.papers_message(REF, request)

@@ -121,3 +121,52 @@ async def test_draft_gate_revise_with_feedback_or_approve() -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert answers == [Decision(action="approve", by="tui")]
+
+
+def flagged_request():
+    """The papers request with its last candidate flagged (far below the others)."""
+    request = papers_request()
+    last = request.candidates[-1].model_copy(update={
+        "flag": "far below the other candidates (relevance 0.31, theirs 0.74)", "relevance": 0.31,
+        "reason": "relevance 0.31 (the better half: 0.74); none of the request's words in the title"})
+    return request.model_copy(update={"candidates": [*request.candidates[:-1], last]})
+
+
+async def test_papers_gate_proposes_flagged_candidates_unticked() -> None:
+    ids = [r["arxiv_id"] for r in VAD]
+    async with app().run_test(size=(120, 40)) as pilot:
+        answers = await open_gate(pilot, flagged_request())
+        gate = pilot.app.screen
+        assert "5 of 6 selected" in str(gate.query_one("#papers-count").render())
+        await pilot.press(*["down"] * 5)
+        shown = str(gate.query_one("#preview").render())
+        assert "Proposed unticked" in shown and "relevance 0.31" in shown
+        await pilot.press("ctrl+s")  # as proposed: a plain approve (the run leaves the flagged one out)
+        await pilot.pause()
+        assert answers == [Decision(action="approve", by="tui")]
+        answers = await open_gate(pilot, flagged_request())
+        await pilot.press(*["down"] * 5, "space", "ctrl+s")  # ticked by hand: kept by name
+        await pilot.pause()
+    assert answers == [Decision(action="edit", keep=ids, by="tui")]
+
+
+async def test_outline_gate_shows_and_edits_subsections() -> None:
+    from agent.review.types import Theme
+
+    request = outline_request()
+    ids = [r["arxiv_id"] for r in VAD]
+    first = request.outline.themes[0].model_copy(update={"subthemes": [
+        Theme(title="Multiple instance learning", paper_ids=ids[:2])]})
+    outline = request.outline.model_copy(update={"themes": [first, *request.outline.themes[1:]]})
+    async with app().run_test(size=(100, 30)) as pilot:
+        answers = await open_gate(pilot, request.model_copy(update={"outline": outline}))
+        gate = pilot.app.screen
+        await pilot.press("down", "down", "down")  # title, section 1, its own paper, subsection 1.1
+        assert gate._target() == ("sub", (0, 0))
+        await pilot.press("e", "ctrl+u", *"MIL ranking", "enter", "d")  # rename, then delete it
+        assert gate.edit.themes[0].subthemes == [] and gate.edit.themes[0].paper_ids == ids[:3]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    decision = answers[0]
+    assert decision is not None and decision.action == "edit"
+    assert decision.outline.themes[0].subthemes == [] and decision.outline.themes[0].paper_ids == ids[:3]

@@ -117,6 +117,25 @@ def test_outline_edits_rename_reorder_move_and_leave_out() -> None:
     assert [t.title for t in result.themes] == ["A"] and result.title == "New title" and edit.changed()
 
 
+def test_outline_edits_reach_into_subsections() -> None:
+    outline = Outline(topic="t", title="T", left_out={"5": "a 1-page excerpt"}, themes=[
+        Theme(title="A", paper_ids=["1"], subthemes=[Theme(title="A1", paper_ids=["2", "3"]),
+                                                     Theme(title="A2", paper_ids=["4"])])])
+    edit = OutlineEdit.start(outline, ["1", "2", "3", "4", "5"])
+    assert edit.left_out == ["5"] and edit.why_left_out("5") == "a 1-page excerpt" and not edit.changed()
+    edit.rename_sub(0, 0, " Sub  one ")
+    assert edit.move_sub(0, 0, 1) == 1 and [s.title for s in edit.themes[0].subthemes] == ["A2", "Sub one"]
+    edit.move_paper("3", -1)
+    assert edit.themes[0].subthemes[1].paper_ids == ["3", "2"]
+    edit.assign("5", 0, 0)  # into subsection A2
+    edit.leave_out("4")
+    assert edit.themes[0].subthemes[0].paper_ids == ["5"] and "4" not in edit.themes[0].paper_ids
+    edit.delete_sub(0, 1)  # its papers stay in the section
+    result = edit.to_outline()
+    assert [s.title for s in result.themes[0].subthemes] == ["A2"]
+    assert sorted(result.themes[0].paper_ids) == ["1", "2", "3", "5"] and result.left_out == {}
+
+
 def test_paper_text_escapes_markdown_and_lists_what_is_stored() -> None:
     from memory.records import LibraryPaper
     from tools.paper import Paper

@@ -55,8 +55,9 @@ def contains(longer: str, shorter: str) -> bool:
     return bool(small) and any(big[i:i + size] == small for i in range(len(big) - size + 1))
 
 
-def content_runs(text: str) -> list[list[str]]:
-    """Runs of content words (RAKE's candidate keywords), split at stop words and punctuation."""
+def content_runs(text: str, keep_case: bool = False) -> list[list[str]]:
+    """Runs of content words (RAKE's candidate keywords), split at stop words and punctuation;
+    lower-cased unless `keep_case`."""
     runs: list[list[str]] = []
     for clause in _SPLIT.split(text):
         run: list[str] = []
@@ -66,7 +67,7 @@ def content_runs(text: str) -> list[list[str]]:
                     runs.append(run)
                 run = []
             else:
-                run.append(word.lower())
+                run.append(word if keep_case else word.lower())
         if run:
             runs.append(run)
     return runs

@@ -1,10 +1,13 @@
 """The one home of word lists and stemming: every part that drops stop words or compares words uses these.
 
-Three tiers, because a search query, a key phrase and a section name need different silences:
+Four tiers, because a search query, a key phrase and a section name need different silences:
 `FUNCTION_WORDS` carry no meaning anywhere; `DOCUMENT_WORDS` are about writing papers, not about their
 subject; `GENERIC_WORDS` are the filler of scientific prose (verbs of claiming, adjectives of praise)
-that never name a method or a problem. `STOPWORDS` is all three. `REQUEST_WORDS` frame a request for
-literature. `stem` is the one stemmer.
+that never name a method or a problem. `STOPWORDS` is those three. `REQUEST_WORDS` frame a request
+for literature. `NAMING_WORDS` are the nouns every machine-learning abstract uses (model, dataset,
+framework): they may sit inside a section's name ("multimodal large language models") but never make
+one on their own; `SECTION_GENERIC` is what a section name must not consist of. `stem` is the one
+stemmer.
 """
 
 from __future__ import annotations
@@ -68,6 +71,18 @@ technique techniques technology thorough topic understand usage want wish
 """.split())
 """Words that frame a request for literature ("please help me research the academic field of …")
 rather than name its subject; with the other lists, what a topic phrase is cut out of."""
+
+NAMING_WORDS = frozenset("""
+accuracy algorithm algorithms analysis architecture architectures baseline baselines benchmark
+benchmarks data dataset datasets deep evaluation evaluations experiment feature features framework
+frameworks information input inputs learning level network networks neural output outputs pipeline
+pipelines quality representation representations scale setting settings system systems technique
+techniques tool tools training model models modeling modelling module modules
+""".split())
+"""Nouns every machine-learning abstract uses: part of a section's name at most, never all of it."""
+
+SECTION_GENERIC = STOPWORDS | NAMING_WORDS
+"""A section name made only of these words names nothing ("Models and Data", "Efficient Framework")."""
 
 _SUFFIXES = ("ings", "ing", "ers", "er", "ies", "es", "s", "ed")
 

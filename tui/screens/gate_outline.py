@@ -1,14 +1,15 @@
 """The outline gate: the taxonomy as a tree of sections and their papers, editable in place.
 
-`e` renames (a section, or the review's title on the top line), `j`/`k` move a section or a
-paper down/up, `m` moves a paper to another section, `x` leaves a paper out, `n` adds a section,
-`d` deletes one (its papers are left out). Approving an untouched outline is a plain approve;
+`e` renames (a section, a subsection, or the review's title on the top line), `j`/`k` move a
+section, a subsection or a paper down/up, `m` moves a paper to another section or subsection, `x`
+leaves a paper out, `n` adds a section, `d` deletes a section (its papers are left out) or a
+subsection (its papers stay in the section). Approving an untouched outline is a plain approve;
 otherwise the edited outline goes back to the run (checked there against the papers it read).
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from rich.markup import escape
 from textual import on
@@ -23,7 +24,8 @@ from tui.screens.gate_base import GateScreen, LineEditor
 from tui.screens.pick import PickScreen
 
 Target = tuple[str, Any]
-"""What a tree line is: ("title", -1), ("theme", index), ("paper", id) or ("left", -1)."""
+"""What a tree line is: ("title", -1), ("theme", index), ("sub", (index, sub)), ("paper", id) or
+("left", -1)."""
 
 
 class OutlineGate(GateScreen):
@@ -72,12 +74,20 @@ class OutlineGate(GateScreen):
         tree.root.set_label(f"[b]{escape(self.edit.title)}[/b]")
         lines: list[Target] = [("title", -1)]
         for index, theme in enumerate(self.edit.themes):
-            node = tree.root.add(f"{index + 1}. {escape(theme.title)} [dim]({len(theme.paper_ids)})[/]",
+            kind = "" if theme.kind == "topic" else f" [dim i]{theme.kind}[/]"
+            node = tree.root.add(f"{index + 1}. {escape(theme.title)} [dim]({len(theme.paper_ids)})[/]{kind}",
                                  data=("theme", index), expand=True)
             lines.append(("theme", index))
-            for pid in theme.paper_ids:
+            for pid in theme.direct_ids() if theme.subthemes else theme.paper_ids:
                 node.add_leaf(self._paper_label(pid), data=("paper", pid))
                 lines.append(("paper", pid))
+            for number, sub in enumerate(theme.subthemes):
+                child = node.add(f"{index + 1}.{number + 1} {escape(sub.title)} [dim]({len(sub.paper_ids)})[/]",
+                                 data=("sub", (index, number)), expand=True)
+                lines.append(("sub", (index, number)))
+                for pid in sub.paper_ids:
+                    child.add_leaf(self._paper_label(pid), data=("paper", pid))
+                    lines.append(("paper", pid))
         if self.edit.left_out:
             node = tree.root.add(f"[dim]Left out ({len(self.edit.left_out)})[/]", data=("left", -1), expand=True)
             lines.append(("left", -1))
@@ -105,18 +115,27 @@ class OutlineGate(GateScreen):
         info = ""
         if kind == "theme" and value < len(self.edit.themes) and self.edit.themes[value].key_phrases:
             info = "key phrases: " + ", ".join(self.edit.themes[value].key_phrases)
+        elif kind == "sub" and self._sub(value) is not None and self._sub(value).key_phrases:
+            info = "key phrases: " + ", ".join(self._sub(value).key_phrases)
         elif kind == "paper":
-            info = self.titles.get(str(value), "")
+            why = self.edit.why_left_out(str(value)) if value in self.edit.left_out else ""
+            info = self.titles.get(str(value), "") + (f" — left out: {why}" if why else "")
         self.query_one("#outline-info", Static).update(escape(info))
 
     # -- edits ----------------------------------------------------------------------------------
 
+    def _sub(self, value: Any) -> Any:
+        index, number = value
+        subs = self.edit.themes[index].subthemes if index < len(self.edit.themes) else []
+        return subs[number] if number < len(subs) else None
+
     def action_rename(self) -> None:
         kind, value = self._target()
-        if kind not in ("title", "theme"):
+        if kind not in ("title", "theme", "sub"):
             self.notify("Rename works on the title or a section (papers keep their titles).")
             return
-        current = self.edit.title if kind == "title" else self.edit.themes[value].title
+        current = {"title": lambda: self.edit.title, "theme": lambda: self.edit.themes[value].title,
+                   "sub": lambda: self._sub(value).title}[kind]()
         self._editing = (kind, value)
         self.query_one(LineEditor).open("New title (enter saves, esc cancels)", current)
 
@@ -131,6 +150,10 @@ class OutlineGate(GateScreen):
         editor.close()
         if kind == "new":
             keep: Target = ("theme", self.edit.add_theme(event.value))
+        elif kind == "sub":
+            index, sub = cast(tuple[int, int], value)
+            self.edit.rename_sub(index, sub, event.value)
+            keep = (kind, value)
         else:
             self.edit.rename(value if kind == "theme" else -1, event.value)
             keep = (kind, value)
@@ -147,6 +170,8 @@ class OutlineGate(GateScreen):
         kind, value = self._target()
         if kind == "theme":
             self.redraw(("theme", self.edit.move_theme(value, step)))
+        elif kind == "sub":
+            self.redraw(("sub", (value[0], self.edit.move_sub(value[0], value[1], step))))
         elif kind == "paper":
             self.edit.move_paper(value, step)
             self.redraw(("paper", value))
@@ -156,11 +181,14 @@ class OutlineGate(GateScreen):
         if kind != "paper" or not self.edit.themes:
             self.notify("Put the cursor on a paper to move it to a section.")
             return
-        options = [(f"{n + 1}. {t.title}", n) for n, t in enumerate(self.edit.themes)]
+        options: list[tuple[str, Any]] = []
+        for n, theme in enumerate(self.edit.themes):
+            options.append((f"{n + 1}. {theme.title}", (n, None)))
+            options += [(f"   {n + 1}.{m + 1} {sub.title}", (n, m)) for m, sub in enumerate(theme.subthemes)]
 
-        def chosen(index: Any) -> None:
-            if index is not None:
-                self.edit.assign(pid, index)
+        def chosen(where: Any) -> None:
+            if where is not None:
+                self.edit.assign(pid, *where)
                 self.redraw(("paper", pid))
 
         self.app.push_screen(PickScreen(f"Move {pid} to", options), chosen)
@@ -173,6 +201,10 @@ class OutlineGate(GateScreen):
 
     def action_delete_section(self) -> None:
         kind, index = self._target()
+        if kind == "sub":
+            self.edit.delete_sub(*index)
+            self.redraw(("theme", index[0]))
+            return
         if kind != "theme":
             self.notify("Put the cursor on a section to delete it (its papers are left out).")
             return

@@ -1,9 +1,11 @@
 """The papers gate: a checklist of candidates with a preview of the highlighted one.
 
 Space ticks a paper, `a` ticks all, `n` none, `+` adds an arXiv id the search missed; the
-preview shows the title, authors, date, why the paper was proposed (its `reasons`) and the
-abstract. Approving with everything ticked is a plain approve; otherwise it is an edit that
-drops the unticked candidates and adds the typed ids (fetched from arXiv by the run).
+preview shows the title, authors, date, its relevance to the request and why it was proposed
+(its `reasons`), and the abstract. Flagged candidates (⚑: far below the others, or no abstract of
+their own) start unticked. Approving what was proposed is a plain approve; otherwise it is an
+edit that drops the unticked candidates (or keeps the ticked ones by name, when a flagged one is
+ticked) and adds the typed ids (fetched from arXiv by the run).
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ def preview(candidate: Candidate) -> str:
              f"[dim]{escape(authors or 'authors unknown')}[/]",
              f"[dim]{paper.published or 'date unknown'} · arXiv:{paper.versioned_id}"
              + (f" · {', '.join(paper.categories[:3])}" if paper.categories else "") + "[/]", ""]
+    if candidate.flag:
+        lines += [f"[b $warning]⚑ Proposed unticked:[/] {escape(candidate.flag)}", ""]
+    if candidate.reason:
+        lines += [f"[b]Relevance[/b] {escape(candidate.reason)}", ""]
     if candidate.reasons:
         lines += ["[b]Why it is here[/b]"] + [f"• {escape(r)}" for r in candidate.reasons] + [""]
     abstract = " ".join(paper.abstract.split())
@@ -44,9 +50,10 @@ def preview(candidate: Candidate) -> str:
 
 
 def row(candidate: Candidate) -> str:
-    """One checklist row: id, year, title."""
+    """One checklist row: id, year, title (⚑ for a flagged candidate, proposed unticked)."""
     paper = candidate.paper
-    return f"[cyan]{paper.arxiv_id:<11}[/] {paper.year or '----'}  {escape(paper.title)}"
+    mark = "[$warning]⚑[/] " if candidate.flag else ""
+    return f"[cyan]{paper.arxiv_id:<11}[/] {paper.year or '----'}  {mark}{escape(paper.title)}"
 
 
 class PapersGate(GateScreen):
@@ -70,8 +77,8 @@ class PapersGate(GateScreen):
                          classes="gate-title")
             yield Static("", id="papers-count", classes="gate-subtitle")
             with Horizontal(classes="gate-body"):
-                yield SelectionList[str](*(Selection(row(c), c.paper.arxiv_id, True) for c in self.request.candidates),
-                                         id="candidates")
+                yield SelectionList[str](*(Selection(row(c), c.paper.arxiv_id, not c.flag)
+                                           for c in self.request.candidates), id="candidates")
                 with VerticalScroll(id="preview-box"):
                     yield Static("", id="preview")
             yield LineEditor(id="add-id")
@@ -143,8 +150,13 @@ class PapersGate(GateScreen):
             self.notify("Tick at least one paper (a ticks all), or cancel the run from Runs (F3).",
                         severity="warning")
             return
-        drop = [c.paper.arxiv_id for c in self.request.candidates if c.paper.arxiv_id not in chosen]
         add = [i for i in self.added if i in chosen]
+        if any(c.flag and c.paper.arxiv_id in chosen for c in self.request.candidates):
+            keep = [c.paper.arxiv_id for c in self.request.candidates if c.paper.arxiv_id in chosen]
+            self.decide(action="edit", keep=keep, add=add)  # a flagged one ticked: name them all
+            return
+        drop = [c.paper.arxiv_id for c in self.request.candidates
+                if c.paper.arxiv_id not in chosen and not c.flag]
         if not drop and not add:
             self.decide(action="approve")
         else:

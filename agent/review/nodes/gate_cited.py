@@ -28,6 +28,6 @@ def gate_cited(state: State, runtime: Runtime[ReviewContext], report: Reporter) 
     assert state.request.gates is not None, "the session resolves gate policies"
     decision = ask("papers", state.request.gates.papers, request)
     known = {p.arxiv_id for p in state.papers}
-    added = [p for p in apply(decision, [c.paper for c in state.cited], runtime, report) if p.arxiv_id not in known]
+    added = [p for p in apply(decision, state.cited, runtime, report) if p.arxiv_id not in known]
     detail = f"{len(added)} of {len(state.cited)} cited papers added"
     return {"papers": [*state.papers, *added], "decisions": record("papers", decision, detail)}

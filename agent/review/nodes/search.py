@@ -20,6 +20,7 @@ from agent.review.collection import import_collection
 from agent.review.context import ReviewContext, ReviewError
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.state import State
+from tools.search.relevance import assess
 from tools.search.strategies import search_request
 from tools.sources.counts import with_citation_counts
 
@@ -47,6 +48,10 @@ def search(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
         candidates, warning = with_citation_counts(candidates, context.services.openalex)
         if warning:
             report.warn(warning)
+    candidates = assess(topic, candidates, context.services.embedder)
+    flagged = sum(1 for c in candidates if c.flag)
+    if flagged:
+        report.progress(1, 1, f"{flagged} of {len(candidates)} candidates flagged (proposed unticked)")
     return {"candidates": candidates, "search": summary}
 
 

@@ -19,6 +19,7 @@ from agent.review.nodes.stage import Reporter, stage
 from agent.review.stages import library_papers
 from agent.review.state import State
 from tools.search.graph import graph_snowball
+from tools.search.relevance import assess
 from tools.search.snowball import snowball_search
 
 if TYPE_CHECKING:
@@ -57,4 +58,5 @@ def snowball(state: State, runtime: Runtime[ReviewContext], report: Reporter) ->
     summary = {"papers_followed": len(parsed), "cited": outcome.cited, "proposed": len(outcome.candidates),
                "citing": forward, "requests": outcome.requests, "budget": limits.snowball_max_requests,
                "openalex": works is not None, "unresolved": len(outcome.unresolved)}
-    return {**done, "cited": outcome.candidates, "search": {**state.search, "snowball": summary}}
+    cited = assess(state.request.topic, outcome.candidates, context.services.embedder)
+    return {**done, "cited": cited, "search": {**state.search, "snowball": summary}}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agent.review.facts.extract import PaperFacts
+from agent.review.outline import self_description
 from agent.review.types import ComparisonRow, DraftFigure, Outline, Theme
 from agent.review.writers.comparison import comparison_row, short_name
 from agent.review.writers.feedback import FeedbackPlan, parse_feedback
@@ -40,6 +42,22 @@ class Context:
         """The outline's themes that still have papers."""
         return [t for t in self.outline.themes if t.paper_ids]
 
+    def sections(self) -> list[Theme]:
+        """The themes written as sections (earlier surveys are discussed in the introduction)."""
+        return [t for t in self.themes() if t.kind != "surveys"]
+
+    def surveys(self) -> list[str]:
+        """The earlier surveys among the papers, for the introduction."""
+        return [pid for t in self.themes() if t.kind == "surveys" for pid in t.paper_ids]
+
+    def caveat(self, arxiv_id: str) -> str:
+        """What a reader must know about how much of the paper there was to read."""
+        record = self.records[arxiv_id]
+        excerpt = self_description(record)
+        if excerpt:
+            return excerpt.split(":")[0]
+        return "abstract only" if record.abstract_only else ""
+
     def paper_ids(self) -> list[str]:
         """Every paper discussed, in section order."""
         return [pid for t in self.themes() for pid in t.paper_ids]
@@ -68,7 +86,12 @@ def prepare(topic: str, outline: Outline, papers: list[LibraryPaper], feedback: 
         if missing:
             notes.append(f"outline names papers that are not in the library: {', '.join(missing)}")
         ids = [pid for pid in theme.paper_ids if pid in records and pid not in plan.drop_papers]
-        themes.append(theme.model_copy(update={"paper_ids": ids}))
+        subs = [sub.model_copy(update={"paper_ids": [i for i in sub.paper_ids if i in ids]})
+                for sub in theme.subthemes if sub.title not in plan.drop_themes]
+        ids = [i for i in ids if i not in {j for sub in theme.subthemes if sub.title in plan.drop_themes
+                                            for j in sub.paper_ids}]
+        themes.append(theme.model_copy(update={"paper_ids": ids,
+                                               "subthemes": [t for t in subs if t.paper_ids]}))
     kept = outline.model_copy(update={"themes": themes})
     in_use = {pid for t in themes for pid in t.paper_ids}
     return Context(topic=topic, outline=kept,
@@ -99,35 +122,43 @@ def scope_paragraph(ctx: Context) -> str:
     if titles:
         read += (f" {titles} had neither full text nor abstract and are described by their title "
                  "and metadata only (‡).")
-    themes = ctx.themes()
+    themes = ctx.sections()
     listing = "; ".join(f"{escape(t.title)} ({len(t.paper_ids)})" for t in themes)
-    grouped = f"{len(themes)} themes" if len(themes) != 1 else "one theme"
-    return (f"This survey reviews {len(ids)} papers on {escape(ctx.topic)}{span}.{read} "
-            f"Clustering the papers by content gives {grouped}: {listing}. "
-            f"Each theme has its own section; a comparison table, the key figures and the open "
-            f"problems the papers state follow.")
+    grouped = f"{len(themes)} sections" if len(themes) != 1 else "one section"
+    surveys = len(ctx.surveys())
+    earlier = (f" {surveys} of them {'are surveys' if surveys > 1 else 'is a survey'}, discussed "
+               "below." if surveys else "")
+    return (f"This survey reviews {len(ids)} papers on {escape(ctx.topic)}{span}.{read}{earlier} "
+            f"Grouped by what they study, they fall into {grouped}: {listing}. "
+            f"A comparison table, the key figures and the open problems the papers state follow.")
 
 
 def taxonomy_section(ctx: Context) -> str:
     """The taxonomy as a list: each theme, its key phrases and its papers."""
     lines = ["# Taxonomy", "",
-             "The papers fall into the following themes (named by the phrases their papers "
-             "share):", ""]
+             "The papers fall into the following sections (each named by a phrase most of its papers "
+             "use):", ""]
     for theme in ctx.themes():
-        phrases = ", ".join(escape(p) for p in theme.key_phrases[:4])
-        names = ", ".join(escape(ctx.name(pid)) for pid in theme.paper_ids)
-        label = f"**{escape(theme.title)}**" + (f" ({phrases})" if phrases else "")
-        lines.append(f"- {label}: {names}.")
+        lines.append(_taxonomy_line(ctx, theme, theme.direct_ids() if theme.subthemes else theme.paper_ids))
+        lines += ["  " + _taxonomy_line(ctx, sub, sub.paper_ids) for sub in theme.subthemes]
     return "\n".join(lines)
 
 
-def comparison_rows(ctx: Context) -> list[ComparisonRow]:
-    """One row per paper, in section order."""
-    return [comparison_row(ctx.records[pid], ctx.keys[pid]) for pid in ctx.paper_ids()]
+def _taxonomy_line(ctx: Context, theme: Theme, ids: list[str]) -> str:
+    phrases = ", ".join(escape(p) for p in theme.key_phrases[:4])
+    names = ", ".join(escape(ctx.name(pid)) for pid in ids)
+    label = f"**{escape(theme.title)}**" + (f" ({phrases})" if phrases else "")
+    return f"- {label}" + (f": {names}." if names else "")
 
 
-def comparison_section(ctx: Context, rows: list[ComparisonRow]) -> str:
-    """The comparison table as a pipe table, with how to read it."""
+def comparison_rows(ctx: Context, facts: dict[str, PaperFacts] | None = None) -> list[ComparisonRow]:
+    """One row per paper, in section order (datasets, metrics and code from `facts` when given)."""
+    return [comparison_row(ctx.records[pid], ctx.keys[pid], (facts or {}).get(pid)) for pid in ctx.paper_ids()]
+
+
+def comparison_section(ctx: Context, rows: list[ComparisonRow], across: list[str] | None = None) -> str:
+    """The comparison table as a pipe table, with how to read it (after `across`: what all the
+    reviewed papers share, as cited sentences)."""
     header = ["Paper", "Year", "Task", "Method", "Datasets", "Metrics", "Code"]
     body = []
     for row in rows:
@@ -141,7 +172,8 @@ def comparison_section(ctx: Context, rows: list[ComparisonRow]) -> str:
              "state it in the text that was read. † marks papers read from their abstract only, ‡ "
              "papers known by their title and metadata only.")
     table = pipe_table(header, body)
-    return f"# {COMPARISON_TITLE}\n\n{intro}\n\n{table}\n\n: Comparison of the reviewed papers."
+    shared = f"Across the review: {' '.join(across)}\n\n" if across else ""
+    return f"# {COMPARISON_TITLE}\n\n{shared}{intro}\n\n{table}\n\n: Comparison of the reviewed papers."
 
 
 def figures_section(ctx: Context, figures: list[DraftFigure]) -> str:

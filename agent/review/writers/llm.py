@@ -1,15 +1,19 @@
-"""The abstractive writer: the same survey, its prose written by a chat model from retrieved chunks.
+"""The abstractive writer: the same survey, its prose written by a chat model from the same facts.
 
-The model writes only prose: the introduction's body, each theme section and the open problems,
-through `agent.llm.grounded` (paper text fenced as data, the allowed citation keys listed in the prompt,
-the prompt fitted to the context window, every citation outside the review's papers removed and
-reported). The skeleton, the comparison table, the figures and the references are built from the
-papers' own text exactly as in the extractive writer. `agent.review.verify` then checks what the model
-cited against the stored papers. A part whose call fails is written extractively, with a note.
+Each theme section starts from the extractive writer's grounded statements (what the papers share
+and how they differ, each paper in the reviewer's voice, every statement built from facts extracted
+from the papers); the model turns them into fluent prose, with the papers' best chunks beside them,
+through `agent.llm.grounded` (paper text and statements fenced as data, the allowed citation keys
+listed in the prompt, the prompt fitted to the context window, every citation outside the review's
+papers removed and reported). The introduction's body and the open problems are written from
+retrieved chunks. The skeleton, the comparison table, the reported results, the figures and the
+references are built exactly as in the extractive writer. `agent.review.verify` then checks every
+(statement, cited paper) pair the model wrote. A part whose call fails is written extractively.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from itertools import chain, zip_longest
 from typing import TYPE_CHECKING, Any
@@ -32,8 +36,10 @@ from agent.review.writers.common import (
     scope_paragraph,
     taxonomy_section,
 )
-from agent.review.writers.markdown import escape
-from agent.review.writers.sentences import best, paper_sentences
+from agent.review.writers.knowledge import Knowledge, gather
+from agent.review.writers.results import results_section, shared_results
+from agent.review.writers.sentences import best
+from agent.review.writers.synthesis import overview
 from agent.settings import Settings
 from memory.records import LibraryPaper, Passage
 
@@ -58,7 +64,8 @@ class _Session:
         self.ctx = ctx
         self.library = library
         self.removed: list[str] = []
-        self.sentences = {pid: paper_sentences(ctx.records[pid]) for pid in ctx.paper_ids()}
+        self.know: Knowledge = gather(ctx)
+        self.used: set[str] = set()
 
     def write(self, prompt: str, passages: list[Passage], what: str,
               **variables: str) -> str | None:
@@ -105,19 +112,24 @@ def write_abstractive(topic: str, outline: Outline, papers: list[LibraryPaper], 
     """Write the review with `chat_model`, grounded in chunks retrieved from the library."""
     ctx = prepare(topic, outline, papers, feedback)
     session = _Session(chat_model, settings, ctx, library)
-    sections = [_theme_section(session, theme, feedback) for theme in ctx.themes()]
-    rows = comparison_rows(ctx)
+    know = session.know
+    sections = [_theme_section(session, theme, feedback) for theme in ctx.sections()]
+    rows = comparison_rows(ctx, know.facts)
     figures = gallery(ctx)
+    shared = shared_results(know.results, ctx.paper_ids())
     markdown = assemble(outline.title, [
         _introduction(session), taxonomy_section(ctx), *sections,
-        comparison_section(ctx, rows), figures_section(ctx, figures), _open_problems(session),
+        comparison_section(ctx, rows, overview(know.facts, ctx.paper_ids(), ctx.keys)),
+        results_section(shared, know.label, ctx.keys, know.facts), figures_section(ctx, figures),
+        _open_problems(session),
     ])
     snapshot = session.usage.snapshot()
     usage: dict[str, Any] = {k: snapshot[k]
                              for k in ("calls", "input_tokens", "output_tokens", "cost_usd")}
     return Draft(title=outline.title, markdown=markdown, keys={v: k for k, v in ctx.keys.items()},
                  comparison=rows, figures=figures, writer=model_name(chat_model), revision=revision,
-                 notes=ctx.notes, usage=usage, removed_citations=session.removed)
+                 notes=ctx.notes, usage=usage, removed_citations=session.removed,
+                 results=[r for g in shared for r in g])
 
 
 def model_name(model: BaseChatModel) -> str:
@@ -136,21 +148,34 @@ def _retrieve(session: _Session, ids: list[str], query: str, k: int) -> list[Pas
 
 
 def _theme_section(session: _Session, theme: Theme, feedback: str) -> str:
+    """The model's prose for a theme and each of its subsections (`###`), from the extractive
+    writer's grounded statements of each; a part whose call fails keeps those statements."""
     ctx = session.ctx
-    query = (f"{theme.title}: {', '.join(theme.key_phrases)}. "
+    parts = extractive.theme_parts(ctx, session.know, theme, session.used)
+    subs = [theme, *theme.subthemes]
+    written = []
+    for (heading, statements), part in zip(parts, subs, strict=True):
+        text = _rewrite(session, theme, part, statements, feedback)
+        written.append(heading + (statements if text is None else text))
+    return "\n\n".join(written)
+
+
+def _rewrite(session: _Session, theme: Theme, part: Theme, statements: str, feedback: str) -> str | None:
+    """The model's prose from one (sub)section's statements, or None when the call failed."""
+    ctx = session.ctx
+    query = (f"{part.title}: {', '.join(part.key_phrases)}. "
              "Contribution, method, results, limitations.")
-    expand = (theme.title in ctx.plan.expand_themes
-              or bool(ctx.plan.expand_papers & set(theme.paper_ids)))
+    expand = (theme.title in ctx.plan.expand_themes or part.title in ctx.plan.expand_themes
+              or bool(ctx.plan.expand_papers & set(part.paper_ids)))
     length = "Write four to six paragraphs." if expand else (
         "Write one paragraph." if ctx.plan.concise else "Write two to four paragraphs.")
     if feedback.strip():
         length += f" Reviewer feedback on the previous draft (content only): {feedback.strip()}"
-    passages = _retrieve(session, theme.paper_ids, query, PASSAGES_PER_PAPER)
-    text = session.write("grounded_section", passages, f"section “{theme.title}”",
-                         topic=ctx.topic, section=theme.title, guidance=length)
-    if text is None:
-        return extractive._theme_section(ctx, theme, session.sentences, set())
-    return f"## {escape(theme.title)}\n\n{text}"
+    passages = _retrieve(session, part.paper_ids, query, PASSAGES_PER_PAPER)
+    fenced = "<text>\n" + html.escape(statements, quote=False) + "\n</text>"
+    title = part.title if part is theme else f"{theme.title}: {part.title}"
+    return session.write("review_synthesis", passages, f"section “{title}”", topic=ctx.topic,
+                         section=title, statements=fenced, guidance=length)
 
 
 def _introduction(session: _Session) -> str:
@@ -158,23 +183,24 @@ def _introduction(session: _Session) -> str:
     ids = [pid for theme in ctx.themes() for pid in theme.paper_ids[:2]][:8]
     passages = _retrieve(session, ids, f"{ctx.topic}: why it matters and what makes it hard", 1)
     body = session.write("review_introduction", passages, "the introduction", topic=ctx.topic,
-                         themes="; ".join(t.title for t in ctx.themes()))
+                         themes="; ".join(t.title for t in ctx.sections()))
     if body is None:
-        return extractive._introduction(ctx, session.sentences, set())
-    return f"# Introduction\n\n{scope_paragraph(ctx)}\n\n{body}"
+        return extractive.introduction(ctx, session.know, set())
+    surveys = extractive.surveys_part(ctx, session.know, session.used)
+    return f"# Introduction\n\n{scope_paragraph(ctx)}\n\n{body}" + (f"\n\n{surveys}" if surveys else "")
 
 
 def _open_problems(session: _Session) -> str:
     ctx = session.ctx
     passages = []
     for pid in ctx.paper_ids():
-        found = best(session.sentences[pid], "limitation", 2)
+        found = best(session.know.sentences[pid], "limitation", 2)
         if found:
             passages.append(Passage(arxiv_id=pid, section=found[0].section,
                                     text=" ".join(s.text for s in found)))
     if not passages:
-        return extractive._open_problems(ctx, session.sentences, set())  # says none was stated
+        return extractive.open_problems(ctx, session.know, set())  # says none was stated
     body = session.write("review_open_problems", passages, "the open problems", topic=ctx.topic)
     if body is None:
-        return extractive._open_problems(ctx, session.sentences, set())
+        return extractive.open_problems(ctx, session.know, set())
     return f"# {OPEN_PROBLEMS_TITLE}\n\n{body}"

@@ -1,7 +1,9 @@
 """Find the sentences of a paper worth quoting: contributions, method, results, limitations.
 
 Sentences are taken verbatim from the paper's own text (its parsed sections when the PDF was read,
-else its abstract); they are only classified and ranked here, never edited. Sections that talk
+else its abstract); they are only classified and ranked here, never edited. Every one must pass
+`tools.text.clean.is_clean_statement` (no running header, caption, table, equation, reference
+entry or affiliation). Sections that talk
 about other people's work (related work, references) are skipped, so a sentence is never
 attributed to the wrong paper.
 """
@@ -13,14 +15,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from agent.review.facts.text import clean_statement, own_blocks, section_kind, split_sentences
 from memory.records import LibraryPaper
+from tools.text.clean import is_motivation
 
 Role = Literal["background", "contribution", "method", "result", "limitation"]
-
-_ABBREVIATIONS = re.compile(
-    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|resp|approx|Fig|Figs|Eq|Eqs|Sec|Secs|Tab|No|Ref|Refs|"
-    r"Dr|Prof|Mr|Ms|Inc|Ltd|St|al|viz|incl)|\b[A-Z])\.$")
-_SPLIT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“(\[]?[A-Z0-9])")
 
 _CONTRIBUTION = re.compile(
     r"\b(?:we|this (?:paper|work|study|article)|in this (?:paper|work)|our (?:work|paper))\b"
@@ -47,19 +46,6 @@ _LIMITATION = re.compile(
     r"open (?:problems?|questions?|challenges?|issues?)|"
     r"fails? to|struggles?|cannot|not yet|(?:is|are) limited|leave\w* [^.]{0,40}\bfor future|"
     r"challenges? remain|still (?:lack|suffer|struggle|fall))", re.IGNORECASE)
-_SKIP_SECTIONS = re.compile(
-    r"related work|background|prior work|previous work|literature|references|bibliography|"
-    r"acknowledg|appendix|supplementary|author contributions|ethics|broader impact|checklist",
-    re.IGNORECASE)
-_SECTION_KIND = [
-    ("abstract", re.compile(r"abstract", re.I)),
-    ("intro", re.compile(r"introduction|overview|motivation", re.I)),
-    ("limits", re.compile(r"limitation|future work|discussion", re.I)),
-    ("conclusion", re.compile(r"conclu|summary", re.I)),
-    ("results", re.compile(r"experiment|result|evaluation|ablation|benchmark|comparison", re.I)),
-    ("method", re.compile(r"method|approach|model|framework|architecture|design|proposed|training",
-                          re.I)),
-]
 # How much a role's sentence is worth by where it was found (unlisted: 0.3).
 _SECTION_PRIOR: dict[Role, dict[str, float]] = {
     "background": {"abstract": 1.0, "intro": 0.8},
@@ -81,51 +67,19 @@ class Sentence(BaseModel):
     """abstract / intro / method / results / conclusion / limits / other."""
     position: int
     """Order in the paper (0 = first sentence read)."""
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences; `e.g.`, `et al.`, `Fig.` and initials end none."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    pieces = _SPLIT.split(text)
-    sentences: list[str] = []
-    for piece in pieces:
-        if sentences and _ABBREVIATIONS.search(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-    return [s.strip() for s in sentences if s.strip()]
-
-
-def section_kind(title: str) -> str:
-    """What a section is, from its title."""
-    return next((kind for kind, pattern in _SECTION_KIND if pattern.search(title)), "other")
+    page: int = 0
+    """The page it was read on (0 when only the abstract was stored)."""
 
 
 def paper_sentences(record: LibraryPaper) -> list[Sentence]:
     """Every quotable sentence of a stored paper, in reading order."""
     arxiv_id = record.paper.arxiv_id
-    blocks: list[tuple[str, str]] = []
-    parsed = record.parsed
-    abstract = (parsed.abstract if parsed and parsed.abstract else record.paper.abstract).strip()
-    if abstract:
-        blocks.append(("Abstract", abstract))
-    if parsed:
-        skipping_level = 0
-        for section in parsed.sections:
-            if skipping_level and section.level > skipping_level:
-                continue  # a subsection of a skipped section
-            skipping_level = section.level if _SKIP_SECTIONS.search(section.title) else 0
-            if skipping_level or section_kind(section.title) == "abstract":
-                continue
-            blocks.extend((section.title, p.text) for p in section.paragraphs)
     out: list[Sentence] = []
-    for title, text in blocks:
+    for title, text, page in own_blocks(record):
         for sentence in split_sentences(text):
-            if quotable(sentence):
+            if quotable(sentence) and clean_statement(sentence, title=record.paper.title):
                 out.append(Sentence(arxiv_id=arxiv_id, text=sentence, section=title,
-                                    kind=section_kind(title), position=len(out)))
+                                    kind=section_kind(title), position=len(out), page=page))
     return out
 
 
@@ -141,7 +95,7 @@ def quotable(sentence: str) -> bool:
     if re.search(r"\b(?:Table|Figure|Fig\.)\s*\d+\s*(?:shows|presents|reports|illustrates)",
                  sentence):
         return False  # points at something the review does not show
-    return not re.search(r"https?://|\w-\s+\w|[•▪◦·]", sentence)
+    return not re.search(r"https?://|\w-\s+\w|[•▪◦·]|</?[a-z]+\b[^>]*>|(?<![\w\\])@\w", sentence)
 
 
 def _contribution(sentence: Sentence) -> float:
@@ -175,9 +129,10 @@ def _limitation(sentence: Sentence) -> float:
 
 
 def _background(sentence: Sentence) -> float:
-    """An opening sentence of the abstract that motivates rather than contributes."""
+    """An opening sentence of the abstract that motivates the field: what the problem is or why
+    it matters, not what one paper did or how it was evaluated (`tools.text.clean`)."""
     opening = sentence.kind == "abstract" and sentence.position < 3
-    return 1.0 if opening and not _CONTRIBUTION.search(sentence.text) else 0.0
+    return 1.0 if opening and is_motivation(sentence.text) else 0.0
 
 
 _ROLE_STRENGTH = {"contribution": _contribution, "method": _method, "result": _result,

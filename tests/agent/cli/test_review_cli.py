@@ -66,6 +66,10 @@ def test_pause_at_each_gate_and_approve_from_other_processes(home: Path, tmp_pat
     assert isinstance(paused, ApprovalNeeded) and paused.gate == "papers"
     run = paused.run_id
     assert f"run {run} paused at the papers gate" in started.stderr
+    candidates = paused.request["candidates"]
+    assert all(c["relevance"] is not None and c["reason"].startswith("relevance") for c in candidates)
+    printed = cli("runs", "show", run).stdout  # the paused gate as a person reads it
+    assert "relevance" in printed and candidates[0]["paper"]["arxiv_id"] in printed
     listed = json.loads(cli("runs", "list", "--json").stdout)["runs"]
     assert [(r["run_id"], r["status"], r["gate"], r["live"]) for r in listed] == [(run, "paused", "papers", False)]
 

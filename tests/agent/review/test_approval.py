@@ -91,6 +91,25 @@ def test_the_outline_round_trips_through_markdown_a_person_edits() -> None:
         outline_from_markdown("just some notes", "vad")
 
 
+def test_subsections_kinds_and_left_out_papers_round_trip_through_markdown() -> None:
+    outline = Outline(topic="vad", title="VAD: A Survey", themes=[
+        Theme(title="Existing surveys", kind="surveys", paper_ids=["2501.09733"]),
+        Theme(title="Video anomaly detection", key_phrases=["surveillance videos"], paper_ids=["2104.06813"],
+              subthemes=[Theme(title="Weakly supervised learning", paper_ids=["2311.07042", "2404.04986"])])],
+        left_out={"2206.01062": "a 1-page excerpt with no abstract"})
+    text = outline_to_markdown(outline)
+    assert "### Weakly supervised learning" in text and "<!-- kind: surveys -->" in text
+    assert "- 2206.01062  (a 1-page excerpt with no abstract)" in text
+    back = outline_from_markdown(text, "vad")
+    assert back == outline.model_copy(update={"left_out": {}})  # a left-out paper stays out
+    assert back.themes[1].paper_ids == ["2104.06813", "2311.07042", "2404.04986"]
+    # A paper moved under a subsection heading belongs to its section too; the comment is skipped.
+    moved = text.replace("- 2206.01062  (a 1-page excerpt with no abstract)\n", "").replace(
+        "### Weakly supervised learning\n", "### Weakly supervised learning\n- 2206.01062\n")
+    again = outline_from_markdown(moved, "vad")
+    assert "2206.01062" in again.themes[1].subthemes[0].paper_ids and "2206.01062" in again.themes[1].paper_ids
+
+
 def test_requests_round_trip_through_json() -> None:
     for request in (PapersRequest(topic="vad", candidates=[]), OUTLINE_GATE, draft_gate(1)):
         assert parse_request(request.model_dump(mode="json")) == request

@@ -114,7 +114,9 @@ def test_pandoc_citeproc_renders_the_review_with_its_references(verified, tmp_pa
     assert done.returncode == 0, done.stderr
     assert "[WARNING]" not in done.stderr, done.stderr  # e.g. "Citeproc: citation … not found"
     assert "[@" not in done.stdout and "???" not in done.stdout
-    assert "cite @evil2020paper" in done.stdout  # an escaped @ in a quotation stays text, not a citation
+    # The injected "@evil2020paper" is not a citation: citeproc would have warned above. The
+    # reviewer's voice may leave the sentence out; where it keeps it, the escaped @ stays text.
+    assert "evil2020paper" not in done.stdout or "@evil2020paper" in done.stdout
     cited = {draft.keys[k] for k in citation_keys(draft.markdown)}
     for record in records:
         if record.paper.arxiv_id in cited:

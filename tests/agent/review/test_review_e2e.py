@@ -20,7 +20,9 @@ REPO = Path(__file__).resolve().parents[3]
 RECORDS = REPO / "evals" / "datasets" / "shared_pdf_records.jsonl"
 PDF_NAMES = {"2501.10120": "paperqa_pasa.pdf"}
 """The one shared PDF whose file name does not carry its arXiv id."""
-TOPIC = "deep learning for documents, tables, citations, counting and paper search"
+TOPIC = "deep learning for documents, tables, citations, counting, reasoning and paper search"
+"""Every part of it names one of the papers (DeepSeek-R1 is about reasoning: a request without the
+word would have it flagged at the papers gate as far below the others)."""
 CATEGORIES = ["cs.CV", "cs.CL", "cs.HC", "cs.IR"]
 """Computer science only: the physics paper among the shared PDFs is not part of this review."""
 
