@@ -133,8 +133,8 @@ def evaluate(tasks: list[dict], pairs: list[tuple[str, str]], embedder: Embedder
     server = MirrorServer(Corpus.load(corpus))
     server.corpus.phrase_mode = phrases
     with server as mirror, tempfile.TemporaryDirectory() as scratch:
-        settings = load_settings(home=scratch, arxiv={"api_url": mirror.api_url,
-                                                      "min_interval_s": 0.0})
+        settings = load_settings(home=scratch, arxiv={"api_url": mirror.api_url, "min_interval_s": 0.0},
+                                 openalex={"enabled": False})  # offline: no citation graph to ask
         embedder = embedder or load_embedder(settings.memory)
         for number, task in enumerate(tasks):
             gold = set(task["gold_ids"])

@@ -71,7 +71,8 @@ class Reviewer:
 
     def __init__(self, home: Path, api_url: str, pdf_url: str, embedder: Any) -> None:
         self.settings = load_settings(config_file=home / "none.toml", home=home, arxiv={
-            "api_url": api_url, "pdf_url": pdf_url, "min_interval_s": 0.0})
+            "api_url": api_url, "pdf_url": pdf_url, "min_interval_s": 0.0},
+            openalex={"enabled": False})  # offline: no citation graph to ask
         self.services = ReviewServices(self.settings, embedder=embedder)
 
     def review(self, topic: str, max_papers: int, keep_all: bool = False) -> dict[str, Any]:

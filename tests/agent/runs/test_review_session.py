@@ -150,7 +150,9 @@ def test_a_writer_model_inventing_a_citation_key_gets_it_removed_and_reported_fa
     assert "made2099up" not in (out / "references.bib").read_text()
     report = json.loads((out / "run.json").read_text())
     assert "made2099up" in report["verification"]["unresolved"] and report["writer"] == "fake:writer"
-    assert report["usage"]["by_stage"]["draft"]["calls"] == done.counts["llm_calls"]
+    by_stage = report["usage"]["by_stage"]
+    assert by_stage["draft"]["calls"] >= 1  # the outline stage may ask it to name sections too
+    assert sum(stage["calls"] for stage in by_stage.values()) == done.counts["llm_calls"]
 
 
 def test_one_bad_paper_is_recorded_and_skipped(make_session, mirror) -> None:
@@ -241,12 +243,14 @@ def test_a_planner_model_adds_queries_and_its_tokens_are_counted_fake_llm(make_s
     queries = [h.params.get("search_query", "") for h in mirror.api_hits()]
     assert any("localisation" in q for q in queries) and all("cat:cs.CV" in q for q in queries)
     done = events[-1]
-    assert isinstance(done, Finished) and done.counts["llm_calls"] == 1
     report = json.loads((Path(done.out_dir) / "run.json").read_text())
+    # One planning call; the outline stage may ask the same model to pick section names.
+    assert isinstance(done, Finished) and done.counts["llm_calls"] == report["usage"]["calls"]
     assert report["plan"]["planner"] == "fake:planner"
     assert {"weakly supervised anomaly localisation", "surveillance video events"} <= set(report["search"]["queries"])
     assert report["search"]["requests"] <= report["search"]["budget"] == 10
-    assert report["usage"]["calls"] == 1 and report["usage"]["by_stage"]["plan"]["input_tokens"] > 0
+    plan = report["usage"]["by_stage"]["plan"]
+    assert plan["calls"] == 1 and plan["input_tokens"] > 0
 
     broken = make_session(chat_models=fake_planner("no idea"))
     events = drain(broken.start(request(ASK)))
