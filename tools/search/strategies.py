@@ -1,9 +1,9 @@
 """One entry point for every way to search: a request in plain words (or a raw arXiv query) in,
 ranked and explained candidates out, with what was read from the request.
 
-`autoresearch search`, the review's search stage and the evals all call `search_request`, so a
-strategy measured in `evals/reportbench.py` is exactly the one a person runs. Dates given as
-options win over dates read from the request.
+`autoresearch search`, the review's search stage and the search evals all call `search_request`,
+so a strategy an eval measures is exactly the one a person runs. Dates given as options win over
+dates read from the request.
 """
 
 from __future__ import annotations
