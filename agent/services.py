@@ -14,31 +14,22 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from agent.digest.post import SlackPoster, slack_poster
-from agent.digest.seen import STATE_FILE, SeenState
-from agent.digest.watch import WATCH_FILE, WatchList
-from agent.llm import factory
-from agent.llm.errors import LLMError
-from agent.llm.factory import configured_model
-from agent.llm.prompts import PromptError
-from agent.llm.translation import TranslationError, Translator, check_language
-from agent.review.state import checkpoint_types
-from agent.runs.postgres import dsn_of, postgres_checkpointer
-from agent.runs.registry import RunRegistry, SqliteRunRegistry
-from agent.runs.registry_postgres import PostgresRunRegistry
 from agent.settings import Settings
-from memory.embedding_cache import CachingEmbedder
-from memory.embeddings import Embedder, load_embedder
-from memory.library import Library
-from tools.download import Downloader
-from tools.figures import make_reader
-from tools.figures.base import FigureReader
-from tools.ratelimit import HostLimiter
-from tools.search.arxiv import ArxivClient
-from tools.sources.openalex import OpenAlexClient
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # each service's module is imported when it is first built (see HEAVY in tests/test_layers.py)
+    from agent.digest.post import SlackPoster
+    from agent.digest.seen import SeenState
+    from agent.digest.watch import WatchList
+    from agent.llm.translation import Translator
     from agent.llm.usage import UsageRecorder
+    from agent.runs.registry import RunRegistry
+    from memory.embeddings import Embedder
+    from memory.library import Library
+    from tools.download import Downloader
+    from tools.figures.base import FigureReader
+    from tools.ratelimit import HostLimiter
+    from tools.search.arxiv import ArxivClient
+    from tools.sources.openalex import OpenAlexClient
 
 T = TypeVar("T")
 
@@ -90,6 +81,8 @@ class Services:
         return self._once("embedder", self._embedder)
 
     def _embedder(self) -> Embedder:
+        from memory.embedding_cache import CachingEmbedder
+
         if "library" in self._built and self._given_embedder is None:
             return self._built["library"].embedder
         model = self._given_embedder or embedder(self.settings)
@@ -117,11 +110,15 @@ class Services:
 
 def limiter(settings: Settings) -> HostLimiter:
     """The per-host politeness limiter shared by everything that uses this data dir."""
+    from tools.ratelimit import HostLimiter
+
     return HostLimiter(settings.data_dir / "locks", settings.arxiv.min_interval_s)
 
 
 def arxiv_client(settings: Settings, host_limiter: HostLimiter | None = None) -> ArxivClient:
     """An arXiv API client with the on-disk query cache."""
+    from tools.search.arxiv import ArxivClient
+
     return ArxivClient(settings.arxiv, settings.data_dir / "cache" / "arxiv",
                        host_limiter or limiter(settings))
 
@@ -131,6 +128,9 @@ def openalex_client(settings: Settings) -> OpenAlexClient | None:
     `openalex.enabled` is off."""
     if not settings.openalex.enabled:
         return None
+    from tools.ratelimit import HostLimiter
+    from tools.sources.openalex import OpenAlexClient
+
     limiter = HostLimiter(settings.data_dir / "locks", settings.openalex.min_interval_s)
     return OpenAlexClient(settings.openalex, settings.data_dir / "cache" / "openalex", limiter,
                           user_agent=settings.arxiv.user_agent)
@@ -138,16 +138,22 @@ def openalex_client(settings: Settings) -> OpenAlexClient | None:
 
 def downloader(settings: Settings, host_limiter: HostLimiter | None = None) -> Downloader:
     """The PDF downloader: the same per-host limiter as the API client, a content-addressed cache."""
+    from tools.download import Downloader
+
     return Downloader(settings.arxiv, settings.pdf, settings.pdf_cache, host_limiter or limiter(settings))
 
 
 def embedder(settings: Settings) -> Embedder:
     """The configured embedding model (loaded lazily on first use)."""
+    from memory.embeddings import load_embedder
+
     return load_embedder(settings.memory)
 
 
 def library(settings: Settings, embedding: Embedder | None = None) -> Library:
     """The paper library (Chroma + parsed papers on disk)."""
+    from memory.library import Library
+
     return Library.open(settings.memory, settings.data_dir, embedding or embedder(settings))
 
 
@@ -159,6 +165,9 @@ def checkpointer(settings: Settings):
     database. The serializer may only rebuild the state's own models (`agent.review.state.checkpoint_types`).
     """
     from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    from agent.review.state import checkpoint_types
+    from agent.runs.postgres import postgres_checkpointer
 
     serde = JsonPlusSerializer(allowed_msgpack_modules=checkpoint_types())
     if settings.checkpoint.backend == "postgres":
@@ -177,7 +186,12 @@ def run_registry(settings: Settings) -> RunRegistry:
     """The list of review runs every process can read and cancel: beside the checkpoints, in
     the data dir (SQLite) or the shared database (Postgres)."""
     if settings.checkpoint.backend == "postgres":
+        from agent.runs.postgres import dsn_of
+        from agent.runs.registry_postgres import PostgresRunRegistry
+
         return PostgresRunRegistry(dsn_of(settings.checkpoint), settings.checkpoint.pool_size)
+    from agent.runs.registry import SqliteRunRegistry
+
     return SqliteRunRegistry(settings.path("runs", "runs.sqlite"), settings.data_dir / "runs" / "locks")
 
 
@@ -188,43 +202,62 @@ def chat_model(settings: Settings, role: str, usage=None, allow_tools: bool = Fa
     `usage_recorder(settings)` to account tokens and cost. `allow_tools` is for the `chat` role's
     assistant in the TUI only (see `agent.llm.guard`).
     """
+    from agent.llm import factory
+
     return factory.chat_model(settings, role, usage=usage, allow_tools=allow_tools)
 
 
 def usage_recorder(settings: Settings) -> UsageRecorder:
     """A token and cost recorder priced with `llm.prices` (its `snapshot()` goes into run.json)."""
+    from agent.llm import factory
+
     return factory.usage_recorder(settings)
 
 
 def figure_reader(settings: Settings, prefer: str | None = None) -> FigureReader:
     """The figure reader `figures.reader` (or `prefer`: auto, cpu, gpu) asks for; models load lazily."""
+    from tools.figures import make_reader
+
     return make_reader(settings.figures, prefer)
 
 
 def watchlist(settings: Settings) -> WatchList:
     """The keyword watchlist (the data dir's file plus `digest.keywords` from the config)."""
+    from agent.digest.watch import WATCH_FILE, WatchList
+
     return WatchList(settings.data_dir / WATCH_FILE, settings.digest.keywords)
 
 
 def digest_client(settings: Settings, host_limiter: HostLimiter | None = None) -> ArxivClient:
     """An arXiv client for digests: the shared limiter and cache, with the digest's shorter TTL."""
+    from tools.search.arxiv import ArxivClient
+
     arxiv = settings.arxiv.model_copy(update={"cache_ttl_s": settings.digest.cache_ttl_s})
     return ArxivClient(arxiv, settings.data_dir / "cache" / "arxiv", host_limiter or limiter(settings))
 
 
 def seen_state(settings: Settings) -> SeenState:
     """What earlier digests showed, per keyword."""
+    from agent.digest.seen import STATE_FILE, SeenState
+
     return SeenState(settings.data_dir / STATE_FILE)
 
 
 def digest_poster(settings: Settings) -> SlackPoster:
     """The Slack poster for digests (raises `PostError` without a bot token)."""
+    from agent.digest.post import slack_poster
+
     return slack_poster(settings.slack)
 
 
 def translator(settings: Settings, language: str) -> Translator:
     """A translator into `language` with the `llm.translator` model; a clear error for what is not
     a language code, and without a model."""
+    from agent.llm.errors import LLMError
+    from agent.llm.factory import configured_model
+    from agent.llm.prompts import PromptError
+    from agent.llm.translation import TranslationError, Translator, check_language
+
     language = check_language(language)
     name = settings.llm.translator
     if not configured_model(settings, "translator"):

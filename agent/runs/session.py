@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent import services as factories
 from agent.llm.factory import configured_model
 from agent.review.approval import Decision, InvalidDecision, parse_request
 from agent.review.context import ReviewContext, ReviewServices, RunCancelled
-from agent.review.graph import build_graph
-from agent.review.stages import Stages, production_stages
 from agent.review.state import ReviewRequest, State, resolve_request, run_counts
 from agent.runs.events import ApprovalNeeded, BaseEvent, Failed, Finished, parse_event
 from agent.runs.registry import RunBusy, RunInfo, RunNotFound, RunRegistry, new_run_id
 from agent.settings import Settings
 from tools.errors import AutoresearchError, explain
 from tools.inputs import nonblank
+
+if TYPE_CHECKING:
+    from agent.review.stages import Stages
 
 log = logging.getLogger(__name__)
 ROLES_USED = ("planner", "writer")
@@ -51,17 +52,33 @@ class ReviewSession:
         self.settings = settings
         self.chat_models = chat_models or _configured_chat_model
         self.services = services or ReviewServices(settings)
-        self.stages = stages or production_stages()
+        self._stages = stages
         self._owns_registry = registry is None
         self.registry = registry or factories.run_registry(settings)
         self._checkpointer = checkpointer
         self._graph: Any = None
 
     @property
+    def stages(self) -> Stages:
+        """What the nodes call (the production stages unless given; imported on first use, like
+        the graph: listing and cancelling runs imports neither)."""
+        if self._stages is None:
+            from agent.review.stages import production_stages
+
+            self._stages = production_stages()
+        return self._stages
+
+    @stages.setter
+    def stages(self, value: Stages) -> None:
+        self._stages = value
+
+    @property
     def graph(self) -> Any:
         """The compiled review graph over the checkpointer (built on first use: listing and
-        cancelling runs never pay for importing LangGraph)."""
+        cancelling runs never pay for importing LangGraph or the review's nodes)."""
         if self._graph is None:
+            from agent.review.graph import build_graph
+
             self._checkpointer = self._checkpointer or factories.checkpointer(self.settings)
             self._graph = build_graph(self._checkpointer)
         return self._graph
