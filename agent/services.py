@@ -60,6 +60,11 @@ class Services:
                 self._built[name] = build()
             return self._built[name]
 
+    def opened(self, name: str) -> bool:
+        """Whether the service `name` (`library`, `embedder`, …) was given or is built already."""
+        with self._lock:
+            return name in self._built
+
     @property
     def limiter(self) -> HostLimiter:
         """The per-host politeness limiter the arXiv client and the downloader share."""

@@ -107,8 +107,13 @@ class ReviewSettings(Group):
 
 
 class SearchSettings(Group):
-    """Query expansion and the coverage loop of the review's search stage."""
+    """The review's search stage: its strategy, request budget and coverage loop."""
 
+    strategy: Literal["broad", "expand", "coverage"] = "broad"
+    """How the review searches (as `autoresearch search --strategy`): `broad` asks the topic's words,
+    its phrasings and the field's vocabulary (4 requests); `expand` adds other names and sub-topics,
+    `coverage` the thin themes too, both up to `max_requests`. Queries a planner model proposed are
+    always asked (a `broad` review then expands)."""
     max_requests: int = Field(default=10, ge=1)
     """arXiv API requests one review's search may spend."""
     min_new_fraction: float = Field(default=0.1, ge=0, le=1)

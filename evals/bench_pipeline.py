@@ -6,12 +6,15 @@ arXiv asks for one request every three seconds, so a review can take no less tha
 (API requests + PDF downloads) × `arxiv.min_interval_s`. Four measures, each in fresh processes:
 
 - review: a full-text review of `TOPIC` (`evals.pipeline_corpus`: real PDFs and generated ones)
-  against the loopback mirror with the DEFAULT 3 s spacing, `--approve auto`, extractive; once on
-  an idle machine and once beside two busy processes (CPU spinners). Per stage: requests as the
-  mirror logged them, the floor, the wall time and their ratio. Targets: requests <= papers + 5,
-  wall <= 1.1 × floor + 10 s, idle and busy.
-- cold: the best of N wall times of `ask`, `library list`, `runs list` and a cached `search`, each
-  a new process on the review's data dir. Targets: ask <= 1.2 s, lists <= 0.8 s.
+  against the loopback mirror with the DEFAULT 3 s spacing, `--approve auto`, extractive, with
+  OpenAlex (citation counts, snowballing) served by a local OpenAlex-format server listing the
+  mirror's records (`evals.openalex_server`): once on an idle machine and once beside two busy
+  processes (CPU spinners); then once idle with OpenAlex off (snowballing looks references up on
+  arXiv). Per stage: requests as the mirror logged them, the floor, the wall time and their ratio.
+  Targets: requests <= papers + 5, wall <= 1.1 × floor + 10 s, idle and busy.
+- cold: the best of N wall times of `ask` (a new question each time, so the embedding model
+  loads), `library list`, `runs list` and a cached `search`, each a new process on the review's
+  data dir. Targets: ask <= 1.2 s, lists <= 0.8 s.
 - ingest: a generated `--pages`-page PDF ingested in a child process: pages/s, chunks/s and peak
   memory (the child's maxrss), against bare embedding of the same chunks in another child (the
   baseline). Targets: peak <= 600 MB, throughput >= 0.9 × bare embedding.
@@ -40,6 +43,8 @@ from agent.settings import Settings
 from evals import pipeline_corpus
 from evals.long_pdf import long_paper
 from evals.mirror import Fault, MirrorServer
+from evals.openalex_server import OpenAlexServer
+from evals.openalex_works import arxiv_works
 from memory.chunking import chunk_paper
 from tools.paper import Paper
 from tools.pdf.parse import parse_pdf
@@ -60,10 +65,13 @@ def load() -> str:
     return f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
-def env_for(home: Path, mirror: MirrorServer) -> dict[str, str]:
-    """The environment of an autoresearch process on `home` pointed at the mirror."""
+def env_for(home: Path, mirror: MirrorServer, openalex: OpenAlexServer | None = None) -> dict[str, str]:
+    """The environment of an autoresearch process on `home` pointed at the mirror, and at a local
+    OpenAlex (another host, with its own limiter: not part of arXiv's floor) or with OpenAlex off."""
+    works = {"AUTORESEARCH_OPENALEX__ENABLED": "true", "AUTORESEARCH_OPENALEX__API_URL": openalex.api_url} \
+        if openalex is not None else {"AUTORESEARCH_OPENALEX__ENABLED": "false"}
     return {**os.environ, "AUTORESEARCH_HOME": str(home), "AUTORESEARCH_ARXIV__API_URL": mirror.api_url,
-            "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url, "AUTORESEARCH_LLM__WRITER": "",
+            "AUTORESEARCH_ARXIV__PDF_URL": mirror.pdf_url, **works, "AUTORESEARCH_LLM__WRITER": "",
             "AUTORESEARCH_LLM__PLANNER": "", "HF_HUB_OFFLINE": "1", "PYTHONPATH": os.getcwd()}
 
 
@@ -74,15 +82,18 @@ def autoresearch(args: list[str], env: dict[str, str]) -> subprocess.CompletedPr
 
 # -- review --------------------------------------------------------------------------------------
 
-def review(mirror: MirrorServer, home: Path, busy: int) -> dict:
-    """One review from a fresh data dir, beside `busy` CPU spinners; per-stage requests and time."""
+def review(mirror: MirrorServer, home: Path, busy: int, openalex: OpenAlexServer | None) -> dict:
+    """One review from a fresh data dir, beside `busy` CPU spinners; per-stage requests and time.
+
+    With `openalex`, citation counts and snowballing go through it (the default configuration);
+    without, OpenAlex is off and snowballing looks references up on arXiv."""
     spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
     try:
         conditions = load()
-        first = len(mirror.hits)
+        first, works_first = len(mirror.hits), len(openalex.hits) if openalex is not None else 0
         started = time.time()
         done = autoresearch(["review", pipeline_corpus.TOPIC, "--approve", "auto", "--max-papers", "10",
-                             "--out", str(home / "review"), "--json"], env_for(home, mirror))
+                             "--out", str(home / "review"), "--json"], env_for(home, mirror, openalex))
         wall = time.time() - started
     finally:
         for spinner in spinners:
@@ -95,7 +106,9 @@ def review(mirror: MirrorServer, home: Path, busy: int) -> dict:
     hits = mirror.hits[first:]
     (home / "hits.jsonl").write_text("".join(json.dumps({"at": h.at, "path": h.path, "method": h.method,
                                                          "params": h.params}) + "\n" for h in hits))
-    return {"busy": busy, "conditions": conditions, "wall_s": round(wall, 2),
+    return {"busy": busy, "openalex": openalex is not None,
+            "openalex_requests": len(openalex.hits) - works_first if openalex is not None else 0,
+            "conditions": conditions, "wall_s": round(wall, 2),
             "counts": events[-1].get("counts", {}), "stages": per_stage(events, hits),
             "api": sum(h.path.startswith("/api/") for h in hits),
             "pdf": sum(h.path.startswith("/pdf/") for h in hits)}
@@ -127,14 +140,16 @@ def per_stage(events: list[dict], hits: list) -> list[dict]:
 
 # -- cold starts ---------------------------------------------------------------------------------
 
-def cold_starts(mirror: MirrorServer, home: Path, repeats: int) -> dict:
+def cold_starts(mirror: MirrorServer, home: Path, repeats: int, openalex: OpenAlexServer) -> dict:
     """Best-of-`repeats` wall time of each command in a new process (a cached search primed first)."""
-    env = env_for(home, mirror)
+    env = env_for(home, mirror, openalex)
     autoresearch(COLD_COMMANDS["search (cached)"], env)
     out = {"conditions": load()}
     for name, args in COLD_COMMANDS.items():
         times = []
-        for _ in range(repeats):
+        for number in range(repeats):
+            if name == "ask":  # a new question each time: a repeated one is embedded from the cache
+                args = [args[0], f"{COLD_COMMANDS['ask'][1]} ({number + 1})", *args[2:]]
             started = time.perf_counter()
             done = autoresearch(args, env)
             times.append(time.perf_counter() - started)
@@ -222,7 +237,9 @@ def report(results: dict) -> str:
     """Plain tables, one per measure, with the targets."""
     lines = []
     for run in results.get("review", []):
-        lines.append(f"\nreview, {run['busy']} busy processes beside it ({run['conditions']})")
+        works = (f"OpenAlex on a local server ({run['openalex_requests']} OpenAlex requests)"
+                 if run.get("openalex") else "OpenAlex off: references looked up on arXiv")
+        lines.append(f"\nreview, {run['busy']} busy processes beside it, {works} ({run['conditions']})")
         lines.append(f"{'stage':<14}{'api':>5}{'pdf':>5}{'floor s':>9}{'wall s':>9}{'wall/floor':>12}")
         for row in run["stages"]:
             ratio = f"{row['wall_s'] / row['floor_s']:.2f}" if row["floor_s"] else "-"
@@ -287,15 +304,17 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True)
     results: dict = {"repeats": args.repeats, "spacing_s": SPACING_S}
     save = _saver(args.out, results)
-    with pipeline_corpus.mirror(args.out / "corpus") as mirror:
+    with pipeline_corpus.mirror(args.out / "corpus") as mirror, \
+            OpenAlexServer(arxiv_works(pipeline_corpus.records(args.out / "corpus"))) as openalex:
         if "review" in args.only:
             for busy in (0, args.busy):
-                save("review", review(mirror, args.out / f"home-busy{busy}", busy), append=True)
+                save("review", review(mirror, args.out / f"home-busy{busy}", busy, openalex), append=True)
+            save("review", review(mirror, args.out / "home-arxiv-only", 0, None), append=True)
         if "cold" in args.only:
             home = args.out / "home-busy0"
             if not home.exists():
-                save("review", review(mirror, home, 0), append=True)
-            save("cold", cold_starts(mirror, home, args.repeats))
+                save("review", review(mirror, home, 0, openalex), append=True)
+            save("cold", cold_starts(mirror, home, args.repeats, openalex))
         if "offline" in args.only:
             save("offline", offline(mirror, args.out))
     if "ingest" in args.only:

@@ -97,3 +97,8 @@ def mirror(folder: Path) -> MirrorServer:
     seed = [json.loads(line) for line in SEED_CORPUS.read_text().splitlines() if line.strip()]
     (folder / "corpus.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [*seed, *records]))
     return MirrorServer(Corpus.from_records([*seed, *records]), PdfFolder(None, pdfs))
+
+
+def records(folder: Path) -> list[dict]:
+    """The records `mirror(folder)` serves (the seed corpus and the bench's), as written there."""
+    return [json.loads(line) for line in (folder / "corpus.jsonl").read_text().splitlines() if line.strip()]

@@ -73,6 +73,9 @@ class OnnxEmbedder:
                 tokenizer.no_padding()
                 options = onnxruntime.SessionOptions()
                 options.log_severity_level = 3
+                # Idle intra-op threads sleep instead of spinning: a spinning pool burns the CPU
+                # that the parser, the figure reader and other processes need beside it.
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 if self.threads:
                     options.intra_op_num_threads = self.threads
                 self._session = onnxruntime.InferenceSession(

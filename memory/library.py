@@ -15,6 +15,7 @@ so two ingesting processes still embed in parallel.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
+from memory.catalog import Catalog, Entries, record_from_entry
 from memory.chroma import ChromaStore
 from memory.chunking import Chunk, chunk_paper
 from memory.embeddings import Embedder, load_embedder
@@ -35,10 +37,11 @@ from memory.store import Hit, VectorStore
 from tools.document import Figure, ParsedPaper
 from tools.paper import Paper
 
-INGEST_BATCH = 256
+INGEST_BATCH = 1024
 """Chunks embedded, then written, per step: bounded memory (the embedder bounds each pass by
-tokens), a kill loses at most one step, and enough chunks per step that the embedder can group
-them by length (less padding than 64 taken in document order)."""
+tokens; a step's texts and vectors are a few MB), a kill loses at most one step, and enough chunks
+per step that the embedder can group them by length: on a 300-page PDF, steps of 1,024 ingest at
+0.92–0.98× the bare embedding throughput of the same chunks, steps of 256 at 0.84×."""
 
 
 class Library:
@@ -46,7 +49,8 @@ class Library:
 
     def __init__(self, store: VectorStore, papers: PaperStore, embedder: Embedder,
                  write_lock: FileLock | None = None, chunk_chars: int = 1200, chunk_overlap: int = 200,
-                 files_root: Path | None = None, halt_at: str = "", locks: Path | None = None) -> None:
+                 files_root: Path | None = None, halt_at: str = "", locks: Path | None = None,
+                 catalog: Catalog | None = None) -> None:
         self.store = store
         self.papers = papers
         self.embedder = embedder
@@ -60,6 +64,8 @@ class Library:
         self.ingest_batch = INGEST_BATCH
         self.halt_after = halt_after(halt_at)
         """The crash-test hook (`memory.halt_at`): block after this many chunk batches (0: never)."""
+        self.catalog = catalog
+        """The papers collection's entries as a file (`memory.catalog`; embedded stores only)."""
 
     @classmethod
     def open(cls, settings: MemorySettings, data_dir: Path, embedder: Embedder | None = None) -> Library:
@@ -76,11 +82,19 @@ class Library:
             store = ChromaStore(embedder.name, path=None if url else data_dir / "chroma",
                                 url=url, token=token)
             recover(store)
+            catalog = None if url else Catalog(data_dir / "papers")
+            if catalog is not None and not catalog.path.exists():  # a new store, or a writer died
+                catalog.write({hit.id: hit.metadata for hit in store.get("papers")})
         return cls(store, PaperStore(data_dir / "papers"), embedder, lock,
-                   settings.chunk_chars, settings.chunk_overlap, data_dir, settings.halt_at, locks)
+                   settings.chunk_chars, settings.chunk_overlap, data_dir, settings.halt_at, locks,
+                   catalog)
 
     def _writing(self) -> AbstractContextManager:
         return self.write_lock if self.write_lock is not None else nullcontext()
+
+    def _changing_papers(self) -> AbstractContextManager[Entries | None]:
+        """Around a write to the papers collection, under `_writing` (`Catalog.changing`)."""
+        return self.catalog.changing() if self.catalog is not None else nullcontext(None)
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -117,20 +131,35 @@ class Library:
         return record
 
     def _put_chunks(self, paper: Paper, chunks: list[Chunk], writer: Writer) -> set[str]:
-        """Embed and write chunks step by step, pending until the paper commits; the ids written."""
+        """Embed and write chunks batch by batch, pending until the paper commits; the ids written.
+
+        One batch is written (on a writer thread) while the next is embedded, so the store's
+        work hides behind the model's; at most two batches are held at once, whatever the length.
+        """
         vid = f"{paper.arxiv_id}:{paper.version}"
         base = {"arxiv_id": paper.arxiv_id, "version": paper.version, "title": paper.title,
                 **writer.marks()}
-        for start in range(0, len(chunks), self.ingest_batch):
-            batch = chunks[start:start + self.ingest_batch]
-            vectors = self.embedder.embed([c.text for c in batch])  # outside the lock on purpose
+
+        def write(batch: list[Chunk], vectors: np.ndarray) -> None:
             with self._writing():
                 self.store.upsert("chunks", [f"{vid}:{c.number}" for c in batch], vectors,
                                   [c.text for c in batch],
                                   [{**base, "section": c.section, "page": c.page, "chunk": c.number}
                                    for c in batch])
-            if start // self.ingest_batch + 1 == self.halt_after:
-                halt()
+
+        written: Future[None] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chunk-writer") as pool:
+            for number, start in enumerate(range(0, len(chunks), self.ingest_batch), start=1):
+                batch = chunks[start:start + self.ingest_batch]
+                vectors = self.embedder.embed([c.text for c in batch])  # outside the lock on purpose
+                if written is not None:
+                    written.result()
+                written = pool.submit(write, batch, vectors)
+                if number == self.halt_after:
+                    written.result()
+                    halt()
+            if written is not None:
+                written.result()
         return {f"{vid}:{c.number}" for c in chunks}
 
     def _commit(self, record: LibraryPaper, vector: np.ndarray, fingerprint: str) -> None:
@@ -140,7 +169,10 @@ class Library:
                 "published": paper.published, "chunks": record.chunks, "figures": record.figures,
                 "abstract_only": record.abstract_only, "added": record.added,
                 "fingerprint": fingerprint, "paper": paper.model_dump_json()}
-        self.store.upsert("papers", [paper.arxiv_id], vector, [_paper_text(paper)], [meta])
+        with self._changing_papers() as entries:
+            self.store.upsert("papers", [paper.arxiv_id], vector, [_paper_text(paper)], [meta])
+            if entries is not None:
+                entries[paper.arxiv_id] = meta
 
     def _unchanged(self, arxiv_id: str, fingerprint: str, chunks: int, figures: int) -> LibraryPaper | None:
         """The stored paper when exactly this content is already stored in full, else None."""
@@ -167,13 +199,20 @@ class Library:
             self.papers.save(record)
             meta = {**entry[0].metadata, "figures": len(figures),
                     "fingerprint": _fingerprint(self.embedder.name, record.paper, chunks, figures)}
-            self.store.upsert("papers", [arxiv_id], self.embedder.embed([entry[0].text]), [entry[0].text], [meta])
+            vector = self.embedder.embed([entry[0].text])
+            with self._changing_papers() as entries:
+                self.store.upsert("papers", [arxiv_id], vector, [entry[0].text], [meta])
+                if entries is not None:
+                    entries[arxiv_id] = meta
 
     def remove(self, arxiv_id: str) -> bool:
         """Remove every trace of a paper (entry, chunks, figures, record, figure files)."""
         with self._writing():
             found = bool(self.store.get("papers", ids=[arxiv_id]))
-            self.store.delete("papers", ids=[arxiv_id])  # first: it is out of the library now
+            with self._changing_papers() as entries:
+                self.store.delete("papers", ids=[arxiv_id])  # first: it is out of the library now
+                if entries is not None:
+                    entries.pop(arxiv_id, None)
             for collection in ("chunks", "figures"):
                 ids = self.store.ids(collection, {"arxiv_id": arxiv_id})
                 found = found or bool(ids)
@@ -229,21 +268,25 @@ class Library:
         return self._from_entry(entry[0]) if entry else None
 
     def list(self, with_text: bool = True) -> list[LibraryPaper]:
-        """Every stored paper, by id; `with_text=False` skips reading parsed papers from disk."""
-        entries = sorted(self.store.get("papers"), key=lambda h: h.id)
-        return [self._from_entry(e, with_text) for e in entries]
+        """Every stored paper, by id; `with_text=False` skips reading parsed papers from disk.
+
+        From the catalog when there is one; else from Chroma, writing the catalog again."""
+        entries = self.catalog.read() if self.catalog is not None else None
+        if entries is None:
+            with self._writing():
+                entries = {hit.id: hit.metadata for hit in self.store.get("papers")}
+                if self.catalog is not None:
+                    self.catalog.write(entries)
+        return [self._from_meta(key, entries[key], with_text) for key in sorted(entries)]
 
     def _from_entry(self, entry: Hit, with_text: bool = True) -> LibraryPaper:
-        record = self.papers.load(entry.id) if with_text else None
-        meta = entry.metadata
+        return self._from_meta(entry.id, entry.metadata, with_text)
+
+    def _from_meta(self, arxiv_id: str, meta: dict[str, Any], with_text: bool = True) -> LibraryPaper:
+        record = self.papers.load(arxiv_id) if with_text else None
         if record is not None and record.paper.version == meta.get("version"):
             return record
-        raw = meta.get("paper")
-        paper = Paper.model_validate_json(raw) if isinstance(raw, str) else Paper(
-            arxiv_id=entry.id, version=str(meta.get("version", "")), title=str(meta.get("title", "")))
-        return LibraryPaper(paper=paper, abstract_only=bool(meta.get("abstract_only", False)),
-                            chunks=int(meta.get("chunks", 0)), figures=int(meta.get("figures", 0)),
-                            added=str(meta.get("added", "")))
+        return record_from_entry(arxiv_id, meta)
 
     def stats(self) -> dict[str, int]:
         """How much is stored (records of a write in flight are not counted yet)."""

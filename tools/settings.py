@@ -117,6 +117,10 @@ class OpenAlexSettings(Group):
     """Cap on one backoff delay."""
     retry_budget_s: float = 90.0
     """Give up once retrying one request would take longer than this."""
+    down_hold_s: float = Field(default=600.0, ge=0)
+    """After a request fails for good (every retry spent), further requests from the same process
+    fail at once for this long: a review spends one retry cycle on an unreachable OpenAlex, not one
+    per stage."""
     cache_ttl_s: float = 86400.0
     """How long an answer is reused from the on-disk cache (citation counts change daily)."""
     daily_budget: int = 2000

@@ -12,6 +12,7 @@ from filelock import FileLock
 
 from agent.services import Services
 from agent.settings import Settings
+from memory import catalog
 from memory.chroma import ChromaStore
 from memory.library import Library
 from memory.migrate import MigrationReport, open_source
@@ -52,7 +53,13 @@ def entry(record: LibraryPaper) -> dict[str, Any]:
 
 
 def papers(services: Services) -> list[LibraryPaper]:
-    """Every stored paper, without its parsed text."""
+    """Every stored paper, without its parsed text: from an embedded library's catalog without
+    opening Chroma (`memory.catalog`), else from the store."""
+    settings = services.settings
+    if not settings.memory.chroma_url and not services.opened("library"):
+        listed = catalog.listed(settings.data_dir / "papers")
+        if listed is not None:
+            return listed
     return services.library.list(with_text=False)
 
 

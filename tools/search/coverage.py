@@ -3,19 +3,20 @@ then (by strategy) other names for it and its thin spots, in rounds within a req
 
 Every strategy starts the same way, so none can find less than the default:
 
-- round 0 asks any of the topic's words (two pages): whatever else happens, the search ends with
+- round 0 asks any of the topic's words (200 results): whatever else happens, the search ends with
   at least what a broad query gives;
 - round 1 asks the topic's phrases as papers write them, in one query (`tools.search.variants`:
   inner words kept, hyphenated and plural spellings, acronyms and their expansions, sub-phrases);
 - rounds 2–3 learn the field's vocabulary from the best results so far (`tools.search.feedback`)
-  and ask the topic's words or the field's (two pages each).
+  and ask the topic's words or the field's (200 results each).
 
 `broad` (the default) stops there. `expand` then asks the expansions (`tools.search.expansion`:
 the plan's queries, the planner model's phrasings and sub-topics, key phrases read off the best
 results); `coverage` asks half of those and then the thin themes of what came back
 (`tools.search.themes`) until a round adds fewer than `min_new_fraction` new relevant papers.
-The budget counts every request sent, retries included (`tools.search.budget`); a query that can
-only find what an earlier complete one found is never sent.
+Each query is one request, however many results it asks for (arXiv pages up to 2,000). The budget
+counts every request sent, retries included (`tools.search.budget`); a query that can only find
+what an earlier complete one found is never sent.
 """
 
 from __future__ import annotations
@@ -41,10 +42,10 @@ __all__ = ["STRATEGIES", "CoverageOutcome", "QueryRecord", "coverage_search", "f
            "planned"]
 STRATEGIES = ("broad", "expand", "coverage")
 BROAD_RESULTS = 200
-"""Results of the topic's words asked in round 0 (two pages)."""
+"""Results of the topic's words asked in round 0 (one request, like every query)."""
 FEEDBACK_ROUNDS = 2
 FEEDBACK_RESULTS = 200
-"""Results asked per feedback round (two pages)."""
+"""Results asked per feedback round."""
 EXPANSION_SHARE = 0.5
 """Share of the budget left after the common rounds that `coverage` gives its expansion round."""
 PER_ROUND = 2
@@ -132,7 +133,7 @@ class _Librarian:
         return True
 
     def words(self) -> Expansion:
-        """Round 0: any of the topic's words, two pages."""
+        """Round 0: any of the topic's words, 200 results."""
         terms = topic_terms(self.topic)
         return Expansion(phrase=" ".join(terms) or normalise(self.topic), source="words",
                          raw=broad_query(self.topic), size=BROAD_RESULTS,

@@ -58,7 +58,7 @@ class Expansion(BaseModel):
     raw: str = ""
     """The query as built elsewhere (`tools.search.variants.any_of`), when it is not one phrase."""
     size: int = 0
-    """Results to ask for (0: one page); more than a page costs one request per page."""
+    """Results to ask for (0: `tools.search.pool.PER_QUERY`), in one request whatever the number."""
 
     def query(self) -> str:
         """The arXiv `search_query` (without category and date filters)."""

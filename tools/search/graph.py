@@ -25,7 +25,7 @@ from tools.search.budget import BudgetSpent, RequestBudget
 from tools.search.explain import Vectors, rank_reason, score_pool
 from tools.search.snowball import CITATION_WEIGHT, Cited, SnowballOutcome, cited_reason, collect
 from tools.sources.base import Work, arxiv_doi
-from tools.sources.openalex import OpenAlexClient
+from tools.sources.openalex import MAX_OR, MAX_PAGE, OpenAlexClient
 from tools.sources.resolve import resolve_references
 
 log = logging.getLogger(__name__)
@@ -86,21 +86,41 @@ def _backward(cited: list[Cited], works: OpenAlexClient, threshold: float, found
 
 
 def _forward(approved: list[Paper], works: OpenAlexClient, per_paper: int, found: dict[str, Found]) -> None:
-    """The works citing each approved paper: its own work found by arXiv DOI (or DOI) first."""
+    """The works citing each approved paper (half the most cited, half the newest): its own work
+    found by arXiv DOI (or DOI) first, then `_citing` per order."""
     if per_paper <= 0 or not approved:
         return
     dois = {p.arxiv_id: (arxiv_doi(p.arxiv_id) if p.on_arxiv else p.doi) for p in approved}
     own = {w.doi: w for w in works.lookup([d for d in dois.values() if d])}
-    for paper in approved:
-        work = own.get(dois[paper.arxiv_id])
-        if work is None:
-            continue
-        half = max(1, per_paper // 2)
-        for sort in SORTS:
-            for citing in works.cited_by(work.id, half, sort):
-                entry = _found(found, citing, f"cites {paper.arxiv_id} (OpenAlex)")
-                if paper.arxiv_id not in entry.cites:
-                    entry.cites.append(paper.arxiv_id)
+    mine = {p.arxiv_id: own[dois[p.arxiv_id]] for p in approved if dois[p.arxiv_id] in own}
+    half = max(1, per_paper // 2)
+    for sort in SORTS:
+        for paper_id, citing in _citing(works, mine, half, sort).items():
+            for work in citing:
+                entry = _found(found, work, f"cites {paper_id} (OpenAlex)")
+                if paper_id not in entry.cites:
+                    entry.cites.append(paper_id)
+
+
+def _citing(works: OpenAlexClient, mine: dict[str, Work], half: int, sort: str) -> dict[str, list[Work]]:
+    """Each paper's first `half` citing works in `sort` order, from one request per `MAX_OR` papers.
+
+    The page lists the works citing any of the papers, in that order, each with its references; a
+    paper's own citers on it come in the same order, so its first `half` there are its first `half`
+    overall — unless the page is full and holds fewer than `half` of them: only that paper is then
+    asked on its own. The same works as asking each paper, in a request or two instead of one each.
+    """
+    out: dict[str, list[Work]] = {}
+    papers = list(mine.items())
+    for start in range(0, len(papers), MAX_OR):
+        group = papers[start:start + MAX_OR]
+        page = works.citing_any([w.id for _, w in group], sort)
+        for paper_id, work in group:
+            theirs = [c for c in page if work.id in c.referenced_works][:half]
+            if len(theirs) < half and len(page) >= MAX_PAGE:
+                theirs = works.cited_by(work.id, half, sort)
+            out[paper_id] = theirs
+    return out
 
 
 def _found(found: dict[str, Found], work: Work, how: str) -> Found:

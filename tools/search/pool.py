@@ -23,7 +23,7 @@ from tools.search.feedback import Feedback
 from tools.search.query import with_filters
 
 PER_QUERY = 100
-"""Results asked per query unless it says otherwise (capped by `arxiv.page_size`): one request."""
+"""Results asked per query unless it says otherwise."""
 RELEVANT_SIMILARITY = 0.3
 """A candidate counts as relevant for the stopping rule at this cosine to the topic (MiniLM)."""
 
@@ -90,7 +90,6 @@ class SearchPool:
         self.client, self.vectors, self.topic, self.meter = client, vectors, topic, meter
         self.filters = filters
         self.refresh = refresh
-        self.per_query = max(1, min(PER_QUERY, client.settings.page_size))
         self.pool: dict[str, Paper] = {}
         self.found_by: dict[str, list[int]] = {}
         self.records: list[QueryRecord] = []
@@ -100,13 +99,13 @@ class SearchPool:
         self.warnings: list[str] = []
         self.halt = ""
         self.spent = 0
-        """Pages asked for, from the cache or not: what the search plans by, so that the same
-        search asks the same queries whether or not the cache answers some of them (the budget
-        itself counts only requests sent)."""
+        """Queries asked, from the cache or not (each is one request): what the search plans by, so
+        that the same search asks the same queries whether or not the cache answers some of them
+        (the budget itself counts only requests sent)."""
 
     @property
     def left(self) -> int:
-        """Pages the search may still ask for."""
+        """Queries the search may still ask."""
         return max(0, min(self.meter.remaining, self.meter.limit - self.spent))
 
     def usable(self, expansion: Expansion) -> bool:
@@ -154,10 +153,10 @@ class SearchPool:
                              round=number, query=query)
         self.asked.append(expansion)
         self.records.append(record)
-        wanted = self._wanted(expansion)
-        try:
-            papers = self.client.search(query, max_results=wanted, refresh=self.refresh)
-            self.spent += max(1, -(-len(papers) // self.per_query))
+        wanted = expansion.size or PER_QUERY
+        try:  # all of them in one request (arXiv pages up to 2,000): a query costs one request
+            papers = self.client.search(query, max_results=wanted, refresh=self.refresh, page_size=wanted)
+            self.spent += 1
         except BudgetSpent:
             self.halt = f"the budget of {self.meter.limit} requests is spent"
             record.error = "not sent: the request budget is spent"
@@ -177,11 +176,6 @@ class SearchPool:
         for paper in papers:
             self.found_by.setdefault(paper.arxiv_id, []).append(len(self.records) - 1)
         return len(papers)
-
-    def _wanted(self, expansion: Expansion) -> int:
-        """Results to ask for: the expansion's size, in whole pages the budget can still pay."""
-        pages = max(1, -(-(expansion.size or self.per_query) // self.per_query))
-        return self.per_query * max(1, min(pages, self.left))
 
     def failed(self, record: QueryRecord, error: FetchError) -> int:
         """Record a failed query: a refused one is skipped, an unavailable arXiv ends the search."""

@@ -24,7 +24,7 @@ import httpx
 from filelock import FileLock
 
 from tools.files import write_atomic
-from tools.http import FetchError, RetryPolicy, polite_call, raise_for_transient
+from tools.http import Breaker, FetchError, RetryPolicy, polite_call, raise_for_transient
 from tools.ratelimit import HostLimiter
 from tools.settings import OpenAlexSettings
 from tools.sources.base import Work, arxiv_id_of_doi
@@ -35,6 +35,10 @@ SELECT = ("id,doi,title,display_name,publication_year,publication_date,authorshi
           "best_oa_location,open_access,locations,biblio,type,cited_by_count,abstract_inverted_index,ids")
 """The fields we read (OpenAlex answers faster and smaller with `select`)."""
 DOIS_PER_REQUEST = 50
+MAX_OR = 50
+"""Values OR-ed (`a|b|…`) in one filter: OpenAlex takes up to 100."""
+MAX_PAGE = 200
+"""OpenAlex's largest page."""
 SEARCH_COST = 10
 """A full-text search costs ten list requests (OpenAlex's pricing)."""
 
@@ -87,6 +91,7 @@ class OpenAlexClient:
         self.policy = RetryPolicy(settings.max_tries, settings.backoff_base_s, settings.backoff_max_s,
                                   settings.retry_budget_s)
         self.daily = DailyBudget(cache_dir, settings.daily_budget)
+        self.breaker = Breaker(settings.down_hold_s)
         self.requests_made = 0
         """Requests sent over the network (cache hits excluded)."""
 
@@ -127,11 +132,21 @@ class OpenAlexClient:
         return self.list_works({"filter": f"cites:{work_id}", "sort": f"{sort}:desc",
                                 "per-page": str(min(limit, 200))})
 
+    def citing_any(self, work_ids: list[str], sort: str = "cited_by_count") -> list[Work]:
+        """One page (`MAX_PAGE`) of the works citing any of `work_ids` (at most `MAX_OR` of them),
+        most cited (or newest) first, each with its reference list, to tell which of them it cites."""
+        if not work_ids:
+            return []
+        if len(work_ids) > MAX_OR:
+            raise ValueError(f"OpenAlex ORs at most {MAX_OR} values in one filter (got {len(work_ids)})")
+        return self.list_works({"filter": "cites:" + "|".join(work_ids), "sort": f"{sort}:desc",
+                                "per-page": str(MAX_PAGE)}, select=f"{SELECT},referenced_works")
+
     # -- one request --------------------------------------------------------------------------
 
-    def list_works(self, params: dict[str, str], cost: int = 1) -> list[Work]:
+    def list_works(self, params: dict[str, str], cost: int = 1, select: str = SELECT) -> list[Work]:
         """GET /works with `params`; the results as `Work`s (unreadable ones skipped)."""
-        body = self.get("/works", {**params, "select": SELECT}, cost)
+        body = self.get("/works", {**params, "select": select}, cost)
         results = body.get("results") if isinstance(body, dict) else None
         if not isinstance(results, list):
             raise OpenAlexError("OpenAlex answered without a results list")
@@ -145,10 +160,11 @@ class OpenAlexClient:
         cached = self._cached(url)
         if cached is not None:
             return cached
+        self.breaker.check(url)  # a host that just failed is not asked, nor charged to the budget
         self.daily.spend(cost)
         sent = f"{url}&{urlencode(self._identity())}" if self._identity() else url
         response = polite_call(self.limiter, url, lambda: raise_for_transient(self.http.get(sent)),
-                               self.policy, service="OpenAlex")
+                               self.policy, service="OpenAlex", breaker=self.breaker)
         self.requests_made += 1
         body = _check(response, url)
         write_atomic(self._cache_path(url), json.dumps(body))

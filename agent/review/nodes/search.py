@@ -4,9 +4,10 @@ dedupe, and explain every candidate.
 A review started from a collection (`review --from-bib`) reads it instead
 (`agent.review.collection`). Otherwise the topic (as read from the request by the plan stage) goes
 first as any of its words, so the papers gate always has what a broad query finds; then its phrases
-as papers write them, the field's own vocabulary learned from the best results, the plan's queries
-and other names, and the thin themes of what came back, until a round adds less than
-`search.min_new_fraction` new relevant papers or `search.max_requests` is spent. The gate is offered
+as papers write them and the field's own vocabulary learned from the best results (`search.strategy`
+`broad`, the default: 4 requests); `expand` adds the plan's queries and other names (a plan with a
+planner model's queries always expands), `coverage` the thin themes of what came back, until a
+round adds less than `search.min_new_fraction` new relevant papers or `search.max_requests` is spent. The gate is offered
 up to `--max-papers` candidates: every one the search found close enough to the topic, the best
 first. A raw arXiv query (`ti:… AND cat:…`) is sent as written. Candidates get OpenAlex's citation
 counts as a reason line.
@@ -57,15 +58,20 @@ def search(state: State, runtime: Runtime[ReviewContext], report: Reporter) -> d
 
 def _searched(topic: str, state: State, limit: int, context: ReviewContext,
               report: Reporter) -> tuple[list, dict[str, Any]]:
-    """`tools.search.strategies.search_request` (coverage), its rounds reported; none found fails."""
+    """`tools.search.strategies.search_request` with `search.strategy`, its rounds reported; none
+    found fails. A planner's queries are always asked: a `broad` review that has some expands."""
     plan = state.plan
     assert plan is not None
+    queries = [q for q in plan.queries if q.strip().lower() != topic.strip().lower()]
+    strategy = context.settings.search.strategy
+    if strategy == "broad" and queries:
+        strategy = "expand"
     found = search_request(
-        context.services.arxiv, context.services.embedder, topic, strategy="coverage",
+        context.services.arxiv, context.services.embedder, topic, strategy=strategy,
         max_results=limit, budget=context.settings.search.max_requests,
         categories=plan.categories, since=plan.since, until=plan.until,
         min_new_fraction=context.settings.search.min_new_fraction, acronyms=plan.acronyms,
-        queries=[q for q in plan.queries if q.strip().lower() != topic.strip().lower()])
+        queries=queries)
     outcome = found.outcome
     for number, stats in enumerate(outcome.rounds, start=1):
         report.progress(number, len(outcome.rounds), f"round {stats.round} ({stats.kind}): "
@@ -75,7 +81,7 @@ def _searched(topic: str, state: State, limit: int, context: ReviewContext,
     if not outcome.candidates:
         raise ReviewError(f"arXiv found no papers for {topic!r}; "
                           "try broader words, fewer categories or a wider date range")
-    summary = {"requests": outcome.requests, "budget": outcome.budget, "pool": outcome.pool,
+    summary = {"strategy": strategy, "requests": outcome.requests, "budget": outcome.budget, "pool": outcome.pool,
                "stopped": outcome.stopped, "queries": [q.phrase for q in outcome.queries],
                "vocabulary": outcome.vocabulary}
     return outcome.candidates, summary

@@ -51,6 +51,8 @@ def test_an_auto_run_goes_through_every_stage_and_exports(make_session, mirror) 
     assert (out / "review.md").is_file() and (out / "references.bib").is_file() and (out / "figures").is_dir()
     report = json.loads((out / "run.json").read_text())
     assert [p["status"] for p in report["ingest"]] == ["abstract_only"] * 4
+    # search.strategy broad: the topic's words, its phrasings and two feedback rounds, one request each
+    assert report["search"]["strategy"] == "broad" and report["search"]["requests"] <= 4
     assert report["citations"]["unresolved"] == 0 and report["citations"]["total"] > 0
     assert set(report["timings"]) == set(ran)
     assert report["request"]["gates"] == AUTO.model_dump()
@@ -248,6 +250,7 @@ def test_a_planner_model_adds_queries_and_its_tokens_are_counted_fake_llm(make_s
     assert isinstance(done, Finished) and done.counts["llm_calls"] == report["usage"]["calls"]
     assert report["plan"]["planner"] == "fake:planner"
     assert {"weakly supervised anomaly localisation", "surveillance video events"} <= set(report["search"]["queries"])
+    assert report["search"]["strategy"] == "expand"  # a planner's queries are always asked
     assert report["search"]["requests"] <= report["search"]["budget"] == 10
     plan = report["usage"]["by_stage"]["plan"]
     assert plan["calls"] == 1 and plan["input_tokens"] > 0

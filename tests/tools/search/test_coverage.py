@@ -13,7 +13,7 @@ from agent import services
 from agent.llm.planner import model_planner
 from agent.settings import Settings
 from evals.mirror import SEED_CORPUS, Fault, MirrorServer, error_feed
-from tools.search.coverage import coverage_search
+from tools.search.coverage import BROAD_RESULTS, coverage_search
 from tools.search.query import broad_query, phrase_query, with_filters
 
 TOPIC = "Talking Head Generation"
@@ -93,7 +93,8 @@ def test_a_failing_fake_planner_is_a_warning_not_a_failure(mirror: MirrorServer,
 def test_arxiv_failing_mid_search_keeps_what_was_found(mirror: MirrorServer,
                                                        mirror_settings: Settings, embedder) -> None:
     client = services.arxiv_client(mirror_settings)
-    client.search(with_filters(broad_query(TOPIC)), max_results=100)  # round 0 from the cache
+    client.search(with_filters(broad_query(TOPIC)), max_results=BROAD_RESULTS,
+                  page_size=BROAD_RESULTS)  # round 0 from the cache
     mirror.faults.append(Fault(400, body=error_feed("malformed query"), content_type="application/atom+xml"))
     refused = coverage_search(client, embedder, TOPIC, budget=4, strategy="broad")
     assert refused.queries[1].error.startswith("arXiv rejected the query: malformed query")

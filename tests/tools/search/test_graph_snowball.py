@@ -14,8 +14,9 @@ from tools.document import ParsedPaper, Reference
 from tools.paper import Paper
 from tools.ratelimit import HostLimiter
 from tools.search.arxiv import ArxivClient
-from tools.search.graph import graph_snowball
+from tools.search.graph import SORTS, _forward, graph_snowball
 from tools.settings import ArxivSettings, OpenAlexSettings
+from tools.sources.base import arxiv_doi
 from tools.sources.openalex import OpenAlexClient
 
 ARXIV = [
@@ -90,3 +91,62 @@ def test_a_tight_budget_keeps_what_was_found_and_says_so(clients, embedder) -> N
     assert any("budget of 2 OpenAlex requests ran out" in w for w in outcome.warnings)
     assert any("arXiv budget ran out" in w for w in outcome.warnings)
     assert {c.paper.arxiv_id for c in outcome.candidates} <= {"2501.00001", work_id("later-journal")}
+
+
+
+def _citation_world() -> tuple[list[dict], list[Paper]]:
+    """Three approved arXiv papers: A cited by six works, B by two, C by one that also cites B."""
+    approved = [Paper(arxiv_id=f"2401.0000{n}", version="v1", title=f"Paper {n}") for n in (1, 2, 3)]
+    works = [make_work(seed=p.arxiv_id, title=p.title, authors=["X"], year=2024, doi=f"10.48550/arxiv.{p.arxiv_id}",
+                       arxiv_id=p.arxiv_id, cited_by_count=9) for p in approved]
+    citers = [(f"a{n}", ["2401.00001"]) for n in range(6)] + [("b0", ["2401.00002"]), ("b1", ["2401.00002"]),
+                                                               ("bc", ["2401.00002", "2401.00003"])]
+    for number, (seed, targets) in enumerate(citers):
+        works.append(make_work(seed=seed, title=f"Citing work {seed}", authors=["Y"], year=2025,
+                               date=f"2025-{number % 12 + 1:02d}-01", references=[work_id(t) for t in targets],
+                               cited_by_count=(7 * number) % 10))
+    return works, approved
+
+
+@pytest.fixture
+def citation_world(tmp_path: Path):
+    works, approved = _citation_world()
+    with OpenAlexServer(works) as server:
+        client = OpenAlexClient(OpenAlexSettings(api_url=server.api_url, min_interval_s=0), tmp_path / "openalex",
+                                HostLimiter(tmp_path / "locks", 0))
+        yield server, client, approved
+
+
+def _asked_one_by_one(client: OpenAlexClient, approved: list[Paper], half: int) -> dict[str, set[str]]:
+    """Citing work → approved papers it cites, asking each paper on its own (as it used to be done)."""
+    expected: dict[str, set[str]] = {}
+    for paper in approved:
+        own = client.lookup([arxiv_doi(paper.arxiv_id)])[0]
+        for sort in SORTS:
+            for work in client.cited_by(own.id, half, sort):
+                expected.setdefault(work.arxiv_id or work.id, set()).add(paper.arxiv_id)
+    return expected
+
+
+def test_forward_snowballing_asks_once_per_order_and_finds_what_asking_each_paper_finds(citation_world) -> None:
+    server, client, approved = citation_world
+    found: dict = {}
+    _forward(approved, client, 4, found)
+    citing = [h for h in server.hits if "cites:" in h.params.get("filter", "")]
+    assert len(citing) == 2  # one per order for the three papers, not two per paper
+    assert {key: set(f.cites) for key, f in found.items()} == _asked_one_by_one(client, approved, 2)
+
+
+def test_a_full_page_asks_the_paper_it_left_short_on_its_own(citation_world, monkeypatch) -> None:
+    from tools.search import graph
+    from tools.sources import openalex
+
+    monkeypatch.setattr(openalex, "MAX_PAGE", 3)  # A's citers fill the page
+    monkeypatch.setattr(graph, "MAX_PAGE", 3)
+    server, client, approved = citation_world
+    found: dict = {}
+    _forward(approved, client, 4, found)
+    alone = {h.params["filter"] for h in server.hits if h.params.get("filter", "").startswith("cites:")
+             and "|" not in h.params["filter"]}
+    assert alone  # some paper left short on a full page was asked on its own
+    assert {key: set(f.cites) for key, f in found.items()} == _asked_one_by_one(client, approved, 2)

@@ -15,7 +15,7 @@ import pytest
 from evals.mirror import Fault
 from evals.openalex_server import OpenAlexServer
 from evals.openalex_works import make_work, work_id
-from tools.http import RetryPolicy
+from tools.http import FetchError, HostDown, RetryPolicy
 from tools.ratelimit import HostLimiter
 from tools.settings import OpenAlexSettings
 from tools.sources.base import arxiv_doi
@@ -140,3 +140,16 @@ def test_a_filter_openalex_rejects_is_a_clear_error(server, tmp_path) -> None:
     client = client_for(server, tmp_path)
     with pytest.raises(OpenAlexError, match="HTTP 400"):
         client.list_works({"filter": "author_name:Vaswani"})
+
+
+def test_an_openalex_that_failed_a_retry_cycle_is_not_asked_again_by_the_same_client(server, tmp_path) -> None:
+    server.faults.extend(Fault(status=503) for _ in range(3))
+    client = client_for(server, tmp_path, daily_budget=100)
+    with pytest.raises(FetchError, match="OpenAlex is unavailable"):
+        client.lookup([arxiv_doi("1706.03762")])
+    assert len(server.hits) == 3  # one retry cycle
+    with pytest.raises(HostDown, match="not asking again"):
+        client.search_title("spin glass")
+    assert len(server.hits) == 3  # nothing sent, and nothing charged to the daily budget
+    assert json.loads(next((tmp_path / "cache").glob("budget-*.json")).read_text())["used"] == 1
+    assert client_for(server, tmp_path).lookup([arxiv_doi("1706.03762")])  # a new command asks anew
