@@ -84,7 +84,7 @@ class Library:
             recover(store)
             catalog = None if url else Catalog(data_dir / "papers")
             if catalog is not None and not catalog.path.exists():  # a new store, or a writer died
-                catalog.write({hit.id: hit.metadata for hit in store.get("papers")})
+                catalog.write(_entries(store))
         return cls(store, PaperStore(data_dir / "papers"), embedder, lock,
                    settings.chunk_chars, settings.chunk_overlap, data_dir, settings.halt_at, locks,
                    catalog)
@@ -274,7 +274,7 @@ class Library:
         entries = self.catalog.read() if self.catalog is not None else None
         if entries is None:
             with self._writing():
-                entries = {hit.id: hit.metadata for hit in self.store.get("papers")}
+                entries = _entries(self.store)
                 if self.catalog is not None:
                     self.catalog.write(entries)
         return [self._from_meta(key, entries[key], with_text) for key in sorted(entries)]
@@ -326,6 +326,11 @@ class Library:
                           caption=h.metadata.get("caption", ""), description=h.metadata.get("description", ""),
                           kind=h.metadata.get("kind", ""), image_path=h.metadata.get("image_path", ""),
                           page=int(h.metadata.get("page", 0)), score=round(h.score, 4)) for h in hits]
+
+
+def _entries(store: VectorStore) -> Entries:
+    """The papers collection's entries as the catalog keeps them (`memory.catalog`)."""
+    return {hit.id: hit.metadata for hit in store.get("papers")}
 
 
 def _identified(paper: Paper, parsed: ParsedPaper | None) -> Paper:

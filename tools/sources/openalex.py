@@ -34,9 +34,8 @@ log = logging.getLogger(__name__)
 SELECT = ("id,doi,title,display_name,publication_year,publication_date,authorships,primary_location,"
           "best_oa_location,open_access,locations,biblio,type,cited_by_count,abstract_inverted_index,ids")
 """The fields we read (OpenAlex answers faster and smaller with `select`)."""
-DOIS_PER_REQUEST = 50
 MAX_OR = 50
-"""Values OR-ed (`a|b|…`) in one filter: OpenAlex takes up to 100."""
+"""Values OR-ed (`a|b|…`) in one filter (DOIs, cited works): OpenAlex takes up to 100."""
 MAX_PAGE = 200
 """OpenAlex's largest page."""
 SEARCH_COST = 10
@@ -101,8 +100,8 @@ class OpenAlexClient:
         """Works by DOI, 50 DOIs a request (arXiv papers: `tools.sources.base.arxiv_doi`)."""
         wanted = list(dict.fromkeys(d.strip().lower() for d in dois if d.strip()))
         works: list[Work] = []
-        for start in range(0, len(wanted), DOIS_PER_REQUEST):
-            batch = wanted[start:start + DOIS_PER_REQUEST]
+        for start in range(0, len(wanted), MAX_OR):
+            batch = wanted[start:start + MAX_OR]
             works += self.list_works({"filter": "doi:" + "|".join(batch), "per-page": str(len(batch))})
         return works
 
@@ -130,7 +129,7 @@ class OpenAlexClient:
         if limit <= 0:
             return []
         return self.list_works({"filter": f"cites:{work_id}", "sort": f"{sort}:desc",
-                                "per-page": str(min(limit, 200))})
+                                "per-page": str(min(limit, MAX_PAGE))})
 
     def citing_any(self, work_ids: list[str], sort: str = "cited_by_count") -> list[Work]:
         """One page (`MAX_PAGE`) of the works citing any of `work_ids` (at most `MAX_OR` of them),

@@ -7,10 +7,10 @@ first as any of its words, so the papers gate always has what a broad query find
 as papers write them and the field's own vocabulary learned from the best results (`search.strategy`
 `broad`, the default: 4 requests); `expand` adds the plan's queries and other names (a plan with a
 planner model's queries always expands), `coverage` the thin themes of what came back, until a
-round adds less than `search.min_new_fraction` new relevant papers or `search.max_requests` is spent. The gate is offered
-up to `--max-papers` candidates: every one the search found close enough to the topic, the best
-first. A raw arXiv query (`ti:… AND cat:…`) is sent as written. Candidates get OpenAlex's citation
-counts as a reason line.
+round adds less than `search.min_new_fraction` new relevant papers or `search.max_requests` is
+spent. The gate is offered up to `--max-papers` candidates: every one the search found close
+enough to the topic, the best first. A raw arXiv query (`ti:… AND cat:…`) is sent as written.
+Candidates get OpenAlex's citation counts as a reason line.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def _searched(topic: str, state: State, limit: int, context: ReviewContext,
     if not outcome.candidates:
         raise ReviewError(f"arXiv found no papers for {topic!r}; "
                           "try broader words, fewer categories or a wider date range")
-    summary = {"strategy": strategy, "requests": outcome.requests, "budget": outcome.budget, "pool": outcome.pool,
-               "stopped": outcome.stopped, "queries": [q.phrase for q in outcome.queries],
-               "vocabulary": outcome.vocabulary}
+    summary = {"strategy": strategy, "requests": outcome.requests, "budget": outcome.budget,
+               "pool": outcome.pool, "stopped": outcome.stopped,
+               "queries": [q.phrase for q in outcome.queries], "vocabulary": outcome.vocabulary}
     return outcome.candidates, summary
