@@ -1,7 +1,5 @@
 """`python -m agent` runs the command line."""
 
-import sys
+from agent.cli.app import run
 
-from agent.cli.app import main
-
-sys.exit(main())
+run()

@@ -27,3 +27,9 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embed a batch: float32 array of shape (len(texts), dim), rows L2-normalised."""
         ...
+
+
+def query_vector(embedder: Embedder, text: str) -> np.ndarray:
+    """A query's vector: the model's own query form (`embed_query`) where it has one."""
+    embed_query = getattr(embedder, "embed_query", None)
+    return embed_query(text) if embed_query else embedder.embed([text])[0]

@@ -27,6 +27,7 @@ from filelock import FileLock
 from memory.catalog import Catalog, Entries, record_from_entry
 from memory.chroma import ChromaStore
 from memory.chunking import Chunk, chunk_paper
+from memory.embedder import query_vector
 from memory.embeddings import Embedder, load_embedder
 from memory.paperstore import PaperStore
 from memory.pending import HIDDEN, Writer, halt, halt_after, pending_count, publish, recover, visible, writing
@@ -295,8 +296,7 @@ class Library:
 
     def query_vector(self, text: str) -> np.ndarray:
         """Embed a query once (reuse it for chunks and figures)."""
-        embed_query = getattr(self.embedder, "embed_query", None)
-        return embed_query(text) if embed_query else self.embedder.embed([text])[0]
+        return query_vector(self.embedder, text)
 
     def search(self, query: str, k: int = 8, arxiv_ids: list[str] | None = None, *,
                vector: np.ndarray | None = None, diversity: float = 0.0, fetch_k: int = 0) -> list[Passage]:

@@ -13,6 +13,7 @@ import re
 from collections import OrderedDict
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, Field
 
 from agent.ask.written import written_answer
@@ -52,12 +53,16 @@ def figure_citation(figure: FigureHit) -> str:
 
 
 def answer_question(library: Library, question: str, k: int = 8, arxiv_ids: list[str] | None = None,
-                    chat_model: Any | None = None, diversity: float = 0.15) -> Answer:
-    """Retrieve, rerank and answer; extractive unless a LangChain chat model is given."""
+                    chat_model: Any | None = None, diversity: float = 0.15, *,
+                    vector: np.ndarray | None = None) -> Answer:
+    """Retrieve, rerank and answer; extractive unless a LangChain chat model is given.
+
+    `vector`: the question's embedding when the caller has it already (`Library.query_vector`).
+    """
     question = question.strip()
     if not question:
         raise ValueError("ask needs a question")
-    vector = library.query_vector(question)
+    vector = library.query_vector(question) if vector is None else vector
     passages = library.search(question, k, arxiv_ids, vector=vector, diversity=diversity)
     figures = _relevant_figures(question, library.search_figures(question, FIGURE_K, arxiv_ids, vector=vector),
                                 passages)

@@ -6,6 +6,7 @@ Each command group lives in `agent/cli/` and registers itself here. Exit codes: 
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from importlib import import_module
@@ -110,6 +111,21 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else common.EXIT_OK
 
 
+def run() -> None:
+    """The `autoresearch` program (and `python -m agent`): `main`, then exit with its code.
+
+    What is alive at the end is frozen out of the interpreter's last garbage collections: they
+    walked every object a command built (0.2 s of a cold `ask`, about 1 s after a review) only to
+    free memory the process gives back anyway. Atexit handlers, `with` blocks and module teardown
+    still run; only finalizers of objects caught in reference cycles are skipped, and nothing
+    here depends on them (files are closed by `with`, the stores survive even a killed writer).
+    Tests call `main` in their own process, where nothing is frozen.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 def _log_if_verbose(argv: list[str] | None) -> None:
     """With --verbose, log the traceback too (the one line on stderr stays)."""
     if "--verbose" in (argv or sys.argv) or "-v" in (argv or sys.argv):
@@ -117,4 +133,4 @@ def _log_if_verbose(argv: list[str] | None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,38 @@ def test_an_uncited_or_failing_chat_model_falls_back_to_extractive_fake_chat_mod
 
     down = answer_question(library, "what is evaluated on VoxCeleb2?", k=2, chat_model=Down(responses=["x"]))
     assert down.mode == "extractive" and "503" in down.notice and "[2404.00002, §" in down.answer
+
+
+def test_the_ask_usecase_embeds_the_question_once_beside_opening_the_library(embedder, tmp_path: Path) -> None:
+    """`agent.usecases.ask` embeds the question on its own thread while the library opens, and
+    answers exactly as `answer_question` does; the embedder's failure is the use case's failure."""
+    from agent.services import Services
+    from agent.usecases.ask import ask
+    from memory.embedder import EmbeddingModelMissing
+
+    class Recording:
+        name = embedder.name
+
+        def __init__(self) -> None:
+            self.calls: list[tuple[str, list[str]]] = []
+
+        def embed(self, texts: list[str]):
+            self.calls.append((threading.current_thread().name, list(texts)))
+            return embedder.embed(texts)
+
+    settings = load_settings(home=tmp_path / "home")
+    recording = Recording()
+    services.library(settings, recording).add(*make_paper("2404.00002", "v1", 1))
+    question = "what is evaluated on VoxCeleb2?"
+    answer = ask(Services(settings, embedder=recording, cache_embeddings=False), f"  {question} ", k=2)
+    asked = [thread for thread, texts in recording.calls if texts == [question]]
+    assert len(asked) == 1 and asked[0].startswith("ask-embed")
+    direct = answer_question(services.library(settings, embedder), question, k=2)
+    assert answer.passages == direct.passages and answer.answer == direct.answer
+
+    class Missing(Recording):
+        def embed(self, texts: list[str]):
+            raise EmbeddingModelMissing("no model here")
+
+    with pytest.raises(EmbeddingModelMissing, match="no model here"):
+        ask(Services(settings, embedder=Missing(), cache_embeddings=False), question)
