@@ -18,6 +18,9 @@ from threadpoolctl import threadpool_limits
 
 from memory.embeddings import Embedder
 
+CLUSTERING_MODULES = ("sklearn.cluster", "sklearn.metrics")
+"""What `splits` imports: over a second of CPU, most of it scikit-learn importing SciPy (the
+snowball stage preloads them while it waits on the network)."""
 MAX_SETTLE_ROUNDS = 3
 """Moves per paper allowed while settling (it converges long before)."""
 

@@ -18,6 +18,8 @@ from agent.review.nodes.outline import readable_ids
 from agent.review.nodes.stage import Reporter, stage
 from agent.review.stages import library_papers
 from agent.review.state import State
+from agent.review.taxonomy import CLUSTERING_MODULES
+from tools.preload import preload
 from tools.search.graph import graph_snowball
 from tools.search.relevance import assess
 from tools.search.snowball import snowball_search
@@ -33,6 +35,9 @@ def snowball(state: State, runtime: Runtime[ReviewContext], report: Reporter) ->
     done: dict[str, Any] = {"snowballed": True}
     if limits.snowball_max_papers <= 0:
         return done
+    # Everything the ingest needed is loaded by now and this stage mostly waits on requests: the
+    # outline's clustering modules load meanwhile (`tools.preload`).
+    preload(*CLUSTERING_MODULES)
     records = library_papers(context.services, readable_ids(state))
     parsed = {r.paper.arxiv_id: r.parsed for r in records if r.parsed is not None and r.parsed.references}
     works = context.services.openalex
