@@ -12,6 +12,7 @@ from an error/score/accuracy/… long form ("mean absolute error (MAE)") and `@k
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = r"[A-Z0-9][A-Za-z0-9]*(?:[-+.'][A-Za-z0-9]+)*"
 _NAME = rf"{_TOKEN}(?:\s(?:{_TOKEN}|v\d+))?(?:\s{_TOKEN})?"
@@ -125,6 +126,12 @@ def dataset_names(sentence: str, exclude: frozenset[str] = frozenset(), caption:
 
 def metric_names(sentence: str) -> list[str]:
     """Evaluation measures the sentence names."""
+    return list(_metric_names(sentence))
+
+
+@lru_cache(maxsize=1 << 14)
+def _metric_names(sentence: str) -> tuple[str, ...]:
+    """`metric_names`, remembered: a draft asks it of each sentence two or three times."""
     spelled = {m.lower(): m for m in _CASE_FREE}
     known = {m.group(1) for m in _KNOWN_CASED.finditer(sentence)}
     known |= {spelled[m.group(1).lower()] for m in _KNOWN_FREE.finditer(sentence)}
@@ -133,7 +140,7 @@ def metric_names(sentence: str) -> list[str]:
         found = [m for m in found if m not in ("precision", "recall")]
     found += [m.group("acr") for m in _DEFINED_METRIC.finditer(sentence)]
     found += [m.group(0) for m in _AT_K.finditer(sentence) if "@" in m.group(0)]
-    return _unique(found)
+    return tuple(_unique(found))
 
 
 def mentions(text: str, name: str, case: bool = True) -> bool:

@@ -8,6 +8,7 @@ did is ever attributed to this one. Sentences are cut, never edited.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from memory.records import LibraryPaper
 from tools.text.clean import is_clean_statement
@@ -32,9 +33,16 @@ _SECTION_KIND = [
 ]
 def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences; `e.g.`, `et al.`, `Fig.` and initials end none."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    """`split_sentences`, remembered: a draft splits each paragraph several times (facts,
+    sentences, results, relations; 4,260 calls for 816 paragraphs in a 12-paper review)."""
     text = " ".join(text.split())
     if not text:
-        return []
+        return ()
     pieces = _SPLIT.split(text)
     sentences: list[str] = []
     for piece in pieces:
@@ -42,7 +50,7 @@ def split_sentences(text: str) -> list[str]:
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)
-    return [s.strip() for s in sentences if s.strip()]
+    return tuple(s.strip() for s in sentences if s.strip())
 
 
 def section_kind(title: str) -> str:
