@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evals.pdf_quality import SHARED_PDFS, TRUTH
+from tools import allow_pymupdf_layout
 from tools.pdf.parse import parse_pdf
 
 PASSWORDS = {name: entry["password"] for name, entry in json.loads(TRUTH.read_text())["papers"].items()
@@ -61,6 +62,7 @@ def _dict(text_only: bool) -> Callable[[Path, Path], None]:
 
 def _markdown(layout: bool) -> Callable[[Path, Path], None]:
     def run(path: Path, scratch: Path) -> None:
+        allow_pymupdf_layout()  # the product declines PyMuPDF's layout analyser; pymupdf4llm uses it
         import pymupdf4llm
 
         pymupdf4llm.use_layout(layout)
