@@ -20,5 +20,5 @@ os.environ.setdefault("PYMUPDF_SUGGEST_LAYOUT_ANALYZER", "0")
 
 def allow_pymupdf_layout() -> None:
     """Let `import pymupdf.layout` load PyMuPDF's layout analyser again."""
-    if LAYOUT_MODULE in sys.modules and sys.modules[LAYOUT_MODULE] is None:
+    if sys.modules.get(LAYOUT_MODULE, ...) is None:  # declined above, not imported since
         del sys.modules[LAYOUT_MODULE]

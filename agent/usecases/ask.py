@@ -27,7 +27,7 @@ def ask(services: Services, question: str, *, k: int = 8, papers: list[str] | No
     # of a second (loading the model; importing and opening Chroma), and the first mostly outside
     # the GIL.
     with ThreadPoolExecutor(1, thread_name_prefix="ask-embed") as pool:
-        vector = pool.submit(query_vector, embedder, question.strip())
+        vector = pool.submit(query_vector, embedder, question)
         library = services.library
         for key in papers or []:
             if library.get(key) is None:
