@@ -53,3 +53,20 @@ def test_ingest_embeds_and_writes_in_bounded_steps_and_passes(embedder, monkeypa
     record = library.add(*make_paper("2403.00009", sections=12))
     assert record.chunks > 16 and sum(writes) == record.chunks and max(writes) <= 16
     assert shapes and all(n == 1 or n * width <= TOKEN_BUDGET for n, width in shapes)
+
+
+def test_ingest_steps_cover_every_chunk_once_and_end_on_a_short_step() -> None:
+    from memory.library import ingest_steps
+
+    for total, size in [(1754, 1024), (3000, 1024), (500, 1024), (257, 1024), (256, 1024), (60, 1024),
+                        (300, 16), (10, 4), (1, 1024), (0, 1024)]:
+        steps = ingest_steps(total, size, tail=128)
+        assert [i for start, end in steps for i in range(start, end)] == list(range(total))
+        assert all(0 < end - start <= size for start, end in steps)
+        if total > 2 * min(128, size):  # a long paper: its last write is short, the rest even
+            *head, last = [end - start for start, end in steps]
+            assert last == min(128, size)
+            assert max(head) - min(head) <= 1
+        else:
+            assert len(steps) == -(-total // size)
+    assert [end - start for start, end in ingest_steps(1754, 1024, tail=128)] == [813, 813, 128]
