@@ -18,6 +18,7 @@ import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def ingest_steps(total: int, size: int, tail: int = INGEST_TAIL) -> list[tuple[i
     head = total - tail
     count = -(-head // size)
     bounds = [round(head * number / count) for number in range(count + 1)]
-    return [*zip(bounds, bounds[1:], strict=False), (head, total)]
+    return [*pairwise(bounds), (head, total)]
 
 
 class Library:
